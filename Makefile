@@ -1,0 +1,63 @@
+# kcsim: the two commands a newcomer needs are `make demo` and `make test`; both install the
+# missing Debian packages first (scripts/install-deps.sh), so each is the whole set-up.
+# `make` alone builds; `make bench` runs the benchmarks. Details: docs/building.md.
+
+BUILD   := build
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+KCSIM   := $(BUILD)/bin/kcsim
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all build deps venv configure demo test bench format format-check clean distclean help
+
+all: build
+
+help:
+	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
+	@echo "make demo     install what is missing, build, run the default scenario into outputs/"
+	@echo "make test     install what is missing, build, run every test (ctest: Catch2 + pytest)"
+	@echo "make bench    build and run the benchmarks"
+	@echo "make format   clang-format the C++ sources"
+
+deps:
+	@bash scripts/install-deps.sh
+
+# The venv sees Debian's numpy/h5py/xarray (--system-site-packages) and the freshly built
+# package through a .pth file; pyenv's python3 on PATH has no numpy, so it is never used.
+$(VENV)/.kcsim-ready:
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+	echo "$(abspath $(BUILD))/python" > $$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/kcsim-build.pth
+	touch $@
+
+venv: $(VENV)/.kcsim-ready
+
+$(BUILD)/build.ninja: | venv
+	cmake --preset release
+
+configure: $(BUILD)/build.ninja
+
+build: venv configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	$(KCSIM) run --force
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+bench: build
+	bash scripts/bench.sh $(BUILD)
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(VENV) build-debug build-asan build-tsan

@@ -1,0 +1,15 @@
+// kcsim._core: conversion only. Each area of the C++ core gets a bind_<area>() here or in its
+// own file; no model logic lives in the bindings.
+#include <pybind11/pybind11.h>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "kcsim compiled core (use the kcsim package, not this module)";
+    m.attr("__version__") = std::string(kcsim::version());
+    m.attr("git_commit") = std::string(kcsim::git_commit());
+    m.attr("schema_version") = kcsim::schema_version;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kcsim needs that are missing, and nothing else.
+# Idempotent: a machine that has everything gets one line and no apt call.
+# Uses sudo when not root. Set KCSIM_SKIP_DEPS=1 to skip (e.g. on a managed cluster).
+set -euo pipefail
+
+if [[ "${KCSIM_SKIP_DEPS:-0}" == "1" ]]; then
+    echo "install-deps: skipped (KCSIM_SKIP_DEPS=1)"
+    exit 0
+fi
+
+# One package a line, grouped by what needs it. Keep in step with docs/building.md.
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config git
+    # C++ libraries (the fixed stack)
+    libboost-dev libtbb-dev libhdf5-dev hdf5-tools pybind11-dev catch2
+    librandom123-dev libtomlplusplus-dev libopenmpi-dev openmpi-bin
+    # Python side: the interpreter with Debian's numpy, and what tests and notebooks use
+    python3 python3-venv python3-dev python3-numpy python3-h5py python3-xarray
+    python3-h5netcdf python3-pandas python3-pytest python3-matplotlib
+    python3-nbclient python3-nbformat python3-ipykernel python3-mpi4py
+    # formatting and lint
+    clang-format clang-tidy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: missing packages (${missing[*]}) and no apt-get on this machine." >&2
+    echo "install-deps: install them with your package manager, or see docs/building.md." >&2
+    exit 1
+fi
+
+sudo=()
+if [[ "$(id -u)" != "0" ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+        echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo=(sudo)
+fi
+
+echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace kcsim::cli {
+
+// Each returns the process exit code; errors are thrown and mapped in main.cpp.
+int run_command(const std::vector<std::string>& args, const std::string& command_line);
+int check_command(const std::vector<std::string>& args);
+int params_command(const std::vector<std::string>& args);
+int metrics_command(const std::vector<std::string>& args);
+int schedule_command(const std::vector<std::string>& args);
+
+}  // namespace kcsim::cli

@@ -1,0 +1,72 @@
+// kcsim: the command-line program. Dispatches to a command and maps errors to exit codes:
+// 0 success, 1 runtime or I/O failure, 2 bad input (nothing written), 130 interrupted.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+const char* usage = R"(kcsim - agent-based scenario planning for the Sci-Tech China (科创中国) programme in Chongqing
+
+Usage:
+  kcsim run [SCENARIO.toml] [options]   run replicates of a scenario and write them to HDF5
+                                        (no file: the built-in default, the 2021-2023 plan)
+  kcsim check SCENARIO.toml             validate a scenario and print it fully resolved
+  kcsim params [--markdown]             every scenario parameter: unit, default, range, source
+  kcsim metrics [--markdown]            every recorded metric: unit and meaning
+  kcsim schedule                        the phases of one step, in order
+  kcsim --version                       version and git commit
+  kcsim COMMAND --help                  help on one command
+
+Exit codes: 0 success, 1 runtime or I/O failure, 2 bad input (nothing written), 130 interrupted.
+Documentation: docs/ in the source tree (start with docs/README.md).
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    std::string command_line = "kcsim";
+    for (const auto& a : args) command_line += " " + a;
+    try {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            std::fputs(usage, stdout);
+            return args.empty() ? kcsim::exit_code::bad_input : kcsim::exit_code::ok;
+        }
+        if (args[0] == "--version" || args[0] == "-V") {
+            std::printf("kcsim %s (git %s, output schema %d)\n", std::string(kcsim::version()).c_str(),
+                        std::string(kcsim::git_commit()).c_str(), kcsim::schema_version);
+            return kcsim::exit_code::ok;
+        }
+        const std::string cmd = args[0];
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (cmd == "run") return kcsim::cli::run_command(rest, command_line);
+        if (cmd == "check") return kcsim::cli::check_command(rest);
+        if (cmd == "params") return kcsim::cli::params_command(rest);
+        if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
+        if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
+        const std::vector<std::string> known = {"run", "check", "params", "metrics", "schedule"};
+        std::string hint = kcsim::core::closest_match(cmd, known);
+        throw kcsim::input_error("unknown command '" + cmd + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                                 " (see kcsim --help)");
+    } catch (const kcsim::cancelled&) {
+        std::fprintf(stderr, "kcsim: interrupted; no output written\n");
+        return kcsim::exit_code::interrupted;
+    } catch (const kcsim::input_error& e) {
+        std::fprintf(stderr, "kcsim: error: %s\n", e.what());
+        return kcsim::exit_code::bad_input;
+    } catch (const kcsim::error& e) {
+        std::fprintf(stderr, "kcsim: error: %s\n", e.what());
+        return kcsim::exit_code::failure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kcsim: internal error (please report): %s\n", e.what());
+        return kcsim::exit_code::failure;
+    }
+}

@@ -1,0 +1,37 @@
+#include "cli/progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace kcsim::cli {
+
+bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+progress::progress(std::string label, std::uint64_t total, bool enabled)
+    : label_(std::move(label)), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+void progress::update(std::uint64_t done) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total_ && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+    const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+    std::fprintf(stderr, "\r%s: %llu/%llu replicates  %.1f/s  %s %.0fs   ", label_.c_str(),
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
+                 done < total_ ? "about" : "took", done < total_ ? left : secs);
+    std::fflush(stderr);
+    shown_ = true;
+}
+
+void progress::finish() {
+    if (enabled_ && shown_) {
+        std::fputc('\n', stderr);
+        shown_ = false;
+    }
+}
+
+}  // namespace kcsim::cli

@@ -1,0 +1,26 @@
+#pragma once
+// A one-line progress display for long runs (done/total, rate, time left) on a terminal;
+// silent when stderr is not a terminal or --quiet was given.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace kcsim::cli {
+
+class progress {
+public:
+    progress(std::string label, std::uint64_t total, bool enabled);
+    void update(std::uint64_t done);
+    void finish();
+
+private:
+    std::string label_;
+    std::uint64_t total_;
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_, last_;
+};
+
+bool stderr_is_terminal();
+
+}  // namespace kcsim::cli

@@ -1,0 +1,122 @@
+// kcsim run: replicates of one scenario, streamed to one HDF5 file, with a summary table.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "core/error.hpp"
+#include "engine/ensemble.hpp"
+#include "io/output_file.hpp"
+#include "io/run_store.hpp"
+#include "model/summary.hpp"
+#include "scenario/embedded.hpp"
+#include "scenario/load.hpp"
+
+namespace kcsim::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_signal(int) { interrupted.store(true); }
+
+const std::vector<option_spec> run_options = {
+    {"--replicates", "N", "replicates to run (default: run.replicates in the scenario)"},
+    {"--seed", "S", "base seed (default: run.seed in the scenario)"},
+    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
+    {"--out", "FILE.h5", "output file (default: outputs/<scenario name>.h5)"},
+    {"--force", "", "replace the output file if it exists"},
+    {"--quiet", "", "no progress line and no summary table"},
+    {"--help", "", "this help"},
+};
+
+void print_summary(const scenario::scenario& sc, const std::vector<model::city_figures>& figs, std::uint64_t seed,
+                   std::size_t failed) {
+    std::printf("\n%s: %zu replicates, seed %llu, %d steps of %d days from %s to %s, %zu districts\n", sc.name.c_str(),
+                figs.size(), static_cast<unsigned long long>(seed), sc.cal.steps(), sc.cal.step_days,
+                core::to_iso(sc.cal.start).c_str(), core::to_iso(sc.cal.step_last_day(sc.cal.steps() - 1)).c_str(),
+                sc.districts.size());
+    if (failed > 0) std::printf("FAILED replicates: %zu (their rows are marked replicate_ok = 0)\n", failed);
+    std::printf("%-18s %-13s %14s %14s %14s\n", "city metric", "measure", "mean", "5%", "95%");
+    for (std::size_t k = 0; k < model::n_metrics; ++k) {
+        const auto& mi = model::metric_table()[k];
+        std::vector<double> v;
+        for (const auto& f : figs) v.push_back(f.value[k]);
+        const auto d = model::describe(v);
+        const char* measure = mi.kind == "flow" ? "total" : "at end";
+        std::printf("%-18s %-13s %14.6g %14.6g %14.6g\n", std::string(mi.name).c_str(), measure, d.mean, d.lo, d.hi);
+    }
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, const std::string& command_line) {
+    auto p = parse(args, run_options, "kcsim run", 1);
+    if (p.has("--help")) {
+        std::printf("Usage: kcsim run [SCENARIO.toml] [options]\n\nRuns replicates of a scenario in parallel and writes "
+                    "them to one HDF5 file.\nWithout SCENARIO, runs the built-in default (%s).\n\nOptions:\n%s",
+                    std::string(scenario::default_scenario).c_str(), format_options(run_options).c_str());
+        return exit_code::ok;
+    }
+    // Validate everything before any work, so bad input never leaves output behind.
+    const std::string path = p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0];
+    auto sc = scenario::load(path);
+    const auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
+    const auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, INT64_MAX).value_or(sc->p.seed));
+    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
+    const bool force = p.has("--force");
+    const bool quiet = p.has("--quiet");
+    std::string out = p.get("--out").value_or("");
+    if (out.empty()) {
+        std::filesystem::create_directories("outputs");
+        out = "outputs/" + sc->name + ".h5";
+    }
+    io::check_can_write(out, force);
+
+    engine::execution_context ctx(threads);
+    io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
+    const std::size_t g = store.add_scenario(*sc, replicates);
+
+    interrupted = false;
+    auto old_int = std::signal(SIGINT, on_signal);
+    auto old_term = std::signal(SIGTERM, on_signal);
+    progress bar(sc->name, replicates, !quiet && stderr_is_terminal());
+    std::vector<model::city_figures> figs;
+    std::size_t failed = 0, done = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        engine::ensemble_options opt{seed, 0, replicates, &interrupted};
+        engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
+            store.append(g, r);
+            if (r.ok) {
+                figs.push_back(model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
+            } else {
+                ++failed;
+                std::fprintf(stderr, "\nkcsim: replicate %llu failed: %s\n", static_cast<unsigned long long>(r.replicate),
+                             r.message.c_str());
+            }
+            bar.update(++done);
+        });
+        store.commit();
+    } catch (...) {
+        bar.finish();
+        std::signal(SIGINT, old_int);
+        std::signal(SIGTERM, old_term);
+        throw;
+    }
+    bar.finish();
+    std::signal(SIGINT, old_int);
+    std::signal(SIGTERM, old_term);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!quiet) {
+        print_summary(*sc, figs, seed, failed);
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(out, ec);
+        std::printf("\nwrote %s (%.1f MB) in %.2f s on %d threads; HDF5 writing %.1f%% of the time\n", out.c_str(),
+                    static_cast<double>(bytes) / 1e6, secs, ctx.threads(), 100.0 * store.write_seconds() / secs);
+    }
+    return failed > 0 ? exit_code::failure : exit_code::ok;
+}
+
+}  // namespace kcsim::cli

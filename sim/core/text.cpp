@@ -1,0 +1,48 @@
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace kcsim::core {
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+}  // namespace
+
+std::string closest_match(std::string_view word, std::span<const std::string> candidates) {
+    std::string best;
+    std::size_t best_d = std::string::npos;
+    for (const auto& c : candidates) {
+        const std::size_t d = edit_distance(word, c);
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    // A typo is at most a third of the word (and at least one edit) away.
+    const std::size_t limit = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
+    return best_d <= limit ? best : std::string{};
+}
+
+std::string join_or(std::span<const std::string> words) {
+    std::string s;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) s += (i + 1 == words.size()) ? " or " : ", ";
+        s += words[i];
+    }
+    return s;
+}
+
+}  // namespace kcsim::core

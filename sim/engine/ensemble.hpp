@@ -1,0 +1,34 @@
+#pragma once
+// Many replicates of one scenario, in parallel on the execution context, handed to a sink in
+// replicate order as they finish; at most a few are in memory at once, whatever their number.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/execution.hpp"
+#include "scenario/scenario.hpp"
+
+namespace kcsim::engine {
+
+struct replicate_result {
+    std::uint64_t replicate = 0;
+    bool ok = true;
+    std::string message;  // why it failed, if it did
+    std::vector<double> metrics;  // [steps][districts][metrics]
+    double seconds = 0;
+};
+
+struct ensemble_options {
+    std::uint64_t seed = 0;
+    std::uint64_t first_replicate = 0;
+    std::uint64_t replicates = 1;
+    const std::atomic<bool>* cancel = nullptr;  // set to stop: run_ensemble throws cancelled
+};
+
+// sink is called once per replicate, in replicate order, never concurrently.
+void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
+                  const std::function<void(replicate_result&&)>& sink);
+
+}  // namespace kcsim::engine

@@ -1,0 +1,113 @@
+#include "io/h5.hpp"
+
+#include <hdf5_hl.h>
+
+#include "core/error.hpp"
+
+namespace kcsim::io::h5 {
+
+namespace {
+herr_t walk(unsigned n, const H5E_error2_t* e, void* out) {
+    if (n == 0 && e && e->desc) *static_cast<std::string*>(out) = e->desc;
+    return 0;
+}
+}  // namespace
+
+std::string last_error() {
+    std::string msg;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &msg);
+    return msg;
+}
+
+void check(herr_t status, const std::string& what) {
+    if (status < 0) {
+        std::string detail = last_error();
+        throw io_error("HDF5: " + what + " failed" + (detail.empty() ? "" : ": " + detail));
+    }
+}
+
+handle::handle(hid_t id, closer c, const std::string& what) : id_(id), close_(c) {
+    if (id < 0) {
+        id_ = -1;
+        check(-1, what);
+    }
+}
+
+void handle::reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+}
+
+quiet_errors::quiet_errors() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+quiet_errors::~quiet_errors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+handle utf8_string_type() {
+    handle t(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    check(H5Tset_size(t, H5T_VARIABLE), "string size");
+    check(H5Tset_cset(t, H5T_CSET_UTF8), "string charset");
+    return t;
+}
+
+handle create_group(hid_t parent, const std::string& name) {
+    return handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                  "creating group '" + name + "'");
+}
+
+namespace {
+template <class T>
+void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& v) {
+    handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+    handle a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+             "creating attribute '" + name + "'");
+    check(H5Awrite(a, type, &v), "writing attribute '" + name + "'");
+}
+}  // namespace
+
+void write_attr(hid_t obj, const std::string& name, const std::string& value) {
+    auto t = utf8_string_type();
+    const char* p = value.c_str();
+    write_scalar_attr(obj, name, t, p);
+}
+void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
+    write_scalar_attr(obj, name, H5T_NATIVE_INT64, value);
+}
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value) {
+    write_scalar_attr(obj, name, H5T_NATIVE_UINT64, value);
+}
+void write_attr(hid_t obj, const std::string& name, double value) {
+    write_scalar_attr(obj, name, H5T_NATIVE_DOUBLE, value);
+}
+
+handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values) {
+    auto t = utf8_string_type();
+    const hsize_t n = values.size();
+    handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataspace");
+    handle d(H5Dcreate2(group, name.c_str(), t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+             "creating dataset '" + name + "'");
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "writing dataset '" + name + "'");
+    return d;
+}
+
+handle write_ints(hid_t group, const std::string& name, std::span<const std::int32_t> values) {
+    const hsize_t n = values.size();
+    handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataspace");
+    handle d(H5Dcreate2(group, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+             "creating dataset '" + name + "'");
+    check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "writing dataset '" + name + "'");
+    return d;
+}
+
+void make_scale(hid_t dset, const std::string& dim_name) {
+    check(H5DSset_scale(dset, dim_name.c_str()), "making '" + dim_name + "' a dimension scale");
+}
+
+void attach_scale(hid_t dset, hid_t scale, unsigned dim) {
+    check(H5DSattach_scale(dset, scale, dim), "attaching a dimension scale");
+}
+
+}  // namespace kcsim::io::h5

@@ -1,0 +1,69 @@
+#pragma once
+// A thin RAII layer over the HDF5 C API (the only thread-safe HDF5 API), and the few
+// operations the run store needs. Every failure becomes a kcsim::io_error naming the object.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kcsim::io::h5 {
+
+class handle {
+public:
+    using closer = herr_t (*)(hid_t);
+    handle() = default;
+    handle(hid_t id, closer c, const std::string& what);  // throws if id < 0
+    ~handle() { reset(); }
+    handle(handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
+    handle& operator=(handle&& o) noexcept {
+        if (this != &o) {
+            reset();
+            id_ = std::exchange(o.id_, -1);
+            close_ = o.close_;
+        }
+        return *this;
+    }
+    handle(const handle&) = delete;
+    handle& operator=(const handle&) = delete;
+    hid_t get() const { return id_; }
+    operator hid_t() const { return id_; }
+    void reset();
+
+private:
+    hid_t id_ = -1;
+    closer close_ = nullptr;
+};
+
+void check(herr_t status, const std::string& what);  // throws io_error if status < 0
+std::string last_error();                            // innermost HDF5 error message
+
+handle utf8_string_type();
+handle create_group(hid_t parent, const std::string& name);
+void write_attr(hid_t obj, const std::string& name, const std::string& value);
+void write_attr(hid_t obj, const std::string& name, std::int64_t value);
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
+void write_attr(hid_t obj, const std::string& name, double value);
+
+// 1-D coordinate datasets; `scale` turns one into a dimension scale named after it.
+handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values);
+handle write_ints(hid_t group, const std::string& name, std::span<const std::int32_t> values);
+void make_scale(hid_t dset, const std::string& dim_name);
+void attach_scale(hid_t dset, hid_t scale, unsigned dim);
+
+// Silences HDF5's own stack printing for the life of the object; kcsim reports errors itself.
+class quiet_errors {
+public:
+    quiet_errors();
+    ~quiet_errors();
+    quiet_errors(const quiet_errors&) = delete;
+    quiet_errors& operator=(const quiet_errors&) = delete;
+
+private:
+    H5E_auto2_t func_ = nullptr;
+    void* data_ = nullptr;
+};
+
+}  // namespace kcsim::io::h5

@@ -1,0 +1,79 @@
+#include "io/output_file.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.hpp"
+
+namespace kcsim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string sys_error() { return std::strerror(errno); }
+
+void fsync_path(const std::string& path, bool directory) {
+    const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+    if (fd < 0) throw io_error("cannot open '" + path + "' to sync it: " + sys_error());
+    const int rc = ::fsync(fd);
+    const std::string err = rc != 0 ? sys_error() : "";
+    ::close(fd);
+    if (rc != 0 && !directory) throw io_error("cannot sync '" + path + "' to disk: " + err);
+}
+}  // namespace
+
+void check_can_write(const std::string& path, bool overwrite) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw io_error("output '" + path + "' is a directory; give a file name (.h5)");
+    if (!overwrite && fs::exists(path, ec)) {
+        throw io_error("output file '" + path + "' already exists; choose another --out, or pass --force to replace it");
+    }
+    fs::path dir = fs::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    if (!fs::is_directory(dir, ec)) throw io_error("output folder '" + dir.string() + "' does not exist");
+    if (::access(dir.c_str(), W_OK) != 0) throw io_error("output folder '" + dir.string() + "' is not writable: " + sys_error());
+}
+
+output_file::output_file(std::string final_path, bool overwrite) : final_(std::move(final_path)), overwrite_(overwrite) {
+    check_can_write(final_, overwrite_);
+    const fs::path p(final_);
+    // Hidden, with the pid: a crashed run leaves a file that can never be mistaken for a result.
+    temp_ = (p.parent_path() / ("." + p.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+}
+
+output_file::~output_file() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove(temp_, ec);
+    }
+}
+
+void output_file::commit() {
+    fsync_path(temp_, false);
+    if (overwrite_) {
+        if (::rename(temp_.c_str(), final_.c_str()) != 0) {
+            throw io_error("cannot rename '" + temp_ + "' to '" + final_ + "': " + sys_error());
+        }
+    } else if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE) != 0) {
+        if (errno == EEXIST) {
+            committed_ = true;  // keep the finished results where they are
+            throw io_error("output file '" + final_ + "' appeared while running; not replacing it (results left in '" +
+                           temp_ + "')");
+        }
+        // Filesystems without renameat2: link() fails if the target exists, so no overwrite.
+        if (::link(temp_.c_str(), final_.c_str()) != 0) {
+            throw io_error("cannot move '" + temp_ + "' to '" + final_ + "': " + sys_error());
+        }
+        ::unlink(temp_.c_str());
+    }
+    committed_ = true;
+    fs::path dir = fs::path(final_).parent_path();
+    fsync_path(dir.empty() ? "." : dir.string(), true);
+}
+
+}  // namespace kcsim::io

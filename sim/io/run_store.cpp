@@ -1,0 +1,222 @@
+#include "io/run_store.hpp"
+
+#include <hdf5_hl.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "io/h5.hpp"
+#include "io/output_file.hpp"
+#include "model/metrics.hpp"
+
+namespace kcsim::io {
+
+namespace {
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+struct scenario_group {
+    h5::handle group;
+    h5::handle metrics;
+    h5::handle replicate;
+    h5::handle status;
+    hsize_t steps = 0, districts = 0, count = 0;
+};
+
+}  // namespace
+
+struct run_store::impl {
+    output_file out;
+    h5::quiet_errors quiet;
+    h5::handle file;
+    h5::handle scenarios;
+    std::vector<scenario_group> groups;
+    double write_seconds = 0;
+
+    impl(const std::string& path, bool overwrite) : out(path, overwrite) {}
+};
+
+run_store::run_store(const std::string& path, bool overwrite, const provenance& prov)
+    : impl_(std::make_unique<impl>(path, overwrite)) {
+    auto& s = *impl_;
+    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                        "creating '" + s.out.temp_path() + "'");
+    h5::write_attr(s.file, "kcsim_version", std::string(version()));
+    h5::write_attr(s.file, "schema_version", static_cast<std::int64_t>(schema_version));
+    h5::write_attr(s.file, "git_commit", std::string(git_commit()));
+    h5::write_attr(s.file, "created", utc_now());
+    h5::write_attr(s.file, "seed", prov.seed);
+    h5::write_attr(s.file, "command", prov.command);
+    h5::write_attr(s.file, "threads", static_cast<std::int64_t>(prov.threads));
+    h5::write_attr(s.file, "rng", std::string("Philox4x64-10 (Random123); key (seed, replicate); counter (agent, step, purpose, draw)"));
+    h5::write_attr(s.file, "title", std::string("kcsim run: Sci-Tech China programme in Chongqing"));
+    s.scenarios = h5::create_group(s.file, "scenarios");
+}
+
+run_store::~run_store() {
+    // Close every HDF5 handle before output_file removes the temporary file.
+    if (impl_) {
+        impl_->groups.clear();
+        impl_->scenarios.reset();
+        impl_->file.reset();
+    }
+}
+
+std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned) {
+    auto& s = *impl_;
+    scenario_group g;
+    g.group = h5::create_group(s.scenarios, sc.name);
+    h5::write_attr(g.group, "scenario_name", sc.name);
+    h5::write_attr(g.group, "scenario_description", sc.description);
+    h5::write_attr(g.group, "scenario_source", sc.source);
+    h5::write_attr(g.group, "scenario_toml", sc.resolved_toml);
+    h5::write_attr(g.group, "scenario_sha256", sc.hash);
+    h5::write_attr(g.group, "replicates_planned", replicates_planned);
+
+    const auto& cal = sc.cal;
+    g.steps = static_cast<hsize_t>(cal.steps());
+    g.districts = sc.districts.size();
+    const hsize_t M = model::n_metrics;
+
+    // Coordinates. time: the last day of each step, as days since 1970-01-01 (CF units, so
+    // xarray decodes datetime64); date: the same as ISO text for plain h5py readers.
+    std::vector<std::int32_t> days;
+    std::vector<std::string> dates;
+    for (int k = 0; k < cal.steps(); ++k) {
+        days.push_back(cal.step_last_day(k).days);
+        dates.push_back(core::to_iso(cal.step_last_day(k)));
+    }
+    auto time = h5::write_ints(g.group, "time", days);
+    h5::write_attr(time, "units", std::string("days since 1970-01-01"));
+    h5::write_attr(time, "calendar", std::string("proleptic_gregorian"));
+    h5::write_attr(time, "long_name", std::string("last day of the step"));
+    h5::make_scale(time, "time");
+
+    std::vector<std::string> ids, zh, region, kind;
+    for (const auto& d : sc.districts) {
+        ids.push_back(d.id);
+        zh.push_back(d.name_zh);
+        region.emplace_back(scenario::to_string(d.region));
+        kind.emplace_back(scenario::to_string(d.kind));
+    }
+    auto district = h5::write_strings(g.group, "district", ids);
+    h5::make_scale(district, "district");
+
+    std::vector<std::string> names, units, kinds;
+    for (const auto& m : model::metric_table()) {
+        names.emplace_back(m.name);
+        units.emplace_back(m.unit);
+        kinds.emplace_back(m.kind);
+    }
+    auto metric = h5::write_strings(g.group, "metric", names);
+    h5::make_scale(metric, "metric");
+
+    // replicate: extendible, grown with metrics as replicates arrive.
+    {
+        const hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = 256;
+        h5::handle space(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "dataspace");
+        h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "property list");
+        h5::check(H5Pset_chunk(dcpl, 1, &chunk), "chunking 'replicate'");
+        g.replicate = h5::handle(H5Dcreate2(g.group, "replicate", H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                                 H5Dclose, "creating 'replicate'");
+        h5::make_scale(g.replicate, "replicate");
+        g.status = h5::handle(H5Dcreate2(g.group, "replicate_ok", H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                              H5Dclose, "creating 'replicate_ok'");
+        h5::write_attr(g.status, "long_name", std::string("1 if the replicate completed, 0 if it failed"));
+    }
+
+    // metrics: one chunk per replicate (whole chunks are written, so no chunk cache is needed),
+    // shuffle + deflate for size, Fletcher32 so corruption is detected on read.
+    {
+        const hsize_t dims[4] = {0, g.steps, g.districts, M};
+        const hsize_t maxd[4] = {H5S_UNLIMITED, g.steps, g.districts, M};
+        const hsize_t chunk[4] = {1, g.steps, g.districts, M};
+        h5::handle space(H5Screate_simple(4, dims, maxd), H5Sclose, "dataspace");
+        h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "property list");
+        h5::check(H5Pset_chunk(dcpl, 4, chunk), "chunking 'metrics'");
+        h5::check(H5Pset_fletcher32(dcpl), "checksum filter");
+        h5::check(H5Pset_shuffle(dcpl), "shuffle filter");
+        h5::check(H5Pset_deflate(dcpl, 4), "deflate filter");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
+        g.metrics = h5::handle(H5Dcreate2(g.group, "metrics", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                               H5Dclose, "creating 'metrics'");
+        h5::write_attr(g.metrics, "long_name", std::string("programme metrics per replicate, step, district and metric"));
+        h5::write_attr(g.metrics, "coordinates", std::string("date district_name_zh subregion district_kind metric_unit metric_kind"));
+        h5::attach_scale(g.metrics, g.replicate, 0);
+        h5::attach_scale(g.metrics, time, 1);
+        h5::attach_scale(g.metrics, district, 2);
+        h5::attach_scale(g.metrics, metric, 3);
+        h5::attach_scale(g.status, g.replicate, 0);
+    }
+
+    auto aux = [&](const std::string& name, const std::vector<std::string>& v, hid_t scale) {
+        auto d = h5::write_strings(g.group, name, v);
+        h5::attach_scale(d, scale, 0);
+    };
+    aux("date", dates, time);
+    aux("district_name_zh", zh, district);
+    aux("subregion", region, district);
+    aux("district_kind", kind, district);
+    aux("metric_unit", units, metric);
+    aux("metric_kind", kinds, metric);
+
+    s.groups.push_back(std::move(g));
+    return s.groups.size() - 1;
+}
+
+void run_store::append(std::size_t index, const engine::replicate_result& r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto& g = impl_->groups.at(index);
+    const hsize_t M = model::n_metrics;
+    if (r.metrics.size() != g.steps * g.districts * M) {
+        throw internal_error("replicate result has " + std::to_string(r.metrics.size()) + " values, expected " +
+                             std::to_string(g.steps * g.districts * M));
+    }
+    const hsize_t n = g.count + 1;
+    const hsize_t dims[4] = {n, g.steps, g.districts, M};
+    h5::check(H5Dset_extent(g.metrics, dims), "extending 'metrics'");
+    h5::check(H5Dset_extent(g.replicate, dims), "extending 'replicate'");
+    h5::check(H5Dset_extent(g.status, dims), "extending 'replicate_ok'");
+
+    auto write_row = [&](hid_t dset, int rank, hid_t memtype, const void* data, const char* what) {
+        h5::handle fspace(H5Dget_space(dset), H5Sclose, "dataspace");
+        hsize_t start[4] = {g.count, 0, 0, 0};
+        hsize_t count[4] = {1, g.steps, g.districts, M};
+        h5::check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), what);
+        h5::handle mspace(H5Screate_simple(rank, count, nullptr), H5Sclose, "dataspace");
+        h5::check(H5Dwrite(dset, memtype, mspace, fspace, H5P_DEFAULT, data), what);
+    };
+    write_row(g.metrics, 4, H5T_NATIVE_DOUBLE, r.metrics.data(), "writing metrics");
+    const std::uint64_t rep = r.replicate;
+    write_row(g.replicate, 1, H5T_NATIVE_UINT64, &rep, "writing replicate");
+    const std::int8_t ok = r.ok ? 1 : 0;
+    write_row(g.status, 1, H5T_NATIVE_INT8, &ok, "writing replicate_ok");
+    g.count = n;
+    impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void run_store::commit() {
+    auto& s = *impl_;
+    const auto t0 = std::chrono::steady_clock::now();
+    h5::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flushing the file");
+    s.groups.clear();
+    s.scenarios.reset();
+    s.file.reset();
+    s.out.commit();
+    s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+const std::string& run_store::path() const { return impl_->out.final_path(); }
+double run_store::write_seconds() const { return impl_->write_seconds; }
+
+}  // namespace kcsim::io

@@ -1,0 +1,44 @@
+#pragma once
+// The HDF5 run store: one file per run, one group per scenario, metrics as a labelled
+// (replicate, time, district, metric) array that xarray opens with engine="h5netcdf" and h5py
+// reads plainly. Layout and attributes: docs/output-format.md.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/ensemble.hpp"
+#include "scenario/scenario.hpp"
+
+namespace kcsim::io {
+
+struct provenance {
+    std::uint64_t seed = 0;
+    std::string command;  // the command line that made the file
+    int threads = 0;
+};
+
+class run_store {
+public:
+    // Creates the file under a temporary name next to `path`. Throws io_error.
+    run_store(const std::string& path, bool overwrite, const provenance& prov);
+    ~run_store();  // an uncommitted store leaves nothing behind
+    run_store(const run_store&) = delete;
+    run_store& operator=(const run_store&) = delete;
+
+    // Adds /scenarios/<name> with its coordinates and provenance; returns its index.
+    std::size_t add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned);
+    // Appends one replicate (in the order given) and flushes it to the file.
+    void append(std::size_t scenario_index, const engine::replicate_result& r);
+    // Closes, syncs and renames the file into place.
+    void commit();
+
+    const std::string& path() const;
+    double write_seconds() const;  // wall time spent in HDF5 writes so far
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace kcsim::io

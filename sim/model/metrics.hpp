@@ -1,0 +1,42 @@
+#pragma once
+// The metrics recorded per district and step: names, units and meanings in one table, which
+// the HDF5 writer, the summary table and docs/output-format.md all read.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace kcsim::model {
+
+enum class metric : std::uint16_t {
+    pilot_status,
+    firms,
+    tech_firms,
+    high_tech_firms,
+    awareness,
+    needs_raised,
+    needs_unposted,
+    problems_posted,
+    problems_open,
+    problems_solved,
+    needs_solved,
+    needs_abandoned,
+    count_
+};
+inline constexpr std::size_t n_metrics = static_cast<std::size_t>(metric::count_);
+
+// How district values combine into a city figure.
+enum class aggregate : std::uint8_t { sum, firm_mean, count_positive };
+
+struct metric_info {
+    std::string_view name;
+    std::string_view unit;
+    std::string_view kind;  // "stock" at step end, "flow" during the step, "state", "mean"
+    aggregate city;
+    std::string_view meaning;
+};
+
+const std::array<metric_info, n_metrics>& metric_table();
+inline const metric_info& info(metric m) { return metric_table()[static_cast<std::size_t>(m)]; }
+inline constexpr std::size_t index(metric m) { return static_cast<std::size_t>(m); }
+
+}  // namespace kcsim::model

@@ -1,0 +1,61 @@
+#include "model/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace kcsim::model {
+
+double city_value(std::span<const double> row, std::size_t districts, metric m) {
+    const std::size_t k = index(m);
+    double sum = 0, firms = 0;
+    for (std::size_t d = 0; d < districts; ++d) {
+        const double v = row[d * n_metrics + k];
+        switch (info(m).city) {
+            case aggregate::sum: sum += v; break;
+            case aggregate::count_positive: sum += v > 0 ? 1 : 0; break;
+            case aggregate::firm_mean: {
+                const double n = row[d * n_metrics + index(metric::firms)];
+                sum += v * n;
+                firms += n;
+                break;
+            }
+        }
+    }
+    return info(m).city == aggregate::firm_mean ? (firms > 0 ? sum / firms : 0.0) : sum;
+}
+
+city_figures city_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts) {
+    city_figures out;
+    const std::size_t row = districts * n_metrics;
+    for (std::size_t k = 0; k < n_metrics; ++k) {
+        const auto m = static_cast<metric>(k);
+        if (info(m).kind == "flow") {
+            double total = 0;
+            for (std::size_t t = 0; t < steps; ++t) total += city_value(metrics.subspan(t * row, row), districts, m);
+            out.value[k] = total;
+        } else {
+            out.value[k] = city_value(metrics.subspan((steps - 1) * row, row), districts, m);
+        }
+    }
+    return out;
+}
+
+interval describe(std::vector<double> v) {
+    interval r;
+    if (v.empty()) return r;
+    r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    std::sort(v.begin(), v.end());
+    // Linear interpolation between order statistics (the default of numpy.quantile).
+    auto q = [&](double p) {
+        const double h = (static_cast<double>(v.size()) - 1) * p;
+        const auto i = static_cast<std::size_t>(std::floor(h));
+        const std::size_t j = std::min(i + 1, v.size() - 1);
+        return v[i] + (h - static_cast<double>(i)) * (v[j] - v[i]);
+    };
+    r.lo = q(0.05);
+    r.hi = q(0.95);
+    return r;
+}
+
+}  // namespace kcsim::model

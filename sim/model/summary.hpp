@@ -1,0 +1,27 @@
+#pragma once
+// City-level figures of one replicate, from its per-district metrics: flows summed over the
+// horizon, stocks and states at its end. The CLI's summary table is built from these.
+#include <array>
+#include <span>
+#include <vector>
+
+#include "model/metrics.hpp"
+
+namespace kcsim::model {
+
+struct city_figures {
+    std::array<double, n_metrics> value{};  // flows: total over the horizon; others: at the end
+};
+
+// metrics: [steps][districts][n_metrics]
+city_figures city_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts);
+
+// The city value of metric m in one step row ([districts][n_metrics]).
+double city_value(std::span<const double> row, std::size_t districts, metric m);
+
+struct interval {
+    double mean = 0, lo = 0, hi = 0;  // lo/hi: the 5% and 95% quantiles
+};
+interval describe(std::vector<double> values);
+
+}  // namespace kcsim::model

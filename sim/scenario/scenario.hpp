@@ -1,0 +1,74 @@
+#pragma once
+// The scenario: everything a run needs, loaded from TOML, validated, then never changed.
+// Simulations hold a shared_ptr<const scenario>; a variant is a new scenario, not an edit.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/date.hpp"
+#include "scenario/parameters.hpp"
+
+namespace kcsim::scenario {
+
+enum class pilot_level : std::uint8_t { none = 0, municipal = 1, national = 2 };
+enum class subregion : std::uint8_t { metro = 0, northeast = 1, southeast = 2 };
+enum class district_kind : std::uint8_t { district, county, autonomous_county, functional_zone };
+
+std::string_view to_string(pilot_level);
+std::string_view to_string(subregion);
+std::string_view to_string(district_kind);
+
+// One county-level unit or functional zone (scenarios/base/chongqing.toml).
+struct district {
+    std::string id;  // stable key used in events and outputs
+    std::string name;
+    std::string name_zh;
+    district_kind kind = district_kind::district;
+    subregion region = subregion::metro;
+    std::string parent;            // functional zones: the district they lie in
+    double gdp_2020 = 0;           // 亿元 (1e8 yuan)
+    std::int64_t tech_firms_2020 = 0;  // 科技型企业 at end of 2020; weights the firm allocation
+    double high_tech_share = 0;    // share of tech firms certified 高新技术企业
+    pilot_level pilot = pilot_level::none;  // status at the scenario start
+    core::date pilot_since{};
+};
+
+// A dated policy lever. Applied at the start of the step whose week contains `date`.
+struct event {
+    enum class kind : std::uint8_t { pilot };
+    core::date date{};
+    kind type = kind::pilot;
+    std::uint32_t district = 0;  // index into scenario::districts
+    pilot_level level = pilot_level::none;
+};
+
+// Weekly (or other fixed-length) steps from `start`; the last step ends on or after `end`.
+struct calendar {
+    core::date start{};
+    core::date end{};
+    int step_days = 7;
+    int steps() const { return (end - start) / step_days + 1; }
+    core::date step_start(int k) const { return start + k * step_days; }
+    core::date step_last_day(int k) const { return start + ((k + 1) * step_days - 1); }
+    int step_of(core::date d) const { return (d - start) / step_days; }
+    double step_years() const { return step_days / 365.25; }
+};
+
+struct scenario {
+    std::string name;
+    std::string description;
+    std::string source;         // the file it was loaded from ("<builtin>/plan.toml" if embedded)
+    std::string resolved_toml;  // after `extends` and defaults: the complete scenario
+    std::string hash;           // SHA-256 of resolved_toml
+    calendar cal;
+    params p;  // every numeric model parameter (parameters.hpp)
+    std::vector<district> districts;
+    std::vector<event> events;  // sorted by date
+
+    std::size_t district_index(std::string_view id) const;  // npos if absent
+};
+
+using scenario_ptr = std::shared_ptr<const scenario>;
+
+}  // namespace kcsim::scenario
