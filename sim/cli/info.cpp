@@ -54,7 +54,7 @@ bool markdown_flag(const std::vector<std::string>& args, const std::string& cmd)
     return p.has("--markdown");
 }
 
-}  // namespace
+} // namespace
 
 int check_command(const std::vector<std::string>& args) {
     auto p = parse(args, {{"--help", "", "this help"}}, "kcsim check", 1);
@@ -64,8 +64,8 @@ int check_command(const std::vector<std::string>& args) {
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
     auto sc = scenario::load(p.positional[0]);
-    std::printf("# scenario %s, resolved from %s\n# sha256 %s\n%s", sc->name.c_str(), sc->source.c_str(), sc->hash.c_str(),
-                sc->resolved_toml.c_str());
+    std::printf("# scenario %s, resolved from %s\n# sha256 %s\n%s", sc->name.c_str(), sc->source.c_str(),
+                sc->hash.c_str(), sc->resolved_toml.c_str());
     return exit_code::ok;
 }
 
@@ -80,9 +80,9 @@ int params_command(const std::vector<std::string>& args) {
                         default_text(s).c_str(), range_text(s).c_str(), std::string(s.meaning).c_str(),
                         std::string(s.source).c_str());
         } else {
-            std::printf("%s = %s  [%s; %s]\n    %s\n    source: %s\n", std::string(s.key).c_str(), default_text(s).c_str(),
-                        std::string(s.unit).c_str(), range_text(s).c_str(), std::string(s.meaning).c_str(),
-                        std::string(s.source).c_str());
+            std::printf("%s = %s  [%s; %s]\n    %s\n    source: %s\n", std::string(s.key).c_str(),
+                        default_text(s).c_str(), std::string(s.unit).c_str(), range_text(s).c_str(),
+                        std::string(s.meaning).c_str(), std::string(s.source).c_str());
         }
     }
     return exit_code::ok;
@@ -112,4 +112,4 @@ int schedule_command(const std::vector<std::string>& args) {
     return exit_code::ok;
 }
 
-}  // namespace kcsim::cli
+} // namespace kcsim::cli

@@ -29,7 +29,7 @@ Exit codes: 0 success, 1 runtime or I/O failure, 2 bad input (nothing written), 
 Documentation: docs/ in the source tree (start with docs/README.md).
 )";
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
         const std::vector<std::string> known = {"run", "check", "params", "metrics", "schedule"};
         std::string hint = kcsim::core::closest_match(cmd, known);
-        throw kcsim::input_error("unknown command '" + cmd + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                                 " (see kcsim --help)");
+        throw kcsim::input_error("unknown command '" + cmd + "'" +
+                                 (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");
     } catch (const kcsim::cancelled&) {
         std::fprintf(stderr, "kcsim: interrupted; no output written\n");
         return kcsim::exit_code::interrupted;

@@ -45,7 +45,8 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
             if (it == specs.end()) {
                 std::string hint = core::closest_match(a, names);
                 throw input_error(command + ": unknown option '" + a + "'" +
-                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see " + command + " --help)");
+                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see " + command +
+                                  " --help)");
             }
             if (it->value.empty()) {
                 if (inline_value) throw input_error(command + ": option " + a + " takes no value");
@@ -70,11 +71,13 @@ std::string format_options(const std::vector<option_spec>& specs) {
     std::string s;
     for (const auto& o : specs) {
         std::string left = "  " + o.name + (o.value.empty() ? "" : " " + o.value);
-        if (left.size() < 24) left.resize(24, ' ');
-        else left += "  ";
+        if (left.size() < 24)
+            left.resize(24, ' ');
+        else
+            left += "  ";
         s += left + o.help + "\n";
     }
     return s;
 }
 
-}  // namespace kcsim::cli
+} // namespace kcsim::cli

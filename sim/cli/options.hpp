@@ -11,12 +11,12 @@ namespace kcsim::cli {
 
 struct option_spec {
     std::string name;  // "--replicates"
-    std::string value;  // "N", or "" for a flag
+    std::string value; // "N", or "" for a flag
     std::string help;
 };
 
 struct parsed {
-    std::map<std::string, std::string> values;  // option -> value ("" for flags)
+    std::map<std::string, std::string> values; // option -> value ("" for flags)
     std::vector<std::string> positional;
     bool has(const std::string& o) const { return values.contains(o); }
     std::optional<std::string> get(const std::string& o) const;
@@ -30,4 +30,4 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
 
 std::string format_options(const std::vector<option_spec>& specs);
 
-}  // namespace kcsim::cli
+} // namespace kcsim::cli

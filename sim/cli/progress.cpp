@@ -1,8 +1,7 @@
 #include "cli/progress.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
+#include <unistd.h>
 
 namespace kcsim::cli {
 
@@ -34,4 +33,4 @@ void progress::finish() {
     }
 }
 
-}  // namespace kcsim::cli
+} // namespace kcsim::cli

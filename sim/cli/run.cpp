@@ -49,20 +49,22 @@ void print_summary(const scenario::scenario& sc, const std::vector<model::city_f
     }
 }
 
-}  // namespace
+} // namespace
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
     auto p = parse(args, run_options, "kcsim run", 1);
     if (p.has("--help")) {
-        std::printf("Usage: kcsim run [SCENARIO.toml] [options]\n\nRuns replicates of a scenario in parallel and writes "
-                    "them to one HDF5 file.\nWithout SCENARIO, runs the built-in default (%s).\n\nOptions:\n%s",
-                    std::string(scenario::default_scenario).c_str(), format_options(run_options).c_str());
+        std::printf(
+            "Usage: kcsim run [SCENARIO.toml] [options]\n\nRuns replicates of a scenario in parallel and writes "
+            "them to one HDF5 file.\nWithout SCENARIO, runs the built-in default (%s).\n\nOptions:\n%s",
+            std::string(scenario::default_scenario).c_str(), format_options(run_options).c_str());
         return exit_code::ok;
     }
     // Validate everything before any work, so bad input never leaves output behind.
     const std::string path = p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0];
     auto sc = scenario::load(path);
-    const auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
+    const auto replicates =
+        static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
     const auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, INT64_MAX).value_or(sc->p.seed));
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force");
@@ -90,11 +92,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
         engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
             store.append(g, r);
             if (r.ok) {
-                figs.push_back(model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
+                figs.push_back(
+                    model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
             } else {
                 ++failed;
-                std::fprintf(stderr, "\nkcsim: replicate %llu failed: %s\n", static_cast<unsigned long long>(r.replicate),
-                             r.message.c_str());
+                std::fprintf(stderr, "\nkcsim: replicate %llu failed: %s\n",
+                             static_cast<unsigned long long>(r.replicate), r.message.c_str());
             }
             bar.update(++done);
         });
@@ -119,4 +122,4 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     return failed > 0 ? exit_code::failure : exit_code::ok;
 }
 
-}  // namespace kcsim::cli
+} // namespace kcsim::cli

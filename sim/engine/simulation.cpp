@@ -10,8 +10,8 @@
 namespace kcsim::engine {
 
 simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate)
-    : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()),
-      schedule_(&model::default_schedule()), w_(model::initial_world(*sc_, key_)),
+    : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()), schedule_(&model::default_schedule()),
+      w_(model::initial_world(*sc_, key_)),
       metrics_(static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics,
                std::numeric_limits<double>::quiet_NaN()),
       phase_seconds_(schedule_->size(), 0.0) {}
@@ -23,8 +23,8 @@ void simulation::advance(execution_context& ctx, int n, const std::atomic<bool>*
         for (int k = 0; k < n && !done(); ++k) {
             if (cancel && *cancel) throw cancelled();
             const int t = w_.step;
-            step_context c{*sc_, w_, key_, t, years,
-                           std::span<double>(metrics_.data() + static_cast<std::size_t>(t) * row, row)};
+            step_context c{*sc_, w_,    key_,
+                           t,    years, std::span<double>(metrics_.data() + static_cast<std::size_t>(t) * row, row)};
             for (std::size_t i = 0; i < schedule_->size(); ++i) {
                 const auto t0 = std::chrono::steady_clock::now();
                 (*schedule_)[i].run(c);
@@ -35,14 +35,17 @@ void simulation::advance(execution_context& ctx, int n, const std::atomic<bool>*
     });
 }
 
-void simulation::run(execution_context& ctx, const std::atomic<bool>* cancel) { advance(ctx, steps_ - w_.step, cancel); }
+void simulation::run(execution_context& ctx, const std::atomic<bool>* cancel) {
+    advance(ctx, steps_ - w_.step, cancel);
+}
 
 void simulation::restore(const state::world& w) {
     if (w.d.size() != sc_->districts.size()) {
         throw input_error("cannot restore a state with " + std::to_string(w.d.size()) + " districts into scenario '" +
                           sc_->name + "' with " + std::to_string(sc_->districts.size()));
     }
-    if (w.step > steps_) throw input_error("cannot restore a state at step " + std::to_string(w.step) + " beyond the horizon");
+    if (w.step > steps_)
+        throw input_error("cannot restore a state at step " + std::to_string(w.step) + " beyond the horizon");
     w_ = w;
     // Metrics after the restored step are stale: clear them.
     const std::size_t row = sc_->districts.size() * model::n_metrics;
@@ -50,4 +53,4 @@ void simulation::restore(const state::world& w) {
               std::numeric_limits<double>::quiet_NaN());
 }
 
-}  // namespace kcsim::engine
+} // namespace kcsim::engine

@@ -11,7 +11,7 @@ herr_t walk(unsigned n, const H5E_error2_t* e, void* out) {
     if (n == 0 && e && e->desc) *static_cast<std::string*>(out) = e->desc;
     return 0;
 }
-}  // namespace
+} // namespace
 
 std::string last_error() {
     std::string msg;
@@ -57,14 +57,13 @@ handle create_group(hid_t parent, const std::string& name) {
 }
 
 namespace {
-template <class T>
-void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& v) {
+template <class T> void write_scalar_attr(hid_t obj, const std::string& name, hid_t type, const T& v) {
     handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
     handle a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
              "creating attribute '" + name + "'");
     check(H5Awrite(a, type, &v), "writing attribute '" + name + "'");
 }
-}  // namespace
+} // namespace
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
     auto t = utf8_string_type();
@@ -98,7 +97,8 @@ handle write_ints(hid_t group, const std::string& name, std::span<const std::int
     handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataspace");
     handle d(H5Dcreate2(group, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
              "creating dataset '" + name + "'");
-    check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "writing dataset '" + name + "'");
+    check(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "writing dataset '" + name + "'");
     return d;
 }
 
@@ -110,4 +110,4 @@ void attach_scale(hid_t dset, hid_t scale, unsigned dim) {
     check(H5DSattach_scale(dset, scale, dim), "attaching a dimension scale");
 }
 
-}  // namespace kcsim::io::h5
+} // namespace kcsim::io::h5

@@ -1,12 +1,11 @@
 #include "io/output_file.hpp"
 
-#include <fcntl.h>
-#include <stdio.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "core/error.hpp"
 
@@ -25,21 +24,24 @@ void fsync_path(const std::string& path, bool directory) {
     ::close(fd);
     if (rc != 0 && !directory) throw io_error("cannot sync '" + path + "' to disk: " + err);
 }
-}  // namespace
+} // namespace
 
 void check_can_write(const std::string& path, bool overwrite) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) throw io_error("output '" + path + "' is a directory; give a file name (.h5)");
     if (!overwrite && fs::exists(path, ec)) {
-        throw io_error("output file '" + path + "' already exists; choose another --out, or pass --force to replace it");
+        throw io_error("output file '" + path +
+                       "' already exists; choose another --out, or pass --force to replace it");
     }
     fs::path dir = fs::path(path).parent_path();
     if (dir.empty()) dir = ".";
     if (!fs::is_directory(dir, ec)) throw io_error("output folder '" + dir.string() + "' does not exist");
-    if (::access(dir.c_str(), W_OK) != 0) throw io_error("output folder '" + dir.string() + "' is not writable: " + sys_error());
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw io_error("output folder '" + dir.string() + "' is not writable: " + sys_error());
 }
 
-output_file::output_file(std::string final_path, bool overwrite) : final_(std::move(final_path)), overwrite_(overwrite) {
+output_file::output_file(std::string final_path, bool overwrite)
+    : final_(std::move(final_path)), overwrite_(overwrite) {
     check_can_write(final_, overwrite_);
     const fs::path p(final_);
     // Hidden, with the pid: a crashed run leaves a file that can never be mistaken for a result.
@@ -61,7 +63,7 @@ void output_file::commit() {
         }
     } else if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE) != 0) {
         if (errno == EEXIST) {
-            committed_ = true;  // keep the finished results where they are
+            committed_ = true; // keep the finished results where they are
             throw io_error("output file '" + final_ + "' appeared while running; not replacing it (results left in '" +
                            temp_ + "')");
         }
@@ -76,4 +78,4 @@ void output_file::commit() {
     fsync_path(dir.empty() ? "." : dir.string(), true);
 }
 
-}  // namespace kcsim::io
+} // namespace kcsim::io

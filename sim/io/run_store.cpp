@@ -1,9 +1,9 @@
 #include "io/run_store.hpp"
 
-#include <hdf5_hl.h>
-
 #include <chrono>
 #include <ctime>
+
+#include <hdf5_hl.h>
 
 #include "core/error.hpp"
 #include "core/version.hpp"
@@ -32,7 +32,7 @@ struct scenario_group {
     hsize_t steps = 0, districts = 0, count = 0;
 };
 
-}  // namespace
+} // namespace
 
 struct run_store::impl {
     output_file out;
@@ -57,7 +57,9 @@ run_store::run_store(const std::string& path, bool overwrite, const provenance& 
     h5::write_attr(s.file, "seed", prov.seed);
     h5::write_attr(s.file, "command", prov.command);
     h5::write_attr(s.file, "threads", static_cast<std::int64_t>(prov.threads));
-    h5::write_attr(s.file, "rng", std::string("Philox4x64-10 (Random123); key (seed, replicate); counter (agent, step, purpose, draw)"));
+    h5::write_attr(
+        s.file, "rng",
+        std::string("Philox4x64-10 (Random123); key (seed, replicate); counter (agent, step, purpose, draw)"));
     h5::write_attr(s.file, "title", std::string("kcsim run: Sci-Tech China programme in Chongqing"));
     s.scenarios = h5::create_group(s.file, "scenarios");
 }
@@ -150,8 +152,10 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
         g.metrics = h5::handle(H5Dcreate2(g.group, "metrics", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                                H5Dclose, "creating 'metrics'");
-        h5::write_attr(g.metrics, "long_name", std::string("programme metrics per replicate, step, district and metric"));
-        h5::write_attr(g.metrics, "coordinates", std::string("date district_name_zh subregion district_kind metric_unit metric_kind"));
+        h5::write_attr(g.metrics, "long_name",
+                       std::string("programme metrics per replicate, step, district and metric"));
+        h5::write_attr(g.metrics, "coordinates",
+                       std::string("date district_name_zh subregion district_kind metric_unit metric_kind"));
         h5::attach_scale(g.metrics, g.replicate, 0);
         h5::attach_scale(g.metrics, time, 1);
         h5::attach_scale(g.metrics, district, 2);
@@ -219,4 +223,4 @@ void run_store::commit() {
 const std::string& run_store::path() const { return impl_->out.final_path(); }
 double run_store::write_seconds() const { return impl_->write_seconds; }
 
-}  // namespace kcsim::io
+} // namespace kcsim::io

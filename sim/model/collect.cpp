@@ -10,7 +10,7 @@
 namespace kcsim::model::phases {
 
 namespace {
-constexpr std::size_t block = 16384;  // fixed: the partial sums must not depend on threads
+constexpr std::size_t block = 16384; // fixed: the partial sums must not depend on threads
 }
 
 void collect_metrics(engine::step_context& c) {
@@ -72,4 +72,4 @@ void check_invariants(engine::step_context& c) {
     }
 }
 
-}  // namespace kcsim::model::phases
+} // namespace kcsim::model::phases

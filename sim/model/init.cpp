@@ -32,7 +32,7 @@ std::vector<std::uint64_t> apportion(std::uint64_t n, const std::vector<double>&
     return out;
 }
 
-}  // namespace
+} // namespace
 
 state::world initial_world(const scenario::scenario& sc, rng::key key) {
     const auto& p = sc.p;
@@ -56,13 +56,12 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     std::size_t i = 0;
     for (std::size_t d = 0; d < nd; ++d) {
         const auto& dist = sc.districts[d];
-        const double exposure = !p.programme                                           ? 0.0
+        const double exposure = !p.programme                                     ? 0.0
                                 : dist.pilot == scenario::pilot_level::national  ? p.exposure_national
                                 : dist.pilot == scenario::pilot_level::municipal ? p.exposure_municipal
-                                                                                  : 0.0;
-        const double years = dist.pilot == scenario::pilot_level::none
-                                 ? 0.0
-                                 : std::max(0.0, (p.start - dist.pilot_since) / 365.25);
+                                                                                 : 0.0;
+        const double years =
+            dist.pilot == scenario::pilot_level::none ? 0.0 : std::max(0.0, (p.start - dist.pilot_since) / 365.25);
         const double aware = 1.0 - (1.0 - p.awareness_initial) * std::exp(-exposure * years);
         for (int kind = 0; kind < 2; ++kind) {
             const std::uint64_t count = kind == 0 ? tech[d] : other[d];
@@ -86,4 +85,4 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     return w;
 }
 
-}  // namespace kcsim::model
+} // namespace kcsim::model

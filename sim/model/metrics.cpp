@@ -24,4 +24,4 @@ const std::array<metric_info, n_metrics>& metric_table() {
     return t;
 }
 
-}  // namespace kcsim::model
+} // namespace kcsim::model

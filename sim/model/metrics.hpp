@@ -30,7 +30,7 @@ enum class aggregate : std::uint8_t { sum, firm_mean, count_positive };
 struct metric_info {
     std::string_view name;
     std::string_view unit;
-    std::string_view kind;  // "stock" at step end, "flow" during the step, "state", "mean"
+    std::string_view kind; // "stock" at step end, "flow" during the step, "state", "mean"
     aggregate city;
     std::string_view meaning;
 };
@@ -39,4 +39,4 @@ const std::array<metric_info, n_metrics>& metric_table();
 inline const metric_info& info(metric m) { return metric_table()[static_cast<std::size_t>(m)]; }
 inline constexpr std::size_t index(metric m) { return static_cast<std::size_t>(m); }
 
-}  // namespace kcsim::model
+} // namespace kcsim::model

@@ -12,7 +12,7 @@ constexpr std::size_t block = 16384;
 double need_rate(const scenario::params& p, std::uint8_t flags) {
     return (flags & state::firm_flag::tech) ? p.need_rate : p.need_rate * p.other_need_factor;
 }
-}  // namespace
+} // namespace
 
 void update_awareness(engine::step_context& c) {
     const auto& p = c.sc.p;
@@ -107,4 +107,4 @@ void post_needs(engine::step_context& c) {
     });
 }
 
-}  // namespace kcsim::model::phases
+} // namespace kcsim::model::phases

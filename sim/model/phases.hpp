@@ -12,4 +12,4 @@ void post_needs(engine::step_context& c);
 void collect_metrics(engine::step_context& c);
 void check_invariants(engine::step_context& c);
 
-}  // namespace kcsim::model::phases
+} // namespace kcsim::model::phases

@@ -19,4 +19,4 @@ const engine::schedule& default_schedule() {
     return s;
 }
 
-}  // namespace kcsim::model
+} // namespace kcsim::model

@@ -12,14 +12,14 @@ double city_value(std::span<const double> row, std::size_t districts, metric m) 
     for (std::size_t d = 0; d < districts; ++d) {
         const double v = row[d * n_metrics + k];
         switch (info(m).city) {
-            case aggregate::sum: sum += v; break;
-            case aggregate::count_positive: sum += v > 0 ? 1 : 0; break;
-            case aggregate::firm_mean: {
-                const double n = row[d * n_metrics + index(metric::firms)];
-                sum += v * n;
-                firms += n;
-                break;
-            }
+        case aggregate::sum: sum += v; break;
+        case aggregate::count_positive: sum += v > 0 ? 1 : 0; break;
+        case aggregate::firm_mean: {
+            const double n = row[d * n_metrics + index(metric::firms)];
+            sum += v * n;
+            firms += n;
+            break;
+        }
         }
     }
     return info(m).city == aggregate::firm_mean ? (firms > 0 ? sum / firms : 0.0) : sum;
@@ -58,4 +58,4 @@ interval describe(std::vector<double> v) {
     return r;
 }
 
-}  // namespace kcsim::model
+} // namespace kcsim::model

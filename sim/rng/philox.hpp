@@ -2,10 +2,10 @@
 // Counter-based random numbers (Random123 Philox4x64-10). Every number is a pure function of
 // (seed, replicate) as the key and (agent, step, purpose, draw) as the counter, so results do
 // not depend on threads, scheduling, ranks or the order agents are visited in.
-#include <Random123/philox.h>
-
 #include <cmath>
 #include <cstdint>
+
+#include <Random123/philox.h>
 
 #include "rng/streams.hpp"
 
@@ -20,9 +20,7 @@ struct key {
 
 // [0, 1) with 53 random bits. Frozen: changing it changes every result (docs/determinism.md).
 // The signed conversion avoids the branchy unsigned-to-double path on pre-AVX-512 CPUs.
-inline double u01(std::uint64_t x) {
-    return static_cast<double>(static_cast<std::int64_t>(x >> 11)) * 0x1.0p-53;
-}
+inline double u01(std::uint64_t x) { return static_cast<double>(static_cast<std::int64_t>(x >> 11)) * 0x1.0p-53; }
 
 // A short stream of uniforms for one (agent, step, purpose): four per Philox call.
 class stream {
@@ -70,4 +68,4 @@ private:
 // Probability that an event with a yearly hazard `rate` happens within `years`.
 inline double hazard_prob(double rate, double years) { return -std::expm1(-rate * years); }
 
-}  // namespace kcsim::rng
+} // namespace kcsim::rng

@@ -14,4 +14,4 @@ enum class purpose : std::uint32_t {
     firm_init = 4,       // initial firm attributes
 };
 
-}  // namespace kcsim::rng
+} // namespace kcsim::rng

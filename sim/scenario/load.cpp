@@ -63,16 +63,16 @@ std::string show(const toml::node& n) {
 
 std::string type_name(const toml::node& n) {
     switch (n.type()) {
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        default: return "nothing";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "nothing";
     }
 }
 
@@ -86,9 +86,9 @@ std::string fmt_num(double v) {
 // Reading files (disk or builtin) and following `extends`
 
 struct source_text {
-    std::string name;  // shown in errors: the path as given, or "builtin:x.toml"
+    std::string name; // shown in errors: the path as given, or "builtin:x.toml"
     std::string text;
-    std::string dir;   // where relative `extends` resolve; "builtin:" + dir for embedded files
+    std::string dir; // where relative `extends` resolve; "builtin:" + dir for embedded files
 };
 
 std::optional<std::string_view> find_builtin(std::string_view rel) {
@@ -108,8 +108,7 @@ source_text read_source(const std::string& path, const where& from, const std::s
             auto names = builtin_names();
             std::string hint = core::closest_match(rel, names);
             fail(from, key,
-                 "no built-in scenario '" + rel + "'" +
-                     (hint.empty() ? "" : "; did you mean 'builtin:" + hint + "'?") +
+                 "no built-in scenario '" + rel + "'" + (hint.empty() ? "" : "; did you mean 'builtin:" + hint + "'?") +
                      " (built-in: " + core::join_or(names) + ")");
         }
         s.name = std::string(builtin_prefix) + rel;
@@ -151,7 +150,8 @@ toml::table parse(const source_text& s) {
     // TOML is UTF-8; a file of binary junk gets the same clear error as a syntax error.
     if (s.text.find('\0') != std::string::npos) {
         auto pos = s.text.find('\0');
-        int line = 1 + static_cast<int>(std::count(s.text.begin(), s.text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+        int line =
+            1 + static_cast<int>(std::count(s.text.begin(), s.text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
         fail(where{s.name, line, 0}, "", "not a TOML text file (contains a NUL byte)");
     }
     try {
@@ -195,10 +195,8 @@ const std::vector<field_spec>& district_fields() {
 
 const std::vector<field_spec>& event_fields() {
     static const std::vector<field_spec> f = {
-        {"date", ftype::date, true},
-        {"type", ftype::choice, true, 0, 0, {"pilot"}},
-        {"district", ftype::identifier, true},
-        {"level", ftype::choice, true, 0, 0, {"none", "municipal", "national"}},
+        {"date", ftype::date, true},           {"type", ftype::choice, true, 0, 0, {"pilot"}},
+        {"district", ftype::identifier, true}, {"level", ftype::choice, true, 0, 0, {"none", "municipal", "national"}},
         {"note", ftype::text, false},
     };
     return f;
@@ -256,96 +254,108 @@ void check_param(const toml::node& v, const param_spec& spec, const std::string&
             } else if constexpr (std::is_same_v<T, core::date>) {
                 if (!v.is_date()) {
                     std::string hint;
-                    if (v.is_string() && core::parse_date(v.as_string()->get())) hint = " (write the date without quotes)";
-                    fail(w, key, "'" + key + "' = " + show(v) + ": expected a date like 2021-01-04, got " +
-                                     type_name(v) + hint);
+                    if (v.is_string() && core::parse_date(v.as_string()->get()))
+                        hint = " (write the date without quotes)";
+                    fail(w, key,
+                         "'" + key + "' = " + show(v) + ": expected a date like 2021-01-04, got " + type_name(v) +
+                             hint);
                 }
                 const auto d = v.as_date()->get();
                 const double days = core::make_date(d.year, d.month, d.day).days;
                 if (days < spec.lo || days > spec.hi) {
-                    fail(w, key, "'" + key + "' = " + show(v) + " is out of range: expected a date from " +
-                                     core::to_iso(core::date{static_cast<int>(spec.lo)}) + " to " +
-                                     core::to_iso(core::date{static_cast<int>(spec.hi)}));
+                    fail(w, key,
+                         "'" + key + "' = " + show(v) + " is out of range: expected a date from " +
+                             core::to_iso(core::date{static_cast<int>(spec.lo)}) + " to " +
+                             core::to_iso(core::date{static_cast<int>(spec.hi)}));
                 }
             } else {
                 double x = 0;
                 if constexpr (std::is_same_v<T, std::int64_t>) {
                     if (!v.is_integer()) {
-                        fail(w, key, "'" + key + "' = " + show(v) + ": expected a whole number (" +
-                                         std::string(spec.unit) + "), got " + type_name(v));
+                        fail(w, key,
+                             "'" + key + "' = " + show(v) + ": expected a whole number (" + std::string(spec.unit) +
+                                 "), got " + type_name(v));
                     }
                     x = static_cast<double>(v.as_integer()->get());
                 } else {
                     if (!v.is_number()) {
-                        fail(w, key, "'" + key + "' = " + show(v) + ": expected a number (" +
-                                         std::string(spec.unit) + "), got " + type_name(v));
+                        fail(w, key,
+                             "'" + key + "' = " + show(v) + ": expected a number (" + std::string(spec.unit) +
+                                 "), got " + type_name(v));
                     }
                     x = v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
                     if (!std::isfinite(x)) fail(w, key, "'" + key + "' = " + show(v) + ": expected a finite number");
                 }
                 if (x < spec.lo || x > spec.hi) {
-                    fail(w, key, "'" + key + "' = " + show(v) + " is out of range: expected " +
-                                     fmt_num(spec.lo) + " to " + fmt_num(spec.hi) + " (" + std::string(spec.unit) + ")");
+                    fail(w, key,
+                         "'" + key + "' = " + show(v) + " is out of range: expected " + fmt_num(spec.lo) + " to " +
+                             fmt_num(spec.hi) + " (" + std::string(spec.unit) + ")");
                 }
             }
         },
         spec.field);
 }
 
-void check_field(const toml::node& v, const field_spec& f, const std::string& path,
-                 const std::string& file) {
+void check_field(const toml::node& v, const field_spec& f, const std::string& path, const std::string& file) {
     const where w = locate(v.source(), file);
     auto expect = [&](bool ok, const std::string& what) {
         if (!ok) fail(w, path, "'" + path + "' = " + show(v) + ": expected " + what + ", got " + type_name(v));
     };
     switch (f.type) {
-        case ftype::text: expect(v.is_string(), "a string"); break;
-        case ftype::identifier: {
-            expect(v.is_string(), "a string");
-            const auto& s = v.as_string()->get();
-            bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-            });
-            if (!ok) fail(w, path, "'" + path + "' = " + show(v) + ": expected an id of lower-case letters, digits and '_'");
-            break;
+    case ftype::text: expect(v.is_string(), "a string"); break;
+    case ftype::identifier: {
+        expect(v.is_string(), "a string");
+        const auto& s = v.as_string()->get();
+        bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        });
+        if (!ok)
+            fail(w, path, "'" + path + "' = " + show(v) + ": expected an id of lower-case letters, digits and '_'");
+        break;
+    }
+    case ftype::choice: {
+        expect(v.is_string(), "one of " + core::join_or(f.choices));
+        const auto& s = v.as_string()->get();
+        if (std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
+            std::string hint = core::closest_match(s, f.choices);
+            fail(w, path,
+                 "'" + path + "' = " + show(v) + ": expected " + core::join_or(f.choices) +
+                     (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         }
-        case ftype::choice: {
-            expect(v.is_string(), "one of " + core::join_or(f.choices));
-            const auto& s = v.as_string()->get();
-            if (std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end()) {
-                std::string hint = core::closest_match(s, f.choices);
-                fail(w, path, "'" + path + "' = " + show(v) + ": expected " + core::join_or(f.choices) +
-                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        break;
+    }
+    case ftype::real: {
+        expect(v.is_number(), "a number");
+        double x = v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
+        if (!std::isfinite(x) || x < f.lo || x > f.hi) {
+            fail(w, path,
+                 "'" + path + "' = " + show(v) + " is out of range: expected " + fmt_num(f.lo) + " to " +
+                     fmt_num(f.hi));
+        }
+        break;
+    }
+    case ftype::integer: {
+        expect(v.is_integer(), "a whole number");
+        double x = static_cast<double>(v.as_integer()->get());
+        if (x < f.lo || x > f.hi) {
+            fail(w, path,
+                 "'" + path + "' = " + show(v) + " is out of range: expected " + fmt_num(f.lo) + " to " +
+                     fmt_num(f.hi));
+        }
+        break;
+    }
+    case ftype::date: expect(v.is_date(), "a date like 2021-01-04"); break;
+    case ftype::sources: {
+        expect(v.is_table(), "a table of source notes, e.g. { gdp_2020 = \"ext: ...\" }");
+        for (auto&& [k, s] : *v.as_table()) {
+            const std::string sub = path + "." + std::string(k.str());
+            if (!s.is_string()) {
+                fail(locate(s.source(), file), sub,
+                     "'" + sub + "' = " + show(s) + ": expected a string, got " + type_name(s));
             }
-            break;
         }
-        case ftype::real: {
-            expect(v.is_number(), "a number");
-            double x = v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
-            if (!std::isfinite(x) || x < f.lo || x > f.hi) {
-                fail(w, path, "'" + path + "' = " + show(v) + " is out of range: expected " + fmt_num(f.lo) + " to " + fmt_num(f.hi));
-            }
-            break;
-        }
-        case ftype::integer: {
-            expect(v.is_integer(), "a whole number");
-            double x = static_cast<double>(v.as_integer()->get());
-            if (x < f.lo || x > f.hi) {
-                fail(w, path, "'" + path + "' = " + show(v) + " is out of range: expected " + fmt_num(f.lo) + " to " + fmt_num(f.hi));
-            }
-            break;
-        }
-        case ftype::date: expect(v.is_date(), "a date like 2021-01-04"); break;
-        case ftype::sources: {
-            expect(v.is_table(), "a table of source notes, e.g. { gdp_2020 = \"ext: ...\" }");
-            for (auto&& [k, s] : *v.as_table()) {
-                const std::string sub = path + "." + std::string(k.str());
-                if (!s.is_string()) {
-                    fail(locate(s.source(), file), sub, "'" + sub + "' = " + show(s) + ": expected a string, got " + type_name(s));
-                }
-            }
-            break;
-        }
+        break;
+    }
     }
 }
 
@@ -389,7 +399,9 @@ void check_file(const toml::table& t, const std::string& file) {
         const std::string key(k.str());
         const where w = locate(k.source(), file);
         if (key == "name" || key == "description" || key == "extends") {
-            if (!v.is_string()) fail(locate(v.source(), file), key, "'" + key + "' = " + show(v) + ": expected a string, got " + type_name(v));
+            if (!v.is_string())
+                fail(locate(v.source(), file), key,
+                     "'" + key + "' = " + show(v) + ": expected a string, got " + type_name(v));
             continue;
         }
         if (key == "districts") {
@@ -408,7 +420,8 @@ void check_file(const toml::table& t, const std::string& file) {
         for (auto&& [sk, sv] : *v.as_table()) {
             const std::string path = key + "." + std::string(sk.str());
             const param_spec* spec = find_param(path);
-            if (!spec) unknown_key(locate(sk.source(), file), path, std::string(sk.str()), sec->second, "[" + key + "]");
+            if (!spec)
+                unknown_key(locate(sk.source(), file), path, std::string(sk.str()), sec->second, "[" + key + "]");
             check_param(sv, *spec, file);
         }
     }
@@ -458,8 +471,7 @@ toml::table load_chain(const std::string& path, const where& from, const std::st
 // ---------------------------------------------------------------------------------------------
 // Building the scenario from the merged, checked table
 
-template <class E>
-E choice(const std::string& s, std::initializer_list<std::pair<std::string_view, E>> m) {
+template <class E> E choice(const std::string& s, std::initializer_list<std::pair<std::string_view, E>> m) {
     for (const auto& [k, v] : m) {
         if (k == s) return v;
     }
@@ -467,7 +479,8 @@ E choice(const std::string& s, std::initializer_list<std::pair<std::string_view,
 }
 
 pilot_level to_pilot(const std::string& s) {
-    return choice<pilot_level>(s, {{"none", pilot_level::none}, {"municipal", pilot_level::municipal}, {"national", pilot_level::national}});
+    return choice<pilot_level>(
+        s, {{"none", pilot_level::none}, {"municipal", pilot_level::municipal}, {"national", pilot_level::national}});
 }
 
 core::date to_date(const toml::node& n) {
@@ -491,8 +504,10 @@ void fill_params(toml::table& t, params& p) {
                 using T = std::remove_reference_t<decltype(p.*field)>;
                 const toml::node* n = st.get(name);
                 if constexpr (std::is_same_v<T, bool>) {
-                    if (n) p.*field = n->as_boolean()->get();
-                    else st.insert(name, p.*field);
+                    if (n)
+                        p.*field = n->as_boolean()->get();
+                    else
+                        st.insert(name, p.*field);
                 } else if constexpr (std::is_same_v<T, core::date>) {
                     if (n) {
                         p.*field = to_date(*n);
@@ -502,11 +517,15 @@ void fill_params(toml::table& t, params& p) {
                         st.insert(name, toml::date{y, m, d});
                     }
                 } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                    if (n) p.*field = n->as_integer()->get();
-                    else st.insert(name, p.*field);
+                    if (n)
+                        p.*field = n->as_integer()->get();
+                    else
+                        st.insert(name, p.*field);
                 } else {
-                    if (n) p.*field = number(*n);
-                    else st.insert(name, p.*field);
+                    if (n)
+                        p.*field = number(*n);
+                    else
+                        st.insert(name, p.*field);
                 }
             },
             spec.field);
@@ -525,15 +544,16 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         std::string o = origin.starts_with(builtin_prefix) ? origin.substr(builtin_prefix.size()) : origin;
         name = fs::path(o).stem().string();
     }
-    const bool safe = !name.empty() && name.size() <= 64 && name[0] != '.' &&
-                      std::all_of(name.begin(), name.end(), [](char c) {
-                          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-                      });
+    const bool safe =
+        !name.empty() && name.size() <= 64 && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        });
     if (!safe) {
         const toml::node* n = merged.get("name");
         fail(n ? locate(n->source(), origin) : top, "name",
-             "scenario name \"" + name + "\" is not allowed: use 1-64 letters, digits, '-', '_' or '.', not starting with '.' "
-             "(it names the HDF5 group and the output file)");
+             "scenario name \"" + name +
+                 "\" is not allowed: use 1-64 letters, digits, '-', '_' or '.', not starting with '.' "
+                 "(it names the HDF5 group and the output file)");
     }
     s->name = name;
     merged.insert_or_assign("name", name);
@@ -543,7 +563,8 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     fill_params(merged, s->p);
     const auto& p = s->p;
     if (p.end < p.start) {
-        fail(locate(merged["calendar"]["end"].node() ? merged["calendar"]["end"].node()->source() : merged.source(), origin),
+        fail(locate(merged["calendar"]["end"].node() ? merged["calendar"]["end"].node()->source() : merged.source(),
+                    origin),
              "calendar.end",
              "'calendar.end' = " + core::to_iso(p.end) + " is before 'calendar.start' = " + core::to_iso(p.start));
     }
@@ -553,7 +574,8 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     const toml::array* darr = merged["districts"].as_array();
     if (!darr || darr->empty()) {
         fail(top, "districts",
-             "the scenario has no [[districts]]; extend a base that has them, e.g. extends = \"builtin:base/chongqing.toml\"");
+             "the scenario has no [[districts]]; extend a base that has them, e.g. extends = "
+             "\"builtin:base/chongqing.toml\"");
     }
     std::set<std::string, std::less<>> ids;
     for (const auto& rec : *darr) {
@@ -565,11 +587,13 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         d.name = t["name"].value_or(d.id);
         d.name_zh = t["name_zh"].value_or(std::string{});
         d.kind = choice<district_kind>(t["kind"].value<std::string>().value(),
-                                       {{"district", district_kind::district}, {"county", district_kind::county},
+                                       {{"district", district_kind::district},
+                                        {"county", district_kind::county},
                                         {"autonomous_county", district_kind::autonomous_county},
                                         {"functional_zone", district_kind::functional_zone}});
-        d.region = choice<subregion>(t["subregion"].value<std::string>().value(),
-                                     {{"metro", subregion::metro}, {"northeast", subregion::northeast}, {"southeast", subregion::southeast}});
+        d.region = choice<subregion>(
+            t["subregion"].value<std::string>().value(),
+            {{"metro", subregion::metro}, {"northeast", subregion::northeast}, {"southeast", subregion::southeast}});
         d.parent = t["parent"].value_or(std::string{});
         d.gdp_2020 = number(*t.get("gdp_2020"));
         d.tech_firms_2020 = t["tech_firms_2020"].value<std::int64_t>().value();
@@ -590,7 +614,8 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
             const auto& t = *(*darr)[i].as_table();
             std::string hint = core::closest_match(d.parent, id_list);
             fail(locate(t["parent"].node()->source(), origin), "districts[" + d.id + "].parent",
-                 "unknown parent district \"" + d.parent + "\"" + (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+                 "unknown parent district \"" + d.parent + "\"" +
+                     (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
         }
     }
 
@@ -630,13 +655,14 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     }
 
     std::ostringstream os;
-    os << toml::toml_formatter(merged, toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings);
+    os << toml::toml_formatter(merged,
+                               toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings);
     s->resolved_toml = os.str() + "\n";
     s->hash = core::sha256_hex(s->resolved_toml);
     return s;
 }
 
-}  // namespace
+} // namespace
 
 std::vector<std::string> builtin_names() {
     std::vector<std::string> v;
@@ -658,7 +684,8 @@ scenario_ptr load_text(std::string_view text, const std::string& origin, const s
     toml::table merged;
     if (auto ext = t["extends"].value<std::string>()) {
         std::vector<std::string> chain{origin};
-        merged = load_chain(resolve_relative(base_dir, *ext), locate(t["extends"].node()->source(), origin), "extends", chain, nullptr);
+        merged = load_chain(resolve_relative(base_dir, *ext), locate(t["extends"].node()->source(), origin), "extends",
+                            chain, nullptr);
     }
     t.erase("extends");
     merge_into(merged, std::move(t));
@@ -684,28 +711,28 @@ std::size_t scenario::district_index(std::string_view id) const {
 
 std::string_view to_string(pilot_level v) {
     switch (v) {
-        case pilot_level::none: return "none";
-        case pilot_level::municipal: return "municipal";
-        case pilot_level::national: return "national";
+    case pilot_level::none: return "none";
+    case pilot_level::municipal: return "municipal";
+    case pilot_level::national: return "national";
     }
     return "?";
 }
 std::string_view to_string(subregion v) {
     switch (v) {
-        case subregion::metro: return "metro";
-        case subregion::northeast: return "northeast";
-        case subregion::southeast: return "southeast";
+    case subregion::metro: return "metro";
+    case subregion::northeast: return "northeast";
+    case subregion::southeast: return "southeast";
     }
     return "?";
 }
 std::string_view to_string(district_kind v) {
     switch (v) {
-        case district_kind::district: return "district";
-        case district_kind::county: return "county";
-        case district_kind::autonomous_county: return "autonomous_county";
-        case district_kind::functional_zone: return "functional_zone";
+    case district_kind::district: return "district";
+    case district_kind::county: return "county";
+    case district_kind::autonomous_county: return "autonomous_county";
+    case district_kind::functional_zone: return "functional_zone";
     }
     return "?";
 }
 
-}  // namespace kcsim::scenario
+} // namespace kcsim::scenario

@@ -15,8 +15,7 @@ scenario_ptr load(const std::string& path);
 
 // Same, from text (for tests and the Python API); `origin` names it in errors, and relative
 // `extends` resolve against `base_dir`.
-scenario_ptr load_text(std::string_view text, const std::string& origin,
-                       const std::string& base_dir = ".");
+scenario_ptr load_text(std::string_view text, const std::string& origin, const std::string& base_dir = ".");
 
 // A variant: the base scenario's resolved TOML with `overrides` (TOML text) merged on top,
 // validated like a file. The variant's name is `name` if not empty.
@@ -25,4 +24,4 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
 // Names of the built-in scenarios (without the "builtin:" prefix), for help texts.
 std::vector<std::string> builtin_names();
 
-}  // namespace kcsim::scenario
+} // namespace kcsim::scenario

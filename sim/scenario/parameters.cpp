@@ -87,7 +87,7 @@ constexpr std::array specs = {
         "assumption"},
     // clang-format on
 };
-}  // namespace
+} // namespace
 
 std::span<const param_spec> parameter_specs() { return specs; }
 
@@ -110,4 +110,4 @@ params default_params() {
     return p;
 }
 
-}  // namespace kcsim::scenario
+} // namespace kcsim::scenario

@@ -40,21 +40,20 @@ struct params {
     double solve_boost_posted = 0;
 };
 
-using param_field = std::variant<double params::*, std::int64_t params::*, bool params::*,
-                                 core::date params::*>;
+using param_field = std::variant<double params::*, std::int64_t params::*, bool params::*, core::date params::*>;
 
 struct param_spec {
-    std::string_view key;  // dotted TOML path, e.g. "enterprise.need_rate"
+    std::string_view key; // dotted TOML path, e.g. "enterprise.need_rate"
     param_field field;
-    double def;  // default (dates: days since 1970-01-01; booleans: 0 or 1)
-    double lo;   // inclusive range, checked by the loader
+    double def; // default (dates: days since 1970-01-01; booleans: 0 or 1)
+    double lo;  // inclusive range, checked by the loader
     double hi;
     std::string_view unit;
     std::string_view meaning;
-    std::string_view source;  // seed document, public statistic, derived, or assumption
+    std::string_view source; // seed document, public statistic, derived, or assumption
 };
 
 std::span<const param_spec> parameter_specs();
 params default_params();
 
-}  // namespace kcsim::scenario
+} // namespace kcsim::scenario

@@ -21,16 +21,16 @@ std::string_view to_string(district_kind);
 
 // One county-level unit or functional zone (scenarios/base/chongqing.toml).
 struct district {
-    std::string id;  // stable key used in events and outputs
+    std::string id; // stable key used in events and outputs
     std::string name;
     std::string name_zh;
     district_kind kind = district_kind::district;
     subregion region = subregion::metro;
-    std::string parent;            // functional zones: the district they lie in
-    double gdp_2020 = 0;           // 亿元 (1e8 yuan)
-    std::int64_t tech_firms_2020 = 0;  // 科技型企业 at end of 2020; weights the firm allocation
-    double high_tech_share = 0;    // share of tech firms certified 高新技术企业
-    pilot_level pilot = pilot_level::none;  // status at the scenario start
+    std::string parent;                    // functional zones: the district they lie in
+    double gdp_2020 = 0;                   // 亿元 (1e8 yuan)
+    std::int64_t tech_firms_2020 = 0;      // 科技型企业 at end of 2020; weights the firm allocation
+    double high_tech_share = 0;            // share of tech firms certified 高新技术企业
+    pilot_level pilot = pilot_level::none; // status at the scenario start
     core::date pilot_since{};
 };
 
@@ -39,7 +39,7 @@ struct event {
     enum class kind : std::uint8_t { pilot };
     core::date date{};
     kind type = kind::pilot;
-    std::uint32_t district = 0;  // index into scenario::districts
+    std::uint32_t district = 0; // index into scenario::districts
     pilot_level level = pilot_level::none;
 };
 
@@ -58,17 +58,17 @@ struct calendar {
 struct scenario {
     std::string name;
     std::string description;
-    std::string source;         // the file it was loaded from ("<builtin>/plan.toml" if embedded)
-    std::string resolved_toml;  // after `extends` and defaults: the complete scenario
-    std::string hash;           // SHA-256 of resolved_toml
+    std::string source;        // the file it was loaded from ("<builtin>/plan.toml" if embedded)
+    std::string resolved_toml; // after `extends` and defaults: the complete scenario
+    std::string hash;          // SHA-256 of resolved_toml
     calendar cal;
-    params p;  // every numeric model parameter (parameters.hpp)
+    params p; // every numeric model parameter (parameters.hpp)
     std::vector<district> districts;
-    std::vector<event> events;  // sorted by date
+    std::vector<event> events; // sorted by date
 
-    std::size_t district_index(std::string_view id) const;  // npos if absent
+    std::size_t district_index(std::string_view id) const; // npos if absent
 };
 
 using scenario_ptr = std::shared_ptr<const scenario>;
 
-}  // namespace kcsim::scenario
+} // namespace kcsim::scenario

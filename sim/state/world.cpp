@@ -16,4 +16,4 @@ void firms::resize(std::size_t n) {
     abandoned.resize(n);
 }
 
-}  // namespace kcsim::state
+} // namespace kcsim::state

@@ -1,1 +1,95 @@
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "engine/ensemble.hpp"
+#include "io/run_store.hpp"
+#include "model/metrics.hpp"
+#include "scenario/load.hpp"
+
+using namespace kcsim;
+namespace fs = std::filesystem;
+
+namespace {
+struct temp_dir {
+    fs::path path;
+    temp_dir() : path(fs::temp_directory_path() / ("kcsim_store_" + std::to_string(::getpid()))) {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~temp_dir() { fs::remove_all(path); }
+    std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
+};
+
+engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
+    engine::replicate_result res;
+    res.replicate = r;
+    res.metrics.assign(static_cast<std::size_t>(sc.cal.steps()) * sc.districts.size() * model::n_metrics,
+                       1.0 + static_cast<double>(r));
+    return res;
+}
+} // namespace
+
+TEST_CASE("a committed store appears under its name and nothing else remains", "[io]") {
+    temp_dir dir;
+    auto sc = scenario::load("builtin:plan.toml");
+    const auto out = (dir.path / "run.h5").string();
+    {
+        io::run_store store(out, false, {1, "test", 1});
+        const auto g = store.add_scenario(*sc, 2);
+        CHECK_FALSE(fs::exists(out)); // only the temporary file exists while writing
+        store.append(g, fake(*sc, 0));
+        store.append(g, fake(*sc, 1));
+        store.commit();
+    }
+    CHECK(fs::exists(out));
+    CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("an abandoned store leaves no file at all", "[io]") {
+    temp_dir dir;
+    auto sc = scenario::load("builtin:plan.toml");
+    const auto out = (dir.path / "run.h5").string();
+    try {
+        io::run_store store(out, false, {1, "test", 1});
+        const auto g = store.add_scenario(*sc, 2);
+        store.append(g, fake(*sc, 0));
+        throw std::runtime_error("simulated failure mid-run");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK_FALSE(fs::exists(out));
+    CHECK(dir.entries() == 0);
+}
+
+TEST_CASE("an existing file is never replaced without overwrite", "[io]") {
+    temp_dir dir;
+    const auto out = (dir.path / "run.h5").string();
+    std::ofstream(out) << "precious results";
+    CHECK_THROWS_AS(io::run_store(out, false, {1, "test", 1}), io_error);
+    std::ifstream in(out);
+    std::string text;
+    std::getline(in, text);
+    CHECK(text == "precious results");
+    auto sc = scenario::load("builtin:plan.toml");
+    {
+        io::run_store store(out, true, {1, "test", 1});
+        store.add_scenario(*sc, 1);
+        store.commit();
+    }
+    CHECK(fs::file_size(out) > 1000);
+}
+
+TEST_CASE("unwritable folders and mismatched results are clear errors", "[io]") {
+    CHECK_THROWS_WITH(io::run_store("/nonexistent-dir/x.h5", false, {1, "t", 1}),
+                      Catch::Matchers::Contains("does not exist"));
+    temp_dir dir;
+    auto sc = scenario::load("builtin:plan.toml");
+    io::run_store store((dir.path / "x.h5").string(), false, {1, "t", 1});
+    const auto g = store.add_scenario(*sc, 1);
+    engine::replicate_result bad;
+    bad.metrics.assign(10, 0.0);
+    CHECK_THROWS_AS(store.append(g, bad), internal_error);
+}

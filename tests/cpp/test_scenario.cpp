@@ -1,1 +1,95 @@
 #include <catch2/catch.hpp>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/sha256.hpp"
+#include "scenario/embedded.hpp"
+#include "scenario/load.hpp"
+
+using namespace kcsim;
+using namespace kcsim::scenario;
+
+namespace {
+const std::string scenarios_dir = std::string(KCSIM_SOURCE_DIR) + "/scenarios";
+}
+
+TEST_CASE("the built-in plan loads with the Chongqing districts", "[unit][scenario]") {
+    auto sc = load("builtin:plan.toml");
+    CHECK(sc->name == "plan");
+    CHECK(sc->source == "builtin:plan.toml");
+    CHECK(sc->districts.size() == 41);
+    CHECK(sc->cal.steps() == 156);
+    CHECK(sc->cal.step_days == 7);
+    CHECK(core::to_iso(sc->cal.start) == "2021-01-04");
+    std::int64_t firms = 0;
+    for (const auto& d : sc->districts) firms += d.tech_firms_2020;
+    CHECK(firms == 26400);
+    CHECK(sc->districts[sc->district_index("yongchuan")].pilot == pilot_level::national);
+    CHECK(sc->events.size() == 13);
+    CHECK(sc->hash == core::sha256_hex(sc->resolved_toml));
+}
+
+TEST_CASE("the file on disk and the embedded copy resolve identically", "[unit][scenario]") {
+    auto disk = load(scenarios_dir + "/plan.toml");
+    auto builtin = load("builtin:plan.toml");
+    CHECK(disk->resolved_toml == builtin->resolved_toml);
+    CHECK(disk->hash == builtin->hash);
+}
+
+TEST_CASE("extends merges tables key by key and fills every default", "[unit][scenario]") {
+    auto sc =
+        load_text("name = \"x\"\nextends = \"plan.toml\"\n[enterprise]\nneed_rate = 2.5\n", "x.toml", scenarios_dir);
+    CHECK(sc->p.need_rate == 2.5);
+    CHECK(sc->p.self_solve_rate == default_params().self_solve_rate); // untouched key keeps its value
+    CHECK(sc->events.size() == 13);                                   // arrays come from the base
+    // The resolved text names every parameter, so it reproduces the run without the base files.
+    for (const auto& spec : parameter_specs()) {
+        auto dot = spec.key.find('.');
+        CHECK(sc->resolved_toml.find("[" + std::string(spec.key.substr(0, dot)) + "]") != std::string::npos);
+        CHECK(sc->resolved_toml.find(std::string(spec.key.substr(dot + 1)) + " = ") != std::string::npos);
+    }
+    auto again = load_text(sc->resolved_toml, "resolved.toml", ".");
+    CHECK(again->resolved_toml == sc->resolved_toml);
+    CHECK(again->p.need_rate == 2.5);
+}
+
+TEST_CASE("derive makes a validated variant without touching the base", "[unit][scenario]") {
+    auto base = load("builtin:plan.toml");
+    auto v = derive(*base, "[programme]\nenabled = false\n", "off");
+    CHECK(v->name == "off");
+    CHECK_FALSE(v->p.programme);
+    CHECK(base->p.programme);
+    CHECK(v->hash != base->hash);
+    CHECK_THROWS_AS(derive(*base, "[programme]\nenabeld = false\n", "bad"), scenario_error);
+}
+
+TEST_CASE("no-programme switches the programme off and keeps the rest", "[unit][scenario]") {
+    auto plan = load("builtin:plan.toml");
+    auto off = load("builtin:no-programme.toml");
+    CHECK_FALSE(off->p.programme);
+    CHECK(off->p.need_rate == plan->p.need_rate);
+    CHECK(off->districts.size() == plan->districts.size());
+}
+
+TEST_CASE("every parameter has a meaning, unit, source and a default inside its range", "[unit][scenario]") {
+    std::set<std::string_view> keys;
+    const auto defaults = default_params();
+    for (const auto& s : parameter_specs()) {
+        INFO(s.key);
+        CHECK(keys.insert(s.key).second);
+        CHECK(s.key.find('.') != std::string_view::npos);
+        CHECK_FALSE(s.meaning.empty());
+        CHECK_FALSE(s.unit.empty());
+        CHECK_FALSE(s.source.empty());
+        CHECK(s.lo <= s.def);
+        CHECK(s.def <= s.hi);
+    }
+    CHECK(defaults.step_days == 7);
+}
+
+TEST_CASE("builtin names list the embedded scenarios", "[unit][scenario]") {
+    auto names = builtin_names();
+    CHECK(std::find(names.begin(), names.end(), "plan.toml") != names.end());
+    CHECK(std::find(names.begin(), names.end(), "base/chongqing.toml") != names.end());
+}
