@@ -1,0 +1,106 @@
+// kcsim_bench: the speed figures the issues set targets for, each printed with its target.
+// Timings are wall-clock medians over repeats; run on an idle machine (scripts/bench.sh).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/ensemble.hpp"
+#include "engine/simulation.hpp"
+#include "io/run_store.hpp"
+#include "scenario/load.hpp"
+
+using namespace kcsim;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clock_type::time_point t0) {
+    return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double one_replicate(const scenario::scenario_ptr& sc, int threads, int repeats) {
+    engine::execution_context ctx(threads);
+    std::vector<double> t;
+    for (int r = 0; r < repeats; ++r) {
+        const auto t0 = clock_type::now();
+        engine::simulation sim(sc, 1, static_cast<std::uint64_t>(r));
+        sim.run(ctx);
+        t.push_back(seconds_since(t0));
+    }
+    return median(t);
+}
+
+double ensemble(const scenario::scenario_ptr& sc, int threads, std::uint64_t reps) {
+    engine::execution_context ctx(threads);
+    const auto t0 = clock_type::now();
+    engine::run_ensemble(sc, {1, 0, reps, nullptr}, ctx, [](engine::replicate_result&&) {});
+    return seconds_since(t0);
+}
+
+void row(const char* what, double value, const char* unit, const std::string& target) {
+    std::printf("%-52s %12.3f %-14s target: %s\n", what, value, unit, target.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string scenarios = argc > 1 ? argv[1] : "scenarios";
+    auto plan = scenario::load("builtin:plan.toml");
+    const double agent_steps = static_cast<double>(plan->p.tech_firms + plan->p.other_firms) * plan->cal.steps();
+    std::printf("kcsim_bench: %d cores available; plan.toml: %lld firms x %d steps\n\n", engine::available_cores(),
+                static_cast<long long>(plan->p.tech_firms + plan->p.other_firms), plan->cal.steps());
+
+    const double one = one_replicate(plan, 1, 7);
+    row("plan.toml, one replicate, 1 thread", one * 1e3, "ms", "< 100 ms (issue 4); < 1 s (issue 3)");
+    row("  per firm-step", one / agent_steps * 1e9, "ns", "-");
+
+    const std::uint64_t reps = 40;
+    const double e1 = ensemble(plan, 1, reps);
+    const double e2 = ensemble(plan, 2, reps);
+    row("ensemble of 40 replicates, 1 thread", reps / e1, "replicates/s", "-");
+    row("ensemble of 40 replicates, 2 threads", reps / e2, "replicates/s", "-");
+    row("  speed-up 2 threads / 1 thread", e1 / e2, "x", ">= 1.8 (issue 4)");
+    row("  projected 1000 replicates on 2 threads", 1000 * e2 / reps, "s", "< 120 s (issue 4)");
+
+    // HDF5 share of wall time for a 40-replicate run written like `kcsim run`.
+    {
+        const auto path = (std::filesystem::temp_directory_path() / "kcsim_bench.h5").string();
+        engine::execution_context ctx(2);
+        const auto t0 = clock_type::now();
+        double write = 0;
+        {
+            io::run_store store(path, true, {1, "kcsim_bench", 2});
+            const auto g = store.add_scenario(*plan, reps);
+            engine::run_ensemble(plan, {1, 0, reps, nullptr}, ctx,
+                                 [&](engine::replicate_result&& r) { store.append(g, r); });
+            store.commit();
+            write = store.write_seconds();
+        }
+        const double wall = seconds_since(t0);
+        row("HDF5 writing share of a 40-replicate run", 100 * write / wall, "%", "< 10 % (issue 4)");
+        std::filesystem::remove(path);
+    }
+
+    // Large population: one replicate of 1,000,000 firms (issue 4's bench scenario).
+    {
+        auto big = scenario::derive(*plan, "[population]\nother_firms = 973600\n", "bench-1m");
+        const double t = one_replicate(big, 2, 1);
+        const double firms = static_cast<double>(big->p.tech_firms + big->p.other_firms);
+        row("1,000,000 firms, one replicate, 2 threads", t, "s", "< 5 s (issue 4)");
+        row("  per firm-step", t / (firms * big->cal.steps()) * 1e9, "ns", "-");
+        engine::simulation sim(big, 1, 0);
+        const auto& f = sim.world().f;
+        const double bytes = static_cast<double>(f.size()) * (sizeof(std::uint64_t) + sizeof(std::uint16_t) + 1 + sizeof(float) +
+                                                               2 * sizeof(std::uint32_t) + 5 * sizeof(std::uint16_t));
+        row("  state bytes per firm", bytes / firms, "B", "< 300 B (issue 4)");
+    }
+    return 0;
+}
