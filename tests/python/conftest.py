@@ -1,0 +1,89 @@
+"""Shared fixtures for the kcsim pytest suite.
+
+The suite drives the built program (``build/bin/kcsim``, or ``$KCSIM_BIN`` as CTest sets it)
+as a user would, and reads its HDF5 output with h5py and xarray. Run it with the project's
+venv: ``.venv/bin/python -m pytest tests/python`` (or ``ctest --test-dir build -R python``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _kcsim_bin() -> Path:
+    return Path(os.environ.get("KCSIM_BIN", REPO_ROOT / "build" / "bin" / "kcsim")).resolve()
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def scenarios_dir(repo_root: Path) -> Path:
+    return repo_root / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def kcsim_bin() -> Path:
+    path = _kcsim_bin()
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"kcsim binary not found at {path}: build it (make build) or set KCSIM_BIN")
+    return path
+
+
+def _run(binary: Path, args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(binary), *map(str, args)],
+        cwd=None if cwd is None else str(cwd),
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_kcsim(kcsim_bin: Path):
+    """run_kcsim(*args, cwd=None) -> CompletedProcess (text, stdout/stderr captured, 300 s timeout)."""
+
+    def run(*args, cwd=None) -> subprocess.CompletedProcess:
+        return _run(kcsim_bin, args, cwd=cwd)
+
+    return run
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """An empty folder for output files, separate from the scenario files a test writes."""
+    d = tmp_path / "out"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture(scope="session")
+def session_runs(tmp_path_factory, kcsim_bin: Path):
+    """Cache of finished runs shared by the tests of a session: runs(name, *args) -> Path.
+
+    Each distinct (name, args) is run once, into its own folder; the run must succeed.
+    """
+    root = tmp_path_factory.mktemp("runs")
+    cache: dict[tuple, Path] = {}
+
+    def runs(name: str, *args) -> Path:
+        key = (name, *map(str, args))
+        if key not in cache:
+            out = root / f"{name}.h5"
+            assert not out.exists(), f"run name {name!r} used twice with different arguments"
+            proc = _run(kcsim_bin, [*args, "--out", out, "--quiet"], cwd=root)
+            assert proc.returncode == 0, f"kcsim {' '.join(key[1:])} failed ({proc.returncode}):\n{proc.stderr}"
+            assert out.is_file()
+            cache[key] = out
+        return cache[key]
+
+    return runs
