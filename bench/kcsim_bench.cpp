@@ -49,7 +49,7 @@ void row(const char* what, double value, const char* unit, const std::string& ta
     std::printf("%-52s %12.3f %-14s target: %s\n", what, value, unit, target.c_str());
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     const std::string scenarios = argc > 1 ? argv[1] : "scenarios";
@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
         row("  per firm-step", t / (firms * big->cal.steps()) * 1e9, "ns", "-");
         engine::simulation sim(big, 1, 0);
         const auto& f = sim.world().f;
-        const double bytes = static_cast<double>(f.size()) * (sizeof(std::uint64_t) + sizeof(std::uint16_t) + 1 + sizeof(float) +
-                                                               2 * sizeof(std::uint32_t) + 5 * sizeof(std::uint16_t));
+        const double bytes =
+            static_cast<double>(f.size()) * (sizeof(std::uint64_t) + sizeof(std::uint16_t) + 1 + sizeof(float) +
+                                             2 * sizeof(std::uint32_t) + 5 * sizeof(std::uint16_t));
         row("  state bytes per firm", bytes / firms, "B", "< 300 B (issue 4)");
     }
     return 0;

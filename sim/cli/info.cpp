@@ -1,5 +1,6 @@
 // kcsim check / params / metrics / schedule: what a scenario resolves to and what the model has.
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "cli/commands.hpp"
@@ -24,7 +25,7 @@ std::string default_text(const scenario::param_spec& s) {
                 return s.def != 0 ? "true" : "false";
             } else {
                 char buf[64];
-                std::snprintf(buf, sizeof buf, "%g", s.def);
+                std::snprintf(buf, sizeof buf, "%.15g", s.def);
                 return buf;
             }
         },
@@ -42,15 +43,22 @@ std::string range_text(const scenario::param_spec& s) {
                 return "true / false";
             } else {
                 char buf[96];
-                std::snprintf(buf, sizeof buf, "%g .. %g", s.lo, s.hi);
+                std::snprintf(buf, sizeof buf, "%.15g .. %.15g", s.lo, s.hi);
                 return buf;
             }
         },
         s.field);
 }
 
-bool markdown_flag(const std::vector<std::string>& args, const std::string& cmd) {
-    auto p = parse(args, {{"--markdown", "", "print as a Markdown table"}, {"--help", "", "this help"}}, cmd, 0);
+// Parses `--markdown`/`--help`; prints help and returns nullopt when --help was given.
+std::optional<bool> markdown_flag(const std::vector<std::string>& args, const std::string& cmd, const char* what) {
+    const std::vector<option_spec> opts = {{"--markdown", "", "print as a Markdown table"},
+                                           {"--help", "", "this help"}};
+    auto p = parse(args, opts, cmd, 0);
+    if (p.has("--help")) {
+        std::printf("Usage: %s [--markdown]\n\n%s\n\nOptions:\n%s", cmd.c_str(), what, format_options(opts).c_str());
+        return std::nullopt;
+    }
     return p.has("--markdown");
 }
 
@@ -70,7 +78,11 @@ int check_command(const std::vector<std::string>& args) {
 }
 
 int params_command(const std::vector<std::string>& args) {
-    const bool md = markdown_flag(args, "kcsim params");
+    const auto flag =
+        markdown_flag(args, "kcsim params",
+                      "Lists every scenario parameter with its unit, default, valid range, meaning and source.");
+    if (!flag) return exit_code::ok;
+    const bool md = *flag;
     if (md) {
         std::printf("| key | unit | default | range | meaning | source |\n|---|---|---|---|---|---|\n");
     }
@@ -89,7 +101,9 @@ int params_command(const std::vector<std::string>& args) {
 }
 
 int metrics_command(const std::vector<std::string>& args) {
-    const bool md = markdown_flag(args, "kcsim metrics");
+    const auto flag = markdown_flag(args, "kcsim metrics", "Lists every metric recorded per district and step.");
+    if (!flag) return exit_code::ok;
+    const bool md = *flag;
     if (md) std::printf("| metric | unit | kind | meaning |\n|---|---|---|---|\n");
     for (const auto& m : model::metric_table()) {
         if (md) {
@@ -104,7 +118,10 @@ int metrics_command(const std::vector<std::string>& args) {
 }
 
 int schedule_command(const std::vector<std::string>& args) {
-    parse(args, {{"--help", "", "this help"}}, "kcsim schedule", 0);
+    if (parse(args, {{"--help", "", "this help"}}, "kcsim schedule", 0).has("--help")) {
+        std::printf("Usage: kcsim schedule\n\nPrints the phases of one step, in the order they run.\n");
+        return exit_code::ok;
+    }
     int i = 1;
     for (const auto& ph : model::default_schedule()) {
         std::printf("%2d. %-18s %s\n", i++, std::string(ph.name).c_str(), std::string(ph.what).c_str());

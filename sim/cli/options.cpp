@@ -20,8 +20,8 @@ std::optional<std::int64_t> parsed::integer(const std::string& o, std::int64_t l
     std::int64_t x = 0;
     auto r = std::from_chars(v->data(), v->data() + v->size(), x);
     if (r.ec != std::errc{} || r.ptr != v->data() + v->size() || x < lo || x > hi) {
-        throw input_error("option " + o + " = '" + *v + "': expected a whole number from " + std::to_string(lo) +
-                          " to " + std::to_string(hi));
+        throw input_error(command_ + ": option " + o + " = '" + *v + "': expected a whole number from " +
+                          std::to_string(lo) + " to " + std::to_string(hi));
     }
     return x;
 }
@@ -29,6 +29,7 @@ std::optional<std::int64_t> parsed::integer(const std::string& o, std::int64_t l
 parsed parse(const std::vector<std::string>& args, const std::vector<option_spec>& specs, const std::string& command,
              std::size_t max_positional) {
     parsed p;
+    p.command_ = command;
     std::vector<std::string> names;
     for (const auto& s : specs) names.push_back(s.name);
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -55,6 +56,9 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
                 value = args[++i];
             }
             if (p.values.contains(a)) throw input_error(command + ": option " + a + " given twice");
+            if (!it->value.empty() && value.empty()) {
+                throw input_error(command + ": option " + a + " needs a non-empty value " + it->value);
+            }
             p.values[a] = value;
         } else {
             p.positional.push_back(a);

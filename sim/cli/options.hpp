@@ -22,6 +22,7 @@ struct parsed {
     std::optional<std::string> get(const std::string& o) const;
     // Integer option in [lo, hi]; throws input_error naming the option, value and range.
     std::optional<std::int64_t> integer(const std::string& o, std::int64_t lo, std::int64_t hi) const;
+    std::string command_; // for messages
 };
 
 // Throws input_error. `command` names it in messages ("kcsim run").

@@ -65,7 +65,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     auto sc = scenario::load(path);
     const auto replicates =
         static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
-    const auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, INT64_MAX).value_or(sc->p.seed));
+    const auto seed =
+        static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(sc->p.seed));
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force");
     const bool quiet = p.has("--quiet");

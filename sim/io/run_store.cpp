@@ -103,9 +103,10 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
     h5::write_attr(time, "long_name", std::string("last day of the step"));
     h5::make_scale(time, "time");
 
-    std::vector<std::string> ids, zh, region, kind;
+    std::vector<std::string> ids, en, zh, region, kind;
     for (const auto& d : sc.districts) {
         ids.push_back(d.id);
+        en.push_back(d.name);
         zh.push_back(d.name_zh);
         region.emplace_back(scenario::to_string(d.region));
         kind.emplace_back(scenario::to_string(d.kind));
@@ -154,8 +155,9 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
                                H5Dclose, "creating 'metrics'");
         h5::write_attr(g.metrics, "long_name",
                        std::string("programme metrics per replicate, step, district and metric"));
-        h5::write_attr(g.metrics, "coordinates",
-                       std::string("date district_name_zh subregion district_kind metric_unit metric_kind"));
+        h5::write_attr(
+            g.metrics, "coordinates",
+            std::string("date district_name district_name_zh subregion district_kind metric_unit metric_kind"));
         h5::attach_scale(g.metrics, g.replicate, 0);
         h5::attach_scale(g.metrics, time, 1);
         h5::attach_scale(g.metrics, district, 2);
@@ -168,6 +170,7 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::attach_scale(d, scale, 0);
     };
     aux("date", dates, time);
+    aux("district_name", en, district);
     aux("district_name_zh", zh, district);
     aux("subregion", region, district);
     aux("district_kind", kind, district);
@@ -206,6 +209,8 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
     const std::int8_t ok = r.ok ? 1 : 0;
     write_row(g.status, 1, H5T_NATIVE_INT8, &ok, "writing replicate_ok");
     g.count = n;
+    // Each finished replicate reaches the file before the next one arrives.
+    h5::check(H5Fflush(impl_->file, H5F_SCOPE_LOCAL), "flushing the file");
     impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -76,10 +78,11 @@ std::string type_name(const toml::node& n) {
     }
 }
 
+// Enough digits that a seed or a count reads back exactly (1e15 > 9.0072e+15 confuses).
 std::string fmt_num(double v) {
-    std::ostringstream os;
-    os << v;
-    return os.str();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +99,11 @@ std::optional<std::string_view> find_builtin(std::string_view rel) {
         if (f.path == rel) return f.text;
     }
     return std::nullopt;
+}
+
+std::string default_name(const std::string& origin) {
+    std::string o = origin.starts_with(builtin_prefix) ? origin.substr(builtin_prefix.size()) : origin;
+    return fs::path(o).stem().string();
 }
 
 source_text read_source(const std::string& path, const where& from, const std::string& key) {
@@ -359,9 +367,10 @@ void check_field(const toml::node& v, const field_spec& f, const std::string& pa
     }
 }
 
-// Validates one array of tables ([[districts]] / [[events]]) in one file.
+// Validates one array of tables ([[districts]] / [[events]]) in one file. With require = false only
+// the keys are checked (a [[districts]] entry may override a few fields of a base entry).
 void check_records(const toml::node& n, const std::string& name, const std::vector<field_spec>& fields,
-                   const std::string& file) {
+                   const std::string& file, bool require) {
     const where w = locate(n.source(), file);
     if (!n.is_array_of_tables()) {
         fail(w, name, "'" + name + "' must be an array of tables written [[" + name + "]], got " + type_name(n));
@@ -382,7 +391,7 @@ void check_records(const toml::node& n, const std::string& name, const std::vect
             check_field(v, *it, label + "." + key, file);
         }
         for (const auto& f : fields) {
-            if (f.required && !t.contains(f.name)) {
+            if ((require || f.name == "id") && f.required && !t.contains(f.name)) {
                 fail(locate(t.source(), file), label + "." + std::string(f.name),
                      "'" + label + "' is missing the required key '" + std::string(f.name) + "'");
             }
@@ -405,11 +414,27 @@ void check_file(const toml::table& t, const std::string& file) {
             continue;
         }
         if (key == "districts") {
-            check_records(v, key, district_fields(), file);
+            check_records(v, key, district_fields(), file, false);
             continue;
         }
         if (key == "events") {
-            check_records(v, key, event_fields(), file);
+            check_records(v, key, event_fields(), file, true);
+            // Within a file, events are listed in date order (a base's and a child's are merged by date).
+            std::optional<toml::date> prev;
+            std::size_t i = 0;
+            for (const auto& rec : *v.as_array()) {
+                const toml::node* d = rec.as_table()->get("date");
+                const auto date = d->as_date()->get();
+                if (prev && date < *prev) {
+                    const std::string label = "events[" + std::to_string(i) + "].date";
+                    std::ostringstream os;
+                    os << "'" << label << "' = " << date << " is earlier than the event before it (" << *prev
+                       << "); list events in date order";
+                    fail(locate(d->source(), file), label, os.str());
+                }
+                prev = date;
+                ++i;
+            }
             continue;
         }
         auto sec = sections.find(key);
@@ -427,15 +452,36 @@ void check_file(const toml::table& t, const std::string& file) {
     }
 }
 
-// Moves `over` onto `base`: tables merge key by key, anything else (values, arrays) replaces.
-// Moving keeps toml++'s source positions, so later errors still point into the right file.
-void merge_into(toml::table& base, toml::table&& over) {
+// Moves `over` onto `base`: tables merge key by key; [[events]] are added to the base's;
+// [[districts]] merge by id (a known id overrides fields, a new id is added); any other value
+// or array replaces. Moving keeps toml++'s source positions, so errors point into the right file.
+void merge_into(toml::table& base, toml::table&& over, bool top = true) {
     for (auto&& [k, v] : over) {
         if (v.is_table()) {
             if (auto* bt = base[k].as_table()) {
-                merge_into(*bt, std::move(*v.as_table()));
+                merge_into(*bt, std::move(*v.as_table()), false);
                 continue;
             }
+        }
+        toml::array* barr = top ? base[k].as_array() : nullptr;
+        if (barr && v.is_array() && k.str() == "events") {
+            for (auto& e : *v.as_array()) barr->push_back(std::move(e));
+            continue;
+        }
+        if (barr && v.is_array() && k.str() == "districts") {
+            for (auto& e : *v.as_array()) {
+                auto& et = *e.as_table();
+                const auto id = et["id"].value<std::string>();
+                auto same = std::find_if(barr->begin(), barr->end(), [&](toml::node& b) {
+                    return b.as_table()->get("id")->value<std::string>() == id;
+                });
+                if (same != barr->end()) {
+                    merge_into(*same->as_table(), std::move(et), false);
+                } else {
+                    barr->push_back(std::move(e));
+                }
+            }
+            continue;
         }
         base.insert_or_assign(k, std::move(v));
     }
@@ -457,6 +503,9 @@ toml::table load_chain(const std::string& path, const where& from, const std::st
     chain.push_back(src.name);
     toml::table t = parse(src);
     check_file(t, src.name);
+    // The scenario loaded is named after its own file unless it names itself: a file that extends
+    // plan.toml must not write to plan's output.
+    if (origin && !t.contains("name")) t.insert("name", default_name(src.name));
     toml::table merged;
     if (auto ext = t["extends"].value<std::string>()) {
         const where w = locate(t["extends"].node()->source(), src.name);
@@ -540,10 +589,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     // Name: it becomes an HDF5 group and part of output file names, so keep it path-safe.
     std::string name = name_override;
     if (name.empty()) name = merged["name"].value_or(std::string{});
-    if (name.empty()) {
-        std::string o = origin.starts_with(builtin_prefix) ? origin.substr(builtin_prefix.size()) : origin;
-        name = fs::path(o).stem().string();
-    }
+    if (name.empty()) name = default_name(origin);
     const bool safe =
         !name.empty() && name.size() <= 64 && name[0] != '.' && std::all_of(name.begin(), name.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -562,13 +608,27 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     s->p = default_params();
     fill_params(merged, s->p);
     const auto& p = s->p;
+    // Where the calendar was set, so a period error points at the file that changed it.
+    auto set_at = [&](const char* key) {
+        const toml::node* n = merged["calendar"][key].node();
+        return n ? locate(n->source(), origin) : where{origin, 0, 0};
+    };
+    auto set_in = [&](const char* key) {
+        const where w = set_at(key);
+        return w.line > 0 ? " set at " + w.file + ":" + std::to_string(w.line) : std::string(" by default");
+    };
     if (p.end < p.start) {
-        fail(locate(merged["calendar"]["end"].node() ? merged["calendar"]["end"].node()->source() : merged.source(),
-                    origin),
-             "calendar.end",
-             "'calendar.end' = " + core::to_iso(p.end) + " is before 'calendar.start' = " + core::to_iso(p.start));
+        fail(set_at("end"), "calendar.end",
+             "'calendar.end' = " + core::to_iso(p.end) + " is before 'calendar.start' = " + core::to_iso(p.start) +
+                 " (" + set_in("start").substr(1) + ")");
     }
     s->cal = calendar{p.start, p.end, static_cast<int>(p.step_days)};
+    if (s->cal.steps() < 1) {
+        fail(set_at("end"), "calendar.end",
+             "the period " + core::to_iso(p.start) + " to " + core::to_iso(p.end) + " is shorter than one step of " +
+                 std::to_string(p.step_days) + " days (calendar.step_days" + set_in("step_days") + ")");
+    }
+    const core::date last_day = s->cal.step_last_day(s->cal.steps() - 1);
 
     // Districts
     const toml::array* darr = merged["districts"].as_array();
@@ -580,10 +640,17 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     std::set<std::string, std::less<>> ids;
     for (const auto& rec : *darr) {
         const auto& t = *rec.as_table();
+        const std::string id = t["id"].value<std::string>().value();
+        for (const auto& f : district_fields()) {
+            if (f.required && !t.contains(f.name)) {
+                fail(locate(t.source(), origin), "districts[" + id + "]." + std::string(f.name),
+                     "district '" + id + "' is missing the required key '" + std::string(f.name) + "'");
+            }
+        }
         district d;
         d.id = t["id"].value<std::string>().value();
         const where w = locate(t["id"].node()->source(), origin);
-        if (!ids.insert(d.id).second) fail(w, "districts[" + d.id + "].id", "duplicate district id \"" + d.id + "\"");
+        if (!ids.insert(d.id).second) fail(w, "districts[" + d.id + "].id", "duplicate district id '" + d.id + "'");
         d.name = t["name"].value_or(d.id);
         d.name_zh = t["name_zh"].value_or(std::string{});
         d.kind = choice<district_kind>(t["kind"].value<std::string>().value(),
@@ -602,7 +669,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         if (const toml::node* ps = t.get("pilot_since")) d.pilot_since = to_date(*ps);
         if (d.pilot != pilot_level::none && !t.contains("pilot_since")) {
             fail(locate(t.source(), origin), "districts[" + d.id + "].pilot_since",
-                 "district \"" + d.id + "\" is a pilot but has no 'pilot_since' date");
+                 "district '" + d.id + "' is a pilot but has no 'pilot_since' date");
         }
         s->districts.push_back(std::move(d));
     }
@@ -614,38 +681,44 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
             const auto& t = *(*darr)[i].as_table();
             std::string hint = core::closest_match(d.parent, id_list);
             fail(locate(t["parent"].node()->source(), origin), "districts[" + d.id + "].parent",
-                 "unknown parent district \"" + d.parent + "\"" +
-                     (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+                 "unknown parent district '" + d.parent + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
         }
     }
 
     // Events: dated, inside the horizon, in date order, naming known districts.
+    // A child's events join the base's in date order (stable: same-day events keep file order),
+    // so the resolved text lists them sorted and reloads to the same scenario.
+    if (toml::array* unsorted = merged["events"].as_array()) {
+        std::vector<std::size_t> order(unsorted->size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        auto date_of = [&](std::size_t i) { return (*unsorted)[i].as_table()->get("date")->as_date()->get(); };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return date_of(a) < date_of(b); });
+        toml::array sorted;
+        for (std::size_t i : order) sorted.push_back(std::move((*unsorted)[i]));
+        merged.insert_or_assign("events", std::move(sorted));
+    }
     if (const toml::array* earr = merged["events"].as_array()) {
-        core::date prev{std::numeric_limits<std::int32_t>::min()};
         for (std::size_t i = 0; i < earr->size(); ++i) {
             const auto& t = *(*earr)[i].as_table();
-            const std::string label = "events[" + std::to_string(i) + "]";
+            // Merged events have no file index any more; the location says which one it is.
+            const std::string label = "events";
             event e;
             e.date = to_date(*t.get("date"));
             const where wd = locate(t.get("date")->source(), origin);
-            if (e.date < p.start || e.date > p.end) {
+            if (e.date < p.start || e.date > last_day) {
                 fail(wd, label + ".date",
-                     "'" + label + ".date' = " + core::to_iso(e.date) + " is outside the simulated period " +
-                         core::to_iso(p.start) + " to " + core::to_iso(p.end));
+                     "event date " + core::to_iso(e.date) + " is outside the simulated period " +
+                         core::to_iso(p.start) + " to " + core::to_iso(last_day) + " (calendar.start" +
+                         set_in("start") + "; calendar.end" + set_in("end") + ")");
             }
-            if (e.date < prev) {
-                fail(wd, label + ".date",
-                     "'" + label + ".date' = " + core::to_iso(e.date) + " is earlier than the event before it (" +
-                         core::to_iso(prev) + "); list events in date order");
-            }
-            prev = e.date;
             const std::string did = t["district"].value<std::string>().value();
             const std::size_t di = s->district_index(did);
             if (di == static_cast<std::size_t>(-1)) {
                 std::string hint = core::closest_match(did, id_list);
                 fail(locate(t.get("district")->source(), origin), label + ".district",
-                     "'" + label + ".district' = \"" + did + "\": no such district" +
-                         (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+                     "event district '" + did + "' does not exist" +
+                         (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
             }
             e.district = static_cast<std::uint32_t>(di);
             e.type = event::kind::pilot;
@@ -673,7 +746,8 @@ std::vector<std::string> builtin_names() {
 scenario_ptr load(const std::string& path) {
     std::vector<std::string> chain;
     std::string origin;
-    toml::table t = load_chain(path, where{path, 0, 0}, "", chain, &origin);
+    const std::string root = path.starts_with(builtin_prefix) ? path : fs::path(path).lexically_normal().string();
+    toml::table t = load_chain(root, where{path, 0, 0}, "", chain, &origin);
     return build(std::move(t), origin, "");
 }
 
@@ -681,6 +755,7 @@ scenario_ptr load_text(std::string_view text, const std::string& origin, const s
     source_text src{origin, std::string(text), base_dir};
     toml::table t = parse(src);
     check_file(t, origin);
+    if (!t.contains("name")) t.insert("name", default_name(origin));
     toml::table merged;
     if (auto ext = t["extends"].value<std::string>()) {
         std::vector<std::string> chain{origin};

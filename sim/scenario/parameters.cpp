@@ -16,13 +16,13 @@ constexpr std::array specs = {
         "First day of the first step. The default is the Monday of ISO week 1 of 2021, the plan's first week.",
         "seed 002 (plan period 2021-2023)"},
     param_spec{"calendar.end", &P::end, day(2023, 12, 31), day(1990, 1, 1), day(2100, 1, 1), "date",
-        "Last day simulated; the last step is the one that contains this day.",
+        "Last day of the period; the run has whole steps only, the last one ending on or before this day.",
         "seed 002 (plan period 2021-2023)"},
     param_spec{"calendar.step_days", &P::step_days, 7, 1, 366, "days",
         "Length of one step. Weekly by default, the cadence of the expert teams' reports.",
         "seed 001 (weekly work reports)"},
 
-    param_spec{"run.seed", &P::seed, 20210104, 0, 9007199254740991.0, "-",
+    param_spec{"run.seed", &P::seed, 20210104, 0, 9007199254740991.0, "integer",
         "Base seed of the counter-based random streams; `--seed` overrides it.",
         "convention"},
     param_spec{"run.replicates", &P::replicates, 20, 1, 1000000, "replicates",
@@ -34,7 +34,7 @@ constexpr std::array specs = {
         "proportion to districts.tech_firms_2020.",
         "derived: 42,989 in 2022 / 1.164 / 1.401 = 26,400 at end-2020 (市科技局 2023; research domain.md 5.2)"},
     param_spec{"population.other_firms", &P::other_firms, 0, 0, 50000000, "firms",
-        "Other firms (not certified tech-based) simulated, allocated to districts in proportion to GDP. "
+        "Other firms (not certified tech-based) simulated, allocated to districts like the tech firms. "
         "They raise needs at enterprise.other_need_factor times the tech-firm rate.",
         "assumption: 0 keeps the default run to the certified population; up to ~1e6 firms in Chongqing"},
 

@@ -43,12 +43,13 @@ struct event {
     pilot_level level = pilot_level::none;
 };
 
-// Weekly (or other fixed-length) steps from `start`; the last step ends on or after `end`.
+// Weekly (or other fixed-length) steps from `start`: whole steps only, the last one ending on or
+// before `end` (the loader refuses a period shorter than one step).
 struct calendar {
     core::date start{};
     core::date end{};
     int step_days = 7;
-    int steps() const { return (end - start) / step_days + 1; }
+    int steps() const { return (end - start + 1) / step_days; }
     core::date step_start(int k) const { return start + k * step_days; }
     core::date step_last_day(int k) const { return start + ((k + 1) * step_days - 1); }
     int step_of(core::date d) const { return (d - start) / step_days; }
@@ -58,7 +59,7 @@ struct calendar {
 struct scenario {
     std::string name;
     std::string description;
-    std::string source;        // the file it was loaded from ("<builtin>/plan.toml" if embedded)
+    std::string source;        // the file it was loaded from ("builtin:plan.toml" if embedded)
     std::string resolved_toml; // after `extends` and defaults: the complete scenario
     std::string hash;          // SHA-256 of resolved_toml
     calendar cal;

@@ -93,3 +93,34 @@ TEST_CASE("builtin names list the embedded scenarios", "[unit][scenario]") {
     CHECK(std::find(names.begin(), names.end(), "plan.toml") != names.end());
     CHECK(std::find(names.begin(), names.end(), "base/chongqing.toml") != names.end());
 }
+
+TEST_CASE("the calendar has whole steps only, ending on or before calendar.end", "[unit][scenario]") {
+    auto base = load("builtin:plan.toml");
+    auto longer = derive(*base, "[calendar]\nend = 2024-01-05\n", "x");
+    CHECK(longer->cal.steps() == 156);
+    CHECK(core::to_iso(longer->cal.step_last_day(155)) == "2023-12-31");
+    auto monthly = derive(*base, "[calendar]\nstep_days = 30\n", "m");
+    CHECK(monthly->cal.steps() == 36);
+    CHECK(monthly->cal.step_last_day(35) <= monthly->cal.end);
+}
+
+TEST_CASE("a child adds events in date order and overrides districts by id", "[unit][scenario]") {
+    const std::string child =
+        "extends = \"plan.toml\"\n"
+        "[[events]]\ndate = 2022-07-04\ntype = \"pilot\"\ndistrict = \"yubei\"\nlevel = \"municipal\"\n"
+        "[[districts]]\nid = \"dazu\"\ngdp_2020 = 999.0\n"
+        "[[districts]]\nid = \"newzone\"\nkind = \"functional_zone\"\nsubregion = \"metro\"\n"
+        "gdp_2020 = 1.0\ntech_firms_2020 = 20\nhigh_tech_share = 0.1\npilot = \"none\"\n";
+    auto sc = load_text(child, "child.toml", scenarios_dir);
+    CHECK(sc->name == "child"); // named after its own file, not the base's name
+    REQUIRE(sc->events.size() == 14);
+    for (std::size_t i = 1; i < sc->events.size(); ++i) CHECK(sc->events[i - 1].date <= sc->events[i].date);
+    CHECK(sc->events.back().district == sc->district_index("yubei"));
+    CHECK(sc->districts.size() == 42);
+    const auto& dazu = sc->districts[sc->district_index("dazu")];
+    CHECK(dazu.gdp_2020 == 999.0);
+    CHECK(dazu.name_zh == "大足区"); // other fields kept from the base entry
+    // The resolved text reloads to the same scenario.
+    auto again = load_text(sc->resolved_toml, "child.toml", ".");
+    CHECK(again->hash == sc->hash);
+}

@@ -74,6 +74,11 @@ TEST_CASE("dates: quoted, outside the range, end before start", "[unit][scenario
     CHECK_THAT(q.what(), Contains("without quotes"));
     auto r = error_of(head + "[calendar]\nend = 2020-06-01\n");
     CHECK_THAT(r.what(), Contains("before 'calendar.start'"));
+    auto shortp = error_of(head + "[calendar]\nend = 2021-01-06\n");
+    CHECK_THAT(shortp.what(), Contains("shorter than one step of 7 days"));
+    // Moving the start past the base's events names the file that moved it.
+    auto moved = error_of(head + "[calendar]\nstart = 2022-01-03\n", "mine.toml");
+    CHECK_THAT(moved.what(), Contains("outside the simulated period") && Contains("calendar.start set at mine.toml:3"));
 }
 
 TEST_CASE("TOML syntax errors carry line and column", "[unit][scenario][errors]") {
@@ -115,7 +120,7 @@ TEST_CASE("events: unknown district, outside the horizon, out of order, bad leve
     auto unknown = error_of(
         head + "[[events]]\ndate = 2022-03-01\ntype = \"pilot\"\ndistrict = \"yongchaun\"\nlevel = \"national\"\n");
     CHECK(unknown.line == 5);
-    CHECK_THAT(unknown.what(), Contains("no such district") && Contains("did you mean \"yongchuan\"?"));
+    CHECK_THAT(unknown.what(), Contains("does not exist") && Contains("did you mean 'yongchuan'?"));
     auto outside =
         error_of(head + "[[events]]\ndate = 2025-03-01\ntype = \"pilot\"\ndistrict = \"dazu\"\nlevel = \"national\"\n");
     CHECK_THAT(outside.what(), Contains("outside the simulated period"));
@@ -134,9 +139,9 @@ TEST_CASE("districts: duplicates, unknown parent, unknown field", "[unit][scenar
     const std::string d = "[[districts]]\nid = \"a\"\nkind = \"district\"\nsubregion = \"metro\"\ngdp_2020 = 1.0\n"
                           "tech_firms_2020 = 10\nhigh_tech_share = 0.1\npilot = \"none\"\n";
     auto dup = error_of(d + d);
-    CHECK_THAT(dup.what(), Contains("duplicate district id \"a\""));
+    CHECK_THAT(dup.what(), Contains("duplicate district id 'a'"));
     auto parent = error_of(d + "parent = \"b\"\n");
-    CHECK_THAT(parent.what(), Contains("unknown parent district \"b\""));
+    CHECK_THAT(parent.what(), Contains("unknown parent district 'b'"));
     auto field = error_of(d + "gdp_2021 = 1.0\n");
     CHECK_THAT(field.what(), Contains("districts[a].gdp_2021") && Contains("did you mean 'gdp_2020'?"));
 }

@@ -272,7 +272,7 @@ BAD_SCENARIOS = {
     ),
     "event with unknown district": Case(
         {"case.toml": PLAN + EVENT.format(date="2022-01-03", district="yongchuen", level="national")},
-        ["'events[0].district' = \"yongchuen\"", "no such district", 'did you mean "yongchuan"?'],
+        ["event district 'yongchuen' does not exist", "did you mean 'yongchuan'?"],
         line=6,
     ),
     "event with unknown level": Case(
@@ -282,12 +282,12 @@ BAD_SCENARIOS = {
     ),
     "event after the horizon": Case(
         {"case.toml": PLAN + EVENT.format(date="2025-01-06", district="dazu", level="national")},
-        ["'events[0].date' = 2025-01-06", "outside the simulated period 2021-01-04 to 2023-12-31"],
+        ["event date 2025-01-06", "outside the simulated period 2021-01-04 to 2023-12-31"],
         line=4,
     ),
     "event before the horizon": Case(
         {"case.toml": PLAN + EVENT.format(date="2020-12-28", district="dazu", level="national")},
-        ["'events[0].date' = 2020-12-28", "outside the simulated period"],
+        ["event date 2020-12-28", "outside the simulated period"],
         line=4,
     ),
     "events out of date order": Case(
@@ -301,7 +301,7 @@ BAD_SCENARIOS = {
     ),
     "district missing a key": Case(
         {"case.toml": PLAN + '\n[[districts]]\nid = "x"\nkind = "district"\n'},
-        ["'districts[x]' is missing the required key"],
+        ["district 'x' is missing the required key 'subregion'"],
         line=3,
     ),
     "unsafe name": Case(

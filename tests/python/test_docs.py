@@ -1,0 +1,38 @@
+"""The reference docs that are generated from the program stay identical to what it prints."""
+
+from __future__ import annotations
+
+
+def table_of(path):
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return "".join(lines[start:end])
+
+
+def test_parameters_doc_is_current(repo_root, run_kcsim):
+    proc = run_kcsim("params", "--markdown")
+    assert proc.returncode == 0
+    assert table_of(repo_root / "docs" / "parameters.md") == proc.stdout, (
+        "docs/parameters.md is stale: regenerate it with the command in its header"
+    )
+
+
+def test_metrics_table_in_output_format_is_current(repo_root, run_kcsim):
+    proc = run_kcsim("metrics", "--markdown")
+    assert proc.returncode == 0
+    doc = (repo_root / "docs" / "output-format.md").read_text(encoding="utf-8")
+    assert proc.stdout in doc, "docs/output-format.md: paste `kcsim metrics --markdown` into its metric table"
+
+
+def test_every_parameter_is_documented_with_a_source(run_kcsim):
+    rows = [r for r in run_kcsim("params", "--markdown").stdout.splitlines()[2:] if r.startswith("|")]
+    assert len(rows) > 10
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 6, row
+        key, unit, default, rng, meaning, source = cells
+        assert unit and default and rng and meaning and source, row
