@@ -49,7 +49,7 @@ void row(const char* what, double value, const char* unit, const std::string& ta
     std::printf("%-52s %12.3f %-14s target: %s\n", what, value, unit, target.c_str());
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     const std::string scenarios = argc > 1 ? argv[1] : "scenarios";
@@ -58,6 +58,20 @@ int main(int argc, char** argv) {
     std::printf("kcsim_bench: %d cores available; plan.toml: %lld firms x %d steps\n\n", engine::available_cores(),
                 static_cast<long long>(plan->p.tech_firms + plan->p.other_firms), plan->cal.steps());
 
+    {
+        // Where a replicate's time goes, by phase (1 thread).
+        engine::execution_context ctx(1);
+        engine::simulation sim(plan, 1, 0);
+        sim.run(ctx);
+        double total = 0;
+        for (double s : sim.phase_seconds()) total += s;
+        std::printf("phase times of one plan.toml replicate, 1 thread (total %.1f ms):\n", total * 1e3);
+        for (std::size_t i = 0; i < sim.phases().size(); ++i) {
+            std::printf("  %-24s %8.2f ms  %5.1f %%\n", std::string(sim.phases()[i].name).c_str(),
+                        sim.phase_seconds()[i] * 1e3, 100 * sim.phase_seconds()[i] / total);
+        }
+        std::printf("\n");
+    }
     const double one = one_replicate(plan, 1, 7);
     row("plan.toml, one replicate, 1 thread", one * 1e3, "ms", "< 100 ms (issue 4); < 1 s (issue 3)");
     row("  per firm-step", one / agent_steps * 1e9, "ns", "-");

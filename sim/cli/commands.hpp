@@ -11,4 +11,4 @@ int params_command(const std::vector<std::string>& args);
 int metrics_command(const std::vector<std::string>& args);
 int schedule_command(const std::vector<std::string>& args);
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

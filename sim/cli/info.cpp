@@ -18,15 +18,19 @@ namespace {
 std::string default_text(const scenario::param_spec& s) {
     return std::visit(
         [&](auto field) -> std::string {
-            using T = std::remove_reference_t<decltype(std::declval<scenario::params&>().*field)>;
-            if constexpr (std::is_same_v<T, core::date>) {
-                return core::to_iso(core::date{static_cast<std::int32_t>(s.def)});
-            } else if constexpr (std::is_same_v<T, bool>) {
-                return s.def != 0 ? "true" : "false";
+            if constexpr (std::is_same_v<decltype(field), scenario::choice_field>) {
+                return "\"" + std::string(field.text) + "\"";
             } else {
-                char buf[64];
-                std::snprintf(buf, sizeof buf, "%.15g", s.def);
-                return buf;
+                using T = std::remove_reference_t<decltype(std::declval<scenario::params&>().*field)>;
+                if constexpr (std::is_same_v<T, core::date>) {
+                    return core::to_iso(core::date{static_cast<std::int32_t>(s.def)});
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    return s.def != 0 ? "true" : "false";
+                } else {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "%.15g", s.def);
+                    return buf;
+                }
             }
         },
         s.field);
@@ -35,16 +39,23 @@ std::string default_text(const scenario::param_spec& s) {
 std::string range_text(const scenario::param_spec& s) {
     return std::visit(
         [&](auto field) -> std::string {
-            using T = std::remove_reference_t<decltype(std::declval<scenario::params&>().*field)>;
-            if constexpr (std::is_same_v<T, core::date>) {
-                return core::to_iso(core::date{static_cast<std::int32_t>(s.lo)}) + " .. " +
-                       core::to_iso(core::date{static_cast<std::int32_t>(s.hi)});
-            } else if constexpr (std::is_same_v<T, bool>) {
-                return "true / false";
+            if constexpr (std::is_same_v<decltype(field), scenario::choice_field>) {
+                std::string c(field.choices);
+                for (auto& ch : c)
+                    if (ch == '|') ch = '/';
+                return c.empty() ? "a district id" : c;
             } else {
-                char buf[96];
-                std::snprintf(buf, sizeof buf, "%.15g .. %.15g", s.lo, s.hi);
-                return buf;
+                using T = std::remove_reference_t<decltype(std::declval<scenario::params&>().*field)>;
+                if constexpr (std::is_same_v<T, core::date>) {
+                    return core::to_iso(core::date{static_cast<std::int32_t>(s.lo)}) + " .. " +
+                           core::to_iso(core::date{static_cast<std::int32_t>(s.hi)});
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    return "true / false";
+                } else {
+                    char buf[96];
+                    std::snprintf(buf, sizeof buf, "%.15g .. %.15g", s.lo, s.hi);
+                    return buf;
+                }
             }
         },
         s.field);
@@ -62,7 +73,7 @@ std::optional<bool> markdown_flag(const std::vector<std::string>& args, const st
     return p.has("--markdown");
 }
 
-} // namespace
+}  // namespace
 
 int check_command(const std::vector<std::string>& args) {
     auto p = parse(args, {{"--help", "", "this help"}}, "kcsim check", 1);
@@ -129,4 +140,4 @@ int schedule_command(const std::vector<std::string>& args) {
     return exit_code::ok;
 }
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

@@ -29,7 +29,7 @@ Exit codes: 0 success, 1 runtime or I/O failure, 2 bad input (nothing written), 
 Documentation: docs/ in the source tree (start with docs/README.md).
 )";
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -84,4 +84,4 @@ std::string format_options(const std::vector<option_spec>& specs) {
     return s;
 }
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

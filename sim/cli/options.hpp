@@ -10,19 +10,19 @@
 namespace kcsim::cli {
 
 struct option_spec {
-    std::string name;  // "--replicates"
-    std::string value; // "N", or "" for a flag
+    std::string name;   // "--replicates"
+    std::string value;  // "N", or "" for a flag
     std::string help;
 };
 
 struct parsed {
-    std::map<std::string, std::string> values; // option -> value ("" for flags)
+    std::map<std::string, std::string> values;  // option -> value ("" for flags)
     std::vector<std::string> positional;
     bool has(const std::string& o) const { return values.contains(o); }
     std::optional<std::string> get(const std::string& o) const;
     // Integer option in [lo, hi]; throws input_error naming the option, value and range.
     std::optional<std::int64_t> integer(const std::string& o, std::int64_t lo, std::int64_t hi) const;
-    std::string command_; // for messages
+    std::string command_;  // for messages
 };
 
 // Throws input_error. `command` names it in messages ("kcsim run").
@@ -31,4 +31,4 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
 
 std::string format_options(const std::vector<option_spec>& specs);
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

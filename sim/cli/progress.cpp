@@ -33,4 +33,4 @@ void progress::finish() {
     }
 }
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

@@ -23,4 +23,4 @@ private:
 
 bool stderr_is_terminal();
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

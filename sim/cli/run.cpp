@@ -49,7 +49,7 @@ void print_summary(const scenario::scenario& sc, const std::vector<model::city_f
     }
 }
 
-} // namespace
+}  // namespace
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
     auto p = parse(args, run_options, "kcsim run", 1);
@@ -123,4 +123,4 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     return failed > 0 ? exit_code::failure : exit_code::ok;
 }
 
-} // namespace kcsim::cli
+}  // namespace kcsim::cli

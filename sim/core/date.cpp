@@ -59,4 +59,4 @@ int weekday(date d) {
     return (r + 3) % 7 + 1;
 }
 
-} // namespace kcsim::core
+}  // namespace kcsim::core

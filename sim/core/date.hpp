@@ -10,7 +10,7 @@
 namespace kcsim::core {
 
 struct date {
-    std::int32_t days = 0; // since 1970-01-01
+    std::int32_t days = 0;  // since 1970-01-01
     friend auto operator<=>(const date&, const date&) = default;
 };
 
@@ -25,10 +25,10 @@ constexpr date make_date(int y, int m, int d) {
 }
 bool valid_ymd(int year, int month, int day);
 void to_ymd(date d, int& year, int& month, int& day);
-std::string to_iso(date d);                       // "2021-01-04"
-std::optional<date> parse_date(std::string_view); // "YYYY-MM-DD" only
+std::string to_iso(date d);                        // "2021-01-04"
+std::optional<date> parse_date(std::string_view);  // "YYYY-MM-DD" only
 inline date operator+(date d, int n) { return date{d.days + n}; }
 inline int operator-(date a, date b) { return a.days - b.days; }
-int weekday(date d); // ISO: Monday = 1 ... Sunday = 7
+int weekday(date d);  // ISO: Monday = 1 ... Sunday = 7
 
-} // namespace kcsim::core
+}  // namespace kcsim::core

@@ -13,10 +13,10 @@ std::string locate(const std::string& file, int line, int column, const std::str
     }
     return s + ": " + message;
 }
-} // namespace
+}  // namespace
 
 scenario_error::scenario_error(std::string file_, int line_, int column_, std::string key_, std::string message_)
     : input_error(locate(file_, line_, column_, message_)), file(std::move(file_)), line(line_), column(column_),
       key(std::move(key_)), message(std::move(message_)) {}
 
-} // namespace kcsim
+}  // namespace kcsim

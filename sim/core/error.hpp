@@ -23,7 +23,7 @@ struct scenario_error : input_error {
     int line;
     int column;
     std::string key;
-    std::string message; // without the location prefix
+    std::string message;  // without the location prefix
 };
 
 // Reading or writing files failed (permissions, disk full, a corrupt file).
@@ -48,9 +48,9 @@ struct cancelled : error {
 
 namespace exit_code {
 inline constexpr int ok = 0;
-inline constexpr int failure = 1;   // runtime or I/O failure
-inline constexpr int bad_input = 2; // scenario or usage error: nothing was written
+inline constexpr int failure = 1;    // runtime or I/O failure
+inline constexpr int bad_input = 2;  // scenario or usage error: nothing was written
 inline constexpr int interrupted = 130;
-} // namespace exit_code
+}  // namespace exit_code
 
-} // namespace kcsim
+}  // namespace kcsim

@@ -55,7 +55,7 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
     h[6] += g;
     h[7] += hh;
 }
-} // namespace
+}  // namespace
 
 std::string sha256_hex(std::string_view data) {
     std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -82,4 +82,4 @@ std::string sha256_hex(std::string_view data) {
     return out;
 }
 
-} // namespace kcsim::core
+}  // namespace kcsim::core

@@ -19,7 +19,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
     return prev[b.size()];
 }
-} // namespace
+}  // namespace
 
 std::string closest_match(std::string_view word, std::span<const std::string> candidates) {
     std::string best;
@@ -45,4 +45,4 @@ std::string join_or(std::span<const std::string> words) {
     return s;
 }
 
-} // namespace kcsim::core
+}  // namespace kcsim::core

@@ -11,4 +11,4 @@ std::string closest_match(std::string_view word, std::span<const std::string> ca
 // "a, b or c"
 std::string join_or(std::span<const std::string> words);
 
-} // namespace kcsim::core
+}  // namespace kcsim::core

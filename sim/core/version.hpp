@@ -2,8 +2,8 @@
 #include <string_view>
 
 namespace kcsim {
-std::string_view version();    // from CMakeLists.txt project(VERSION)
-std::string_view git_commit(); // commit the program was built from, "-dirty" if modified
+std::string_view version();     // from CMakeLists.txt project(VERSION)
+std::string_view git_commit();  // commit the program was built from, "-dirty" if modified
 // Bumped whenever the HDF5 layout changes in a way readers must know (docs/output-format.md).
 inline constexpr int schema_version = 1;
-} // namespace kcsim
+}  // namespace kcsim

@@ -50,4 +50,4 @@ void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt,
     if (opt.cancel && *opt.cancel) throw cancelled();
 }
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

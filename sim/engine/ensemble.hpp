@@ -15,8 +15,8 @@ namespace kcsim::engine {
 struct replicate_result {
     std::uint64_t replicate = 0;
     bool ok = true;
-    std::string message;         // why it failed, if it did
-    std::vector<double> metrics; // [steps][districts][metrics]
+    std::string message;          // why it failed, if it did
+    std::vector<double> metrics;  // [steps][districts][metrics]
     double seconds = 0;
 };
 
@@ -24,11 +24,11 @@ struct ensemble_options {
     std::uint64_t seed = 0;
     std::uint64_t first_replicate = 0;
     std::uint64_t replicates = 1;
-    const std::atomic<bool>* cancel = nullptr; // set to stop: run_ensemble throws cancelled
+    const std::atomic<bool>* cancel = nullptr;  // set to stop: run_ensemble throws cancelled
 };
 
 // sink is called once per replicate, in replicate order, never concurrently.
 void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
                   const std::function<void(replicate_result&&)>& sink);
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

@@ -54,4 +54,4 @@ void for_blocks(std::size_t n, std::size_t block, const std::function<void(std::
     });
 }
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

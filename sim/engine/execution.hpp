@@ -30,4 +30,4 @@ int available_cores();
 // bitwise identical for any number of threads. Must be called inside execute().
 void for_blocks(std::size_t n, std::size_t block, const std::function<void(std::size_t, std::size_t)>& f);
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

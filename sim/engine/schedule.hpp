@@ -15,17 +15,17 @@ struct step_context {
     const scenario::scenario& sc;
     state::world& w;
     rng::key key;
-    int step;              // index of the step being run, 0-based
-    double years;          // length of the step in years
-    std::span<double> row; // this step's metrics, [district][metric]
+    int step;               // index of the step being run, 0-based
+    double years;           // length of the step in years
+    std::span<double> row;  // this step's metrics, [district][metric]
 };
 
 struct phase {
     std::string_view name;
     void (*run)(step_context&);
-    std::string_view what; // one line: what it reads and changes
+    std::string_view what;  // one line: what it reads and changes
 };
 
 using schedule = std::vector<phase>;
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

@@ -53,4 +53,4 @@ void simulation::restore(const state::world& w) {
               std::numeric_limits<double>::quiet_NaN());
 }
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

@@ -52,4 +52,4 @@ private:
     std::vector<double> phase_seconds_;
 };
 
-} // namespace kcsim::engine
+}  // namespace kcsim::engine

@@ -11,7 +11,7 @@ herr_t walk(unsigned n, const H5E_error2_t* e, void* out) {
     if (n == 0 && e && e->desc) *static_cast<std::string*>(out) = e->desc;
     return 0;
 }
-} // namespace
+}  // namespace
 
 std::string last_error() {
     std::string msg;
@@ -63,7 +63,7 @@ template <class T> void write_scalar_attr(hid_t obj, const std::string& name, hi
              "creating attribute '" + name + "'");
     check(H5Awrite(a, type, &v), "writing attribute '" + name + "'");
 }
-} // namespace
+}  // namespace
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
     auto t = utf8_string_type();
@@ -110,4 +110,4 @@ void attach_scale(hid_t dset, hid_t scale, unsigned dim) {
     check(H5DSattach_scale(dset, scale, dim), "attaching a dimension scale");
 }
 
-} // namespace kcsim::io::h5
+}  // namespace kcsim::io::h5

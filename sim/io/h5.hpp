@@ -15,7 +15,7 @@ class handle {
 public:
     using closer = herr_t (*)(hid_t);
     handle() = default;
-    handle(hid_t id, closer c, const std::string& what); // throws if id < 0
+    handle(hid_t id, closer c, const std::string& what);  // throws if id < 0
     ~handle() { reset(); }
     handle(handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
     handle& operator=(handle&& o) noexcept {
@@ -37,8 +37,8 @@ private:
     closer close_ = nullptr;
 };
 
-void check(herr_t status, const std::string& what); // throws io_error if status < 0
-std::string last_error();                           // innermost HDF5 error message
+void check(herr_t status, const std::string& what);  // throws io_error if status < 0
+std::string last_error();                            // innermost HDF5 error message
 
 handle utf8_string_type();
 handle create_group(hid_t parent, const std::string& name);
@@ -66,4 +66,4 @@ private:
     void* data_ = nullptr;
 };
 
-} // namespace kcsim::io::h5
+}  // namespace kcsim::io::h5

@@ -24,7 +24,7 @@ void fsync_path(const std::string& path, bool directory) {
     ::close(fd);
     if (rc != 0 && !directory) throw io_error("cannot sync '" + path + "' to disk: " + err);
 }
-} // namespace
+}  // namespace
 
 void check_can_write(const std::string& path, bool overwrite) {
     std::error_code ec;
@@ -63,7 +63,7 @@ void output_file::commit() {
         }
     } else if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE) != 0) {
         if (errno == EEXIST) {
-            committed_ = true; // keep the finished results where they are
+            committed_ = true;  // keep the finished results where they are
             throw io_error("output file '" + final_ + "' appeared while running; not replacing it (results left in '" +
                            temp_ + "')");
         }
@@ -78,4 +78,4 @@ void output_file::commit() {
     fsync_path(dir.empty() ? "." : dir.string(), true);
 }
 
-} // namespace kcsim::io
+}  // namespace kcsim::io

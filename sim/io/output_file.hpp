@@ -9,7 +9,7 @@ class output_file {
 public:
     // Throws io_error if `final_path` exists and !overwrite, or its folder cannot be written.
     output_file(std::string final_path, bool overwrite);
-    ~output_file(); // removes the temporary file if commit() did not happen
+    ~output_file();  // removes the temporary file if commit() did not happen
     output_file(const output_file&) = delete;
     output_file& operator=(const output_file&) = delete;
 
@@ -28,4 +28,4 @@ private:
 // Refuses early, before any work, when `path` exists and overwrite is false.
 void check_can_write(const std::string& path, bool overwrite);
 
-} // namespace kcsim::io
+}  // namespace kcsim::io

@@ -32,7 +32,7 @@ struct scenario_group {
     hsize_t steps = 0, districts = 0, count = 0;
 };
 
-} // namespace
+}  // namespace
 
 struct run_store::impl {
     output_file out;
@@ -228,4 +228,4 @@ void run_store::commit() {
 const std::string& run_store::path() const { return impl_->out.final_path(); }
 double run_store::write_seconds() const { return impl_->write_seconds; }
 
-} // namespace kcsim::io
+}  // namespace kcsim::io

@@ -14,7 +14,7 @@ namespace kcsim::io {
 
 struct provenance {
     std::uint64_t seed = 0;
-    std::string command; // the command line that made the file
+    std::string command;  // the command line that made the file
     int threads = 0;
 };
 
@@ -22,7 +22,7 @@ class run_store {
 public:
     // Creates the file under a temporary name next to `path`. Throws io_error.
     run_store(const std::string& path, bool overwrite, const provenance& prov);
-    ~run_store(); // an uncommitted store leaves nothing behind
+    ~run_store();  // an uncommitted store leaves nothing behind
     run_store(const run_store&) = delete;
     run_store& operator=(const run_store&) = delete;
 
@@ -34,11 +34,11 @@ public:
     void commit();
 
     const std::string& path() const;
-    double write_seconds() const; // wall time spent in HDF5 writes so far
+    double write_seconds() const;  // wall time spent in HDF5 writes so far
 
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };
 
-} // namespace kcsim::io
+}  // namespace kcsim::io

@@ -1,10 +1,11 @@
+// The world at the scenario start: districts, and one agent per firm with its attributes.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "core/error.hpp"
+#include "model/common.hpp"
 #include "model/schedule.hpp"
-#include "scenario/scenario.hpp"
 
 namespace kcsim::model {
 
@@ -14,10 +15,8 @@ namespace {
 std::vector<std::uint64_t> apportion(std::uint64_t n, const std::vector<double>& w) {
     std::vector<std::uint64_t> out(w.size(), 0);
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
-    if (n == 0 || total <= 0) {
-        if (n > 0) throw input_error("cannot place firms: every district has tech_firms_2020 = 0");
-        return out;
-    }
+    if (n == 0) return out;
+    if (total <= 0) throw input_error("cannot place firms: every district has tech_firms_2020 = 0");
     std::vector<std::pair<double, std::size_t>> rem;
     std::uint64_t given = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {
@@ -32,13 +31,45 @@ std::vector<std::uint64_t> apportion(std::uint64_t n, const std::vector<double>&
     return out;
 }
 
-} // namespace
+float clamp01(double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); }
+
+}  // namespace
+
+// A firm's attributes from its own stream: sector, technology level, absorptive capacity, output.
+void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, state::firms& f, std::size_t i, bool tech,
+               double high_tech_share, rng::stream& s) {
+    const auto& p = sc.p;
+    f.sector[i] = draw_sector(cdf, s.uniform());
+    std::uint8_t flags = state::firm_flag::alive;
+    double level = p.tech_level_other;
+    if (tech) {
+        flags |= state::firm_flag::tech;
+        level = p.tech_level_tech;
+        if (s.uniform() < high_tech_share) {
+            flags |= state::firm_flag::high_tech;
+            level += 0.2;
+        }
+    }
+    f.flags[i] = flags;
+    const double t = std::clamp(level + p.tech_level_spread * (2 * s.uniform() - 1), 0.01, 1.0);
+    f.tech_level[i] = static_cast<float>(t);
+    f.absorptive[i] = clamp01(t + p.absorptive_spread * (2 * s.uniform() - 1));
+    f.output[i] = static_cast<float>(s.lognormal(tech ? p.output_tech : p.output_other, p.output_sigma));
+    f.consortium[i] = -1;
+    f.financed_until[i] = -1;
+    f.clock_need[i] = static_cast<float>(s.exp1());
+    f.clock_exit[i] = static_cast<float>(s.exp1());
+    f.clock_innovate[i] = static_cast<float>(s.exp1());
+    f.clock_certify[i] = static_cast<float>(s.exp1());
+    f.clock_consortium[i] = static_cast<float>(s.exp1());
+    f.clock_resolve[i] = static_cast<float>(s.exp1());
+}
 
 state::world initial_world(const scenario::scenario& sc, rng::key key) {
     const auto& p = sc.p;
     state::world w;
     const std::size_t nd = sc.districts.size();
-    w.d.pilot.resize(nd);
+    w.d.resize(nd);
     for (std::size_t d = 0; d < nd; ++d) {
         w.d.pilot[d] = p.programme ? static_cast<std::uint8_t>(sc.districts[d].pilot) : 0;
     }
@@ -49,6 +80,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     const auto other = apportion(static_cast<std::uint64_t>(p.other_firms), weights);
     const std::size_t n = static_cast<std::size_t>(p.tech_firms + p.other_firms);
     w.f.resize(n);
+    const auto cdf = sector_cdf(sc);
 
     // Open needs start at the no-programme steady state: Poisson with mean rate / exit hazard
     // (the stationary law of an M/M/inf queue), so there is no burn-in transient.
@@ -56,12 +88,9 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     std::size_t i = 0;
     for (std::size_t d = 0; d < nd; ++d) {
         const auto& dist = sc.districts[d];
-        const double exposure = !p.programme                                     ? 0.0
-                                : dist.pilot == scenario::pilot_level::national  ? p.exposure_national
-                                : dist.pilot == scenario::pilot_level::municipal ? p.exposure_municipal
-                                                                                 : 0.0;
-        const double years =
-            dist.pilot == scenario::pilot_level::none ? 0.0 : std::max(0.0, (p.start - dist.pilot_since) / 365.25);
+        // Pilots start with the awareness their exposure built since they became pilots.
+        const double exposure = dist.pilot == scenario::pilot_level::none ? 0.0 : exposure_rate(p, dist.pilot);
+        const double years = std::max(0.0, (p.start - dist.pilot_since) / 365.25);
         const double aware = 1.0 - (1.0 - p.awareness_initial) * std::exp(-exposure * years);
         for (int kind = 0; kind < 2; ++kind) {
             const std::uint64_t count = kind == 0 ? tech[d] : other[d];
@@ -70,12 +99,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
                 w.f.id[i] = i;
                 w.f.district[i] = static_cast<std::uint16_t>(d);
                 rng::stream s(key, i, 0, rng::purpose::firm_init);
-                std::uint8_t flags = 0;
-                if (kind == 0) {
-                    flags |= state::firm_flag::tech;
-                    if (s.uniform() < dist.high_tech_share) flags |= state::firm_flag::high_tech;
-                }
-                w.f.flags[i] = flags;
+                init_firm(sc, cdf, w.f, i, kind == 0, dist.high_tech_share, s);
                 w.f.awareness[i] = static_cast<float>(aware);
                 w.f.needs_unposted[i] = exit_rate > 0 ? s.poisson(rate / exit_rate) : 0;
             }
@@ -85,4 +109,4 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     return w;
 }
 
-} // namespace kcsim::model
+}  // namespace kcsim::model

@@ -1,18 +1,13 @@
-// Firms raise technology needs, post some to the problem library, and solve or abandon them.
+// Firms raise technology needs, post some to the problem library, and solve or abandon them
+// on their own (the market); the programme's routes to a solution are in experts.cpp and
+// matching.cpp.
 #include <cmath>
 
 #include "engine/execution.hpp"
+#include "model/common.hpp"
 #include "model/phases.hpp"
 
 namespace kcsim::model::phases {
-
-namespace {
-constexpr std::size_t block = 16384;
-
-double need_rate(const scenario::params& p, std::uint8_t flags) {
-    return (flags & state::firm_flag::tech) ? p.need_rate : p.need_rate * p.other_need_factor;
-}
-} // namespace
 
 void update_awareness(engine::step_context& c) {
     const auto& p = c.sc.p;
@@ -20,14 +15,13 @@ void update_awareness(engine::step_context& c) {
     // per district, the target a* and the factor exp(-(e + delta) dt).
     const std::size_t nd = c.w.d.size();
     std::vector<double> target(nd), keep(nd);
+    double firms = 0;
+    for (std::size_t i = 0; i < c.w.f.size(); ++i) firms += alive(c.w.f, i) ? 1 : 0;
+    // Published cases reach every firm (the case library's imitation effect).
+    const double cases = p.programme && p.libraries && firms > 0 ? p.case_exposure * c.w.cases / (firms / 1000.0) : 0.0;
     for (std::size_t d = 0; d < nd; ++d) {
-        double e = 0;
-        if (p.programme) {
-            const auto level = static_cast<scenario::pilot_level>(c.w.d.pilot[d]);
-            e = level == scenario::pilot_level::national    ? p.exposure_national
-                : level == scenario::pilot_level::municipal ? p.exposure_municipal
-                                                            : p.exposure_other;
-        }
+        const auto level = static_cast<scenario::pilot_level>(c.w.d.pilot[d]);
+        const double e = exposure_rate(p, level) * effort_factor(p, c.w.d.effort[d]) + cases;
         const double h = e + p.awareness_decay;
         target[d] = h > 0 ? e / h : 0.0;
         keep[d] = std::exp(-h * c.years);
@@ -36,42 +30,58 @@ void update_awareness(engine::step_context& c) {
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
             const std::size_t d = f.district[i];
-            const double a = target[d] + (f.awareness[i] - target[d]) * keep[d];
-            f.awareness[i] = static_cast<float>(a);
+            f.awareness[i] = static_cast<float>(target[d] + (f.awareness[i] - target[d]) * keep[d]);
         }
     });
 }
 
 void resolve_needs(engine::step_context& c) {
     const auto& p = c.sc.p;
-    // Competing hazards: solved (rate s) or abandoned (rate a); posted needs are solved faster.
+    // Each open need is solved (rate s) or abandoned (rate a), posted ones solved faster: the
+    // firm's resolution clock runs at the sum of its needs' hazards, and each time it runs out
+    // one need resolves, picked in proportion to the hazards (exact competing risks).
     const double s_un = p.self_solve_rate;
     const double s_po = p.self_solve_rate * (1.0 + p.solve_boost_posted);
     const double h_un = s_un + p.abandon_rate;
     const double h_po = s_po + p.abandon_rate;
-    const double any_un = rng::hazard_prob(h_un, c.years);
-    const double any_po = rng::hazard_prob(h_po, c.years);
     const double solve_un = h_un > 0 ? s_un / h_un : 0.0;
     const double solve_po = h_po > 0 ? s_po / h_po : 0.0;
     auto& f = c.w.f;
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
             std::uint32_t solved_po = 0, solved_un = 0, dropped = 0;
-            if (f.needs_posted[i] + f.needs_unposted[i] > 0) {
-                rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::need_resolution);
-                for (std::uint32_t k = 0; k < f.needs_posted[i]; ++k) {
-                    if (s.uniform() < any_po) (s.uniform() < solve_po ? solved_po : dropped) += 1;
+            std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
+            if (po + un > 0) {
+                double left = f.clock_resolve[i] - (po * h_po + un * h_un) * c.years;
+                if (left <= 0) {
+                    rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::need_resolution);
+                    while (left <= 0 && po + un > 0) {
+                        const double total = po * h_po + un * h_un;
+                        if (s.uniform() * total < po * h_po) {
+                            --po;
+                            (s.uniform() < solve_po ? solved_po : dropped) += 1;
+                        } else {
+                            --un;
+                            (s.uniform() < solve_un ? solved_un : dropped) += 1;
+                        }
+                        left += s.exp1();
+                    }
+                    if (left <= 0) left = s.exp1();
+                    f.needs_posted[i] = po;
+                    f.needs_unposted[i] = un;
                 }
-                const std::uint32_t dropped_po = dropped;
-                for (std::uint32_t k = 0; k < f.needs_unposted[i]; ++k) {
-                    if (s.uniform() < any_un) (s.uniform() < solve_un ? solved_un : dropped) += 1;
-                }
-                f.needs_posted[i] -= solved_po + dropped_po;
-                f.needs_unposted[i] -= solved_un + (dropped - dropped_po);
+                f.clock_resolve[i] = static_cast<float>(left);
             }
+            // This phase starts the step's need flows; later phases add to them.
             f.solved_posted[i] = static_cast<std::uint16_t>(solved_po);
             f.solved_unposted[i] = static_cast<std::uint16_t>(solved_un);
             f.abandoned[i] = static_cast<std::uint16_t>(dropped);
+            f.services[i] = 0;
+            f.contracts[i] = 0;
+            f.contract_value[i] = 0;
+            f.deal_amount[i] = 0;
+            f.innovations[i] = 0;
+            f.events[i] = 0;
         }
     });
 }
@@ -79,10 +89,16 @@ void resolve_needs(engine::step_context& c) {
 void raise_needs(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& f = c.w.f;
+    // Needs arrive as a Poisson process: the need clock runs down at the need rate.
+    const double used_tech = p.need_rate * c.years, used_other = p.need_rate * p.other_need_factor * c.years;
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
-            rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::need_arrival);
-            const std::uint32_t n = s.poisson(need_rate(p, f.flags[i]) * c.years);
+            std::uint32_t n = 0;
+            if (alive(f, i)) {
+                n = run_clock(f.clock_need[i], is_tech(f, i) ? used_tech : used_other, 65535, [&] {
+                    return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::need_arrival);
+                });
+            }
             f.raised[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(n, 65535));
         }
     });
@@ -90,7 +106,7 @@ void raise_needs(engine::step_context& c) {
 
 void post_needs(engine::step_context& c) {
     const auto& p = c.sc.p;
-    const bool library = p.programme && p.problem_library;
+    const bool library = p.programme && p.libraries;
     auto& f = c.w.f;
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
@@ -107,4 +123,4 @@ void post_needs(engine::step_context& c) {
     });
 }
 
-} // namespace kcsim::model::phases
+}  // namespace kcsim::model::phases

@@ -9,4 +9,4 @@ const engine::schedule& default_schedule();
 // The world at the scenario start for one replicate.
 state::world initial_world(const scenario::scenario& sc, rng::key key);
 
-} // namespace kcsim::model
+}  // namespace kcsim::model

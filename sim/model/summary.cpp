@@ -12,7 +12,8 @@ double city_value(std::span<const double> row, std::size_t districts, metric m) 
     for (std::size_t d = 0; d < districts; ++d) {
         const double v = row[d * n_metrics + k];
         switch (info(m).city) {
-        case aggregate::sum: sum += v; break;
+        case aggregate::sum:
+        case aggregate::mean: sum += v; break;
         case aggregate::count_positive: sum += v > 0 ? 1 : 0; break;
         case aggregate::firm_mean: {
             const double n = row[d * n_metrics + index(metric::firms)];
@@ -22,7 +23,9 @@ double city_value(std::span<const double> row, std::size_t districts, metric m) 
         }
         }
     }
-    return info(m).city == aggregate::firm_mean ? (firms > 0 ? sum / firms : 0.0) : sum;
+    if (info(m).city == aggregate::firm_mean) return firms > 0 ? sum / firms : 0.0;
+    if (info(m).city == aggregate::mean) return districts > 0 ? sum / static_cast<double>(districts) : 0.0;
+    return sum;
 }
 
 city_figures city_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts) {
@@ -58,4 +61,4 @@ interval describe(std::vector<double> v) {
     return r;
 }
 
-} // namespace kcsim::model
+}  // namespace kcsim::model

@@ -10,7 +10,7 @@
 namespace kcsim::model {
 
 struct city_figures {
-    std::array<double, n_metrics> value{}; // flows: total over the horizon; others: at the end
+    std::array<double, n_metrics> value{};  // flows: total over the horizon; others: at the end
 };
 
 // metrics: [steps][districts][n_metrics]
@@ -20,8 +20,8 @@ city_figures city_summary(std::span<const double> metrics, std::size_t steps, st
 double city_value(std::span<const double> row, std::size_t districts, metric m);
 
 struct interval {
-    double mean = 0, lo = 0, hi = 0; // lo/hi: the 5% and 95% quantiles
+    double mean = 0, lo = 0, hi = 0;  // lo/hi: the 5% and 95% quantiles
 };
 interval describe(std::vector<double> values);
 
-} // namespace kcsim::model
+}  // namespace kcsim::model

@@ -37,10 +37,12 @@ public:
         return block_.v[used_++];
     }
     // Poisson by inversion: exact for the small means of per-agent, per-step counts.
-    std::uint32_t poisson(double mean) {
+    std::uint32_t poisson(double mean) { return mean > 0 ? poisson(mean, std::exp(-mean)) : 0; }
+    // The same with exp(-mean) computed once by the caller, for a mean shared by many agents.
+    std::uint32_t poisson(double mean, double exp_neg_mean) {
         if (!(mean > 0)) return 0;
         const double u = uniform();
-        double p = std::exp(-mean);
+        double p = exp_neg_mean;
         double cdf = p;
         std::uint32_t k = 0;
         while (u >= cdf && k < 1000) {
@@ -52,6 +54,20 @@ public:
         return k;
     }
     bool bernoulli(double p) { return uniform() < p; }
+    // Exponential with mean 1: the budget of an event clock (state/world.hpp).
+    double exp1() { return -std::log(1.0 - uniform()); }
+    // Standard normal by Box-Muller (two uniforms, one value): written here, not std::, so the
+    // bits do not depend on the standard library's implementation.
+    double normal() {
+        const double u1 = 1.0 - uniform();  // (0, 1]
+        const double u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+    }
+    // Lognormal with the given mean and log-sd.
+    double lognormal(double mean, double sigma) {
+        if (!(mean > 0)) return 0.0;
+        return mean * std::exp(sigma * normal() - 0.5 * sigma * sigma);
+    }
 
 private:
     void refill() {
@@ -65,7 +81,13 @@ private:
     int used_ = 4;
 };
 
-// Probability that an event with a yearly hazard `rate` happens within `years`.
-inline double hazard_prob(double rate, double years) { return -std::expm1(-rate * years); }
+// Probability that an event with a yearly hazard `rate` happens within `years`: 1 - exp(-x).
+// Small x (the common case per agent and week) uses the series, which agrees with expm1 to
+// rounding and is several times cheaper; the choice depends on x only, so it is deterministic.
+inline double hazard_prob(double rate, double years) {
+    const double x = rate * years;
+    if (x < 1e-3) return x * (1.0 - x * (0.5 - x * (1.0 / 6.0 - x * (1.0 / 24.0))));
+    return -std::expm1(-x);
+}
 
-} // namespace kcsim::rng
+}  // namespace kcsim::rng

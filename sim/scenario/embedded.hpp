@@ -7,7 +7,7 @@
 namespace kcsim::scenario {
 
 struct embedded_file {
-    std::string_view path; // relative to scenarios/, e.g. "plan.toml"
+    std::string_view path;  // relative to scenarios/, e.g. "plan.toml"
     std::string_view text;
 };
 
@@ -16,4 +16,4 @@ std::span<const embedded_file> embedded_files();
 inline constexpr std::string_view builtin_prefix = "builtin:";
 inline constexpr std::string_view default_scenario = "builtin:plan.toml";
 
-} // namespace kcsim::scenario
+}  // namespace kcsim::scenario

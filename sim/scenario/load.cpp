@@ -89,9 +89,9 @@ std::string fmt_num(double v) {
 // Reading files (disk or builtin) and following `extends`
 
 struct source_text {
-    std::string name; // shown in errors: the path as given, or "builtin:x.toml"
+    std::string name;  // shown in errors: the path as given, or "builtin:x.toml"
     std::string text;
-    std::string dir; // where relative `extends` resolve; "builtin:" + dir for embedded files
+    std::string dir;  // where relative `extends` resolve; "builtin:" + dir for embedded files
 };
 
 std::optional<std::string_view> find_builtin(std::string_view rel) {
@@ -172,7 +172,7 @@ toml::table parse(const source_text& s) {
 // ---------------------------------------------------------------------------------------------
 // Schemas of the tables
 
-enum class ftype { text, identifier, choice, real, integer, date, sources };
+enum class ftype { text, identifier, identifier_list, choice, real, integer, date, sources };
 
 struct field_spec {
     std::string_view name;
@@ -201,11 +201,36 @@ const std::vector<field_spec>& district_fields() {
     return f;
 }
 
+// Fields of every event type; which ones a type needs is event_type_fields().
 const std::vector<field_spec>& event_fields() {
     static const std::vector<field_spec> f = {
-        {"date", ftype::date, true},           {"type", ftype::choice, true, 0, 0, {"pilot"}},
-        {"district", ftype::identifier, true}, {"level", ftype::choice, true, 0, 0, {"none", "municipal", "national"}},
+        {"date", ftype::date, true},
+        {"type", ftype::choice, true, 0, 0, {"pilot", "team", "offshore_base"}},
+        {"district", ftype::identifier, false},
+        {"level", ftype::choice, false, 0, 0, {"none", "municipal", "national"}},
+        {"sector", ftype::identifier, false},
+        {"districts", ftype::identifier_list, false},
+        {"experts", ftype::integer, false, 1, 10000},
         {"note", ftype::text, false},
+    };
+    return f;
+}
+
+const std::map<std::string, std::vector<std::string>, std::less<>>& event_type_fields() {
+    static const std::map<std::string, std::vector<std::string>, std::less<>> m = {
+        {"pilot", {"district", "level"}},
+        {"team", {"sector", "districts", "experts"}},
+        {"offshore_base", {"district"}},
+    };
+    return m;
+}
+
+const std::vector<field_spec>& sector_fields() {
+    static const std::vector<field_spec> f = {
+        {"id", ftype::identifier, true},
+        {"name", ftype::text, false},
+        {"share", ftype::real, true, 0, 1},
+        {"source", ftype::sources, false},
     };
     return f;
 }
@@ -229,7 +254,7 @@ const param_spec* find_param(std::string_view key) {
 
 const std::vector<std::string>& top_level_keys() {
     static const std::vector<std::string> k = [] {
-        std::vector<std::string> v = {"name", "description", "extends", "districts", "events"};
+        std::vector<std::string> v = {"name", "description", "extends", "districts", "sectors", "events"};
         for (const auto& [sec, keys] : param_sections()) v.push_back(sec);
         return v;
     }();
@@ -249,55 +274,81 @@ const std::vector<std::string>& top_level_keys() {
 }
 
 // Checks one scalar parameter value; returns nothing, throws with a precise message.
+std::vector<std::string> split_choices(std::string_view s) {
+    std::vector<std::string> out;
+    while (!s.empty()) {
+        const auto bar = s.find('|');
+        out.emplace_back(s.substr(0, bar));
+        if (bar == std::string_view::npos) break;
+        s.remove_prefix(bar + 1);
+    }
+    return out;
+}
+
 void check_param(const toml::node& v, const param_spec& spec, const std::string& fallback_file) {
     const where w = locate(v.source(), fallback_file);
     const std::string key(spec.key);
+    if (const auto* c = std::get_if<choice_field>(&spec.field)) {
+        if (!v.is_string()) fail(w, key, "'" + key + "' = " + show(v) + ": expected a string, got " + type_name(v));
+        const auto& s = v.as_string()->get();
+        const auto choices = split_choices(c->choices);
+        if (!choices.empty() && std::find(choices.begin(), choices.end(), s) == choices.end()) {
+            std::string hint = core::closest_match(s, choices);
+            fail(w, key,
+                 "'" + key + "' = " + show(v) + ": expected " + core::join_or(choices) +
+                     (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        }
+        return;
+    }
     std::visit(
         [&](auto field) {
-            using T = std::remove_reference_t<decltype(std::declval<params&>().*field)>;
-            if constexpr (std::is_same_v<T, bool>) {
-                if (!v.is_boolean()) {
-                    fail(w, key, "'" + key + "' = " + show(v) + ": expected true or false, got " + type_name(v));
-                }
-            } else if constexpr (std::is_same_v<T, core::date>) {
-                if (!v.is_date()) {
-                    std::string hint;
-                    if (v.is_string() && core::parse_date(v.as_string()->get()))
-                        hint = " (write the date without quotes)";
-                    fail(w, key,
-                         "'" + key + "' = " + show(v) + ": expected a date like 2021-01-04, got " + type_name(v) +
-                             hint);
-                }
-                const auto d = v.as_date()->get();
-                const double days = core::make_date(d.year, d.month, d.day).days;
-                if (days < spec.lo || days > spec.hi) {
-                    fail(w, key,
-                         "'" + key + "' = " + show(v) + " is out of range: expected a date from " +
-                             core::to_iso(core::date{static_cast<int>(spec.lo)}) + " to " +
-                             core::to_iso(core::date{static_cast<int>(spec.hi)}));
-                }
-            } else {
-                double x = 0;
-                if constexpr (std::is_same_v<T, std::int64_t>) {
-                    if (!v.is_integer()) {
-                        fail(w, key,
-                             "'" + key + "' = " + show(v) + ": expected a whole number (" + std::string(spec.unit) +
-                                 "), got " + type_name(v));
+            if constexpr (!std::is_same_v<decltype(field), choice_field>) {
+                using T = std::remove_reference_t<decltype(std::declval<params&>().*field)>;
+                if constexpr (std::is_same_v<T, bool>) {
+                    if (!v.is_boolean()) {
+                        fail(w, key, "'" + key + "' = " + show(v) + ": expected true or false, got " + type_name(v));
                     }
-                    x = static_cast<double>(v.as_integer()->get());
+                } else if constexpr (std::is_same_v<T, core::date>) {
+                    if (!v.is_date()) {
+                        std::string hint;
+                        if (v.is_string() && core::parse_date(v.as_string()->get()))
+                            hint = " (write the date without quotes)";
+                        fail(w, key,
+                             "'" + key + "' = " + show(v) + ": expected a date like 2021-01-04, got " + type_name(v) +
+                                 hint);
+                    }
+                    const auto d = v.as_date()->get();
+                    const double days = core::make_date(d.year, d.month, d.day).days;
+                    if (days < spec.lo || days > spec.hi) {
+                        fail(w, key,
+                             "'" + key + "' = " + show(v) + " is out of range: expected a date from " +
+                                 core::to_iso(core::date{static_cast<int>(spec.lo)}) + " to " +
+                                 core::to_iso(core::date{static_cast<int>(spec.hi)}));
+                    }
                 } else {
-                    if (!v.is_number()) {
-                        fail(w, key,
-                             "'" + key + "' = " + show(v) + ": expected a number (" + std::string(spec.unit) +
-                                 "), got " + type_name(v));
+                    double x = 0;
+                    if constexpr (std::is_same_v<T, std::int64_t>) {
+                        if (!v.is_integer()) {
+                            fail(w, key,
+                                 "'" + key + "' = " + show(v) + ": expected a whole number (" + std::string(spec.unit) +
+                                     "), got " + type_name(v));
+                        }
+                        x = static_cast<double>(v.as_integer()->get());
+                    } else {
+                        if (!v.is_number()) {
+                            fail(w, key,
+                                 "'" + key + "' = " + show(v) + ": expected a number (" + std::string(spec.unit) +
+                                     "), got " + type_name(v));
+                        }
+                        x = v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
+                        if (!std::isfinite(x))
+                            fail(w, key, "'" + key + "' = " + show(v) + ": expected a finite number");
                     }
-                    x = v.is_integer() ? static_cast<double>(v.as_integer()->get()) : v.as_floating_point()->get();
-                    if (!std::isfinite(x)) fail(w, key, "'" + key + "' = " + show(v) + ": expected a finite number");
-                }
-                if (x < spec.lo || x > spec.hi) {
-                    fail(w, key,
-                         "'" + key + "' = " + show(v) + " is out of range: expected " + fmt_num(spec.lo) + " to " +
-                             fmt_num(spec.hi) + " (" + std::string(spec.unit) + ")");
+                    if (x < spec.lo || x > spec.hi) {
+                        fail(w, key,
+                             "'" + key + "' = " + show(v) + " is out of range: expected " + fmt_num(spec.lo) + " to " +
+                                 fmt_num(spec.hi) + " (" + std::string(spec.unit) + ")");
+                    }
                 }
             }
         },
@@ -319,6 +370,15 @@ void check_field(const toml::node& v, const field_spec& f, const std::string& pa
         });
         if (!ok)
             fail(w, path, "'" + path + "' = " + show(v) + ": expected an id of lower-case letters, digits and '_'");
+        break;
+    }
+    case ftype::identifier_list: {
+        expect(v.is_array() && !v.as_array()->empty(), "a non-empty list of ids, e.g. [\"yubei\", \"beibei\"]");
+        for (const auto& e : *v.as_array()) {
+            if (!e.is_string()) {
+                fail(locate(e.source(), file), path, "'" + path + "' has " + show(e) + ": expected ids (strings)");
+            }
+        }
         break;
     }
     case ftype::choice: {
@@ -417,8 +477,33 @@ void check_file(const toml::table& t, const std::string& file) {
             check_records(v, key, district_fields(), file, false);
             continue;
         }
+        if (key == "sectors") {
+            check_records(v, key, sector_fields(), file, false);
+            continue;
+        }
         if (key == "events") {
             check_records(v, key, event_fields(), file, true);
+            // Each type takes its own fields.
+            for (const auto& rec : *v.as_array()) {
+                const auto& ev = *rec.as_table();
+                const std::string type = ev["type"].value<std::string>().value();
+                const auto& need = event_type_fields().at(type);
+                for (const auto& f : need) {
+                    if (!ev.contains(f)) {
+                        fail(locate(ev.source(), file), "events." + f,
+                             "a '" + type + "' event needs '" + f + "' (it takes " + core::join_or(need) + ")");
+                    }
+                }
+                for (auto&& [k2, fv] : ev) {
+                    const std::string key_name(k2.str());
+                    if (key_name == "date" || key_name == "type" || key_name == "note") continue;
+                    if (std::find(need.begin(), need.end(), key_name) == need.end()) {
+                        fail(locate(k2.source(), file), "events." + key_name,
+                             "'" + key_name + "' does not apply to a '" + type + "' event (it takes " +
+                                 core::join_or(need) + ")");
+                    }
+                }
+            }
             // Within a file, events are listed in date order (a base's and a child's are merged by date).
             std::optional<toml::date> prev;
             std::size_t i = 0;
@@ -468,7 +553,7 @@ void merge_into(toml::table& base, toml::table&& over, bool top = true) {
             for (auto& e : *v.as_array()) barr->push_back(std::move(e));
             continue;
         }
-        if (barr && v.is_array() && k.str() == "districts") {
+        if (barr && v.is_array() && (k.str() == "districts" || k.str() == "sectors")) {
             for (auto& e : *v.as_array()) {
                 auto& et = *e.as_table();
                 const auto id = et["id"].value<std::string>();
@@ -550,31 +635,39 @@ void fill_params(toml::table& t, params& p) {
         auto& st = *t[sec].as_table();
         std::visit(
             [&](auto field) {
-                using T = std::remove_reference_t<decltype(p.*field)>;
                 const toml::node* n = st.get(name);
-                if constexpr (std::is_same_v<T, bool>) {
+                if constexpr (std::is_same_v<decltype(field), choice_field>) {
                     if (n)
-                        p.*field = n->as_boolean()->get();
+                        p.*(field.field) = n->as_string()->get();
                     else
-                        st.insert(name, p.*field);
-                } else if constexpr (std::is_same_v<T, core::date>) {
-                    if (n) {
-                        p.*field = to_date(*n);
-                    } else {
-                        int y = 0, m = 0, d = 0;
-                        core::to_ymd(p.*field, y, m, d);
-                        st.insert(name, toml::date{y, m, d});
-                    }
-                } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                    if (n)
-                        p.*field = n->as_integer()->get();
-                    else
-                        st.insert(name, p.*field);
+                        st.insert(name, p.*(field.field));
+                    return;
                 } else {
-                    if (n)
-                        p.*field = number(*n);
-                    else
-                        st.insert(name, p.*field);
+                    using T = std::remove_reference_t<decltype(p.*field)>;
+                    if constexpr (std::is_same_v<T, bool>) {
+                        if (n)
+                            p.*field = n->as_boolean()->get();
+                        else
+                            st.insert(name, p.*field);
+                    } else if constexpr (std::is_same_v<T, core::date>) {
+                        if (n) {
+                            p.*field = to_date(*n);
+                        } else {
+                            int y = 0, m = 0, d = 0;
+                            core::to_ymd(p.*field, y, m, d);
+                            st.insert(name, toml::date{y, m, d});
+                        }
+                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                        if (n)
+                            p.*field = n->as_integer()->get();
+                        else
+                            st.insert(name, p.*field);
+                    } else {
+                        if (n)
+                            p.*field = number(*n);
+                        else
+                            st.insert(name, p.*field);
+                    }
                 }
             },
             spec.field);
@@ -674,6 +767,32 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         s->districts.push_back(std::move(d));
     }
     if (s->districts.size() > 65535) fail(top, "districts", "more than 65535 districts");
+
+    // Sectors
+    const toml::array* sarr = merged["sectors"].as_array();
+    if (!sarr || sarr->empty()) {
+        fail(top, "sectors",
+             "the scenario has no [[sectors]]; extend a base that has them, e.g. extends = "
+             "\"builtin:base/chongqing.toml\"");
+    }
+    if (sarr->size() > 255) fail(top, "sectors", "more than 255 sectors");
+    double share_sum = 0;
+    for (const auto& rec : *sarr) {
+        const auto& t = *rec.as_table();
+        const std::string id = t["id"].value<std::string>().value();
+        for (const auto& f : sector_fields()) {
+            if (f.required && !t.contains(f.name)) {
+                fail(locate(t.source(), origin), "sectors[" + id + "]." + std::string(f.name),
+                     "sector '" + id + "' is missing the required key '" + std::string(f.name) + "'");
+            }
+        }
+        if (s->sector_index(id) != static_cast<std::size_t>(-1)) {
+            fail(locate(t.source(), origin), "sectors[" + id + "].id", "duplicate sector id '" + id + "'");
+        }
+        s->sectors.push_back(sector{id, t["name"].value_or(id), number(*t.get("share"))});
+        share_sum += s->sectors.back().share;
+    }
+    if (!(share_sum > 0)) fail(locate(sarr->source(), origin), "sectors", "sector shares must not all be 0");
     std::vector<std::string> id_list(ids.begin(), ids.end());
     for (std::size_t i = 0; i < darr->size(); ++i) {
         const auto& d = s->districts[i];
@@ -686,6 +805,19 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     }
 
     // Events: dated, inside the horizon, in date order, naming known districts.
+    {
+        const std::string& inc = p.incubator_district;
+        const std::size_t di = s->district_index(inc);
+        if (di == static_cast<std::size_t>(-1)) {
+            const toml::node* n = merged["incubator"]["district"].node();
+            std::string hint = core::closest_match(inc, id_list);
+            fail(n ? locate(n->source(), origin) : top, "incubator.district",
+                 "'incubator.district' = '" + inc + "': no such district" +
+                     (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+        }
+        s->incubator_district = static_cast<std::uint16_t>(di);
+    }
+
     // A child's events join the base's in date order (stable: same-day events keep file order),
     // so the resolved text lists them sorted and reloads to the same scenario.
     if (toml::array* unsorted = merged["events"].as_array()) {
@@ -712,17 +844,45 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
                          core::to_iso(p.start) + " to " + core::to_iso(last_day) + " (calendar.start" +
                          set_in("start") + "; calendar.end" + set_in("end") + ")");
             }
-            const std::string did = t["district"].value<std::string>().value();
-            const std::size_t di = s->district_index(did);
-            if (di == static_cast<std::size_t>(-1)) {
-                std::string hint = core::closest_match(did, id_list);
-                fail(locate(t.get("district")->source(), origin), label + ".district",
-                     "event district '" + did + "' does not exist" +
-                         (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+            // Resolves an id against the districts, with a suggestion; `node` locates the error.
+            auto district_of = [&](const toml::node& node, const std::string& id) {
+                const std::size_t di = s->district_index(id);
+                if (di == static_cast<std::size_t>(-1)) {
+                    std::string hint = core::closest_match(id, id_list);
+                    fail(locate(node.source(), origin), label + ".district",
+                         "event district '" + id + "' does not exist" +
+                             (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+                }
+                return static_cast<std::uint16_t>(di);
+            };
+            const std::string type = t["type"].value<std::string>().value();
+            if (type == "pilot" || type == "offshore_base") {
+                e.type = type == "pilot" ? event::kind::pilot : event::kind::offshore_base;
+                e.district = district_of(*t.get("district"), t["district"].value<std::string>().value());
+                if (type == "pilot") e.level = to_pilot(t["level"].value<std::string>().value());
+            } else {
+                e.type = event::kind::team;
+                const std::string sid = t["sector"].value<std::string>().value();
+                const std::size_t si = s->sector_index(sid);
+                if (si == static_cast<std::size_t>(-1)) {
+                    std::vector<std::string> names;
+                    for (const auto& sec : s->sectors) names.push_back(sec.id);
+                    std::string hint = core::closest_match(sid, names);
+                    fail(locate(t.get("sector")->source(), origin), "events.sector",
+                         "event sector '" + sid + "' does not exist; " +
+                             (hint.empty() ? "sectors are " + core::join_or(names) : "did you mean '" + hint + "'?"));
+                }
+                e.sector = static_cast<std::uint8_t>(si);
+                for (const auto& dn : *t.get("districts")->as_array()) {
+                    const std::uint16_t di = district_of(dn, dn.as_string()->get());
+                    if (std::find(e.districts.begin(), e.districts.end(), di) != e.districts.end()) {
+                        fail(locate(dn.source(), origin), "events.districts",
+                             "district '" + dn.as_string()->get() + "' is listed twice in this team's districts");
+                    }
+                    e.districts.push_back(di);
+                }
+                e.experts = static_cast<int>(t["experts"].value<std::int64_t>().value());
             }
-            e.district = static_cast<std::uint32_t>(di);
-            e.type = event::kind::pilot;
-            e.level = to_pilot(t["level"].value<std::string>().value());
             s->events.push_back(e);
         }
     }
@@ -735,7 +895,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     return s;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> builtin_names() {
     std::vector<std::string> v;
@@ -777,6 +937,13 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
     return build(std::move(merged), base.source, name);
 }
 
+std::size_t scenario::sector_index(std::string_view id) const {
+    for (std::size_t i = 0; i < sectors.size(); ++i) {
+        if (sectors[i].id == id) return i;
+    }
+    return static_cast<std::size_t>(-1);
+}
+
 std::size_t scenario::district_index(std::string_view id) const {
     for (std::size_t i = 0; i < districts.size(); ++i) {
         if (districts[i].id == id) return i;
@@ -810,4 +977,4 @@ std::string_view to_string(district_kind v) {
     return "?";
 }
 
-} // namespace kcsim::scenario
+}  // namespace kcsim::scenario

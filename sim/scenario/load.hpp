@@ -24,4 +24,4 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
 // Names of the built-in scenarios (without the "builtin:" prefix), for help texts.
 std::vector<std::string> builtin_names();
 
-} // namespace kcsim::scenario
+}  // namespace kcsim::scenario

@@ -21,26 +21,39 @@ std::string_view to_string(district_kind);
 
 // One county-level unit or functional zone (scenarios/base/chongqing.toml).
 struct district {
-    std::string id; // stable key used in events and outputs
+    std::string id;  // stable key used in events and outputs
     std::string name;
     std::string name_zh;
     district_kind kind = district_kind::district;
     subregion region = subregion::metro;
-    std::string parent;                    // functional zones: the district they lie in
-    double gdp_2020 = 0;                   // 亿元 (1e8 yuan)
-    std::int64_t tech_firms_2020 = 0;      // 科技型企业 at end of 2020; weights the firm allocation
-    double high_tech_share = 0;            // share of tech firms certified 高新技术企业
-    pilot_level pilot = pilot_level::none; // status at the scenario start
+    std::string parent;                     // functional zones: the district they lie in
+    double gdp_2020 = 0;                    // 亿元 (1e8 yuan)
+    std::int64_t tech_firms_2020 = 0;       // 科技型企业 at end of 2020; weights the firm allocation
+    double high_tech_share = 0;             // share of tech firms certified 高新技术企业
+    pilot_level pilot = pilot_level::none;  // status at the scenario start
     core::date pilot_since{};
 };
 
-// A dated policy lever. Applied at the start of the step whose week contains `date`.
+// An industry sector (scenarios/base/chongqing.toml): firms belong to one, teams and consortia
+// focus on one, forums take one as their theme.
+struct sector {
+    std::string id;
+    std::string name;
+    double share = 0;  // of the firm population (normalised over sectors)
+};
+
+// A dated policy lever, applied at the start of the step that contains `date`:
+// pilot: `district` becomes a pilot of `level`; team: an expert team with `experts` experts in
+// `sector` starts serving `districts`; offshore_base: an offshore innovation base opens in `district`.
 struct event {
-    enum class kind : std::uint8_t { pilot };
+    enum class kind : std::uint8_t { pilot, team, offshore_base };
     core::date date{};
     kind type = kind::pilot;
-    std::uint32_t district = 0; // index into scenario::districts
+    std::uint32_t district = 0;  // index into scenario::districts
     pilot_level level = pilot_level::none;
+    std::uint8_t sector = 0;  // index into scenario::sectors
+    std::vector<std::uint16_t> districts;
+    int experts = 0;
 };
 
 // Weekly (or other fixed-length) steps from `start`: whole steps only, the last one ending on or
@@ -59,17 +72,20 @@ struct calendar {
 struct scenario {
     std::string name;
     std::string description;
-    std::string source;        // the file it was loaded from ("builtin:plan.toml" if embedded)
-    std::string resolved_toml; // after `extends` and defaults: the complete scenario
-    std::string hash;          // SHA-256 of resolved_toml
+    std::string source;         // the file it was loaded from ("builtin:plan.toml" if embedded)
+    std::string resolved_toml;  // after `extends` and defaults: the complete scenario
+    std::string hash;           // SHA-256 of resolved_toml
     calendar cal;
-    params p; // every numeric model parameter (parameters.hpp)
+    params p;  // every numeric model parameter (parameters.hpp)
     std::vector<district> districts;
-    std::vector<event> events; // sorted by date
+    std::vector<sector> sectors;
+    std::vector<event> events;  // sorted by date
+    std::uint16_t incubator_district = 0;
+    std::size_t sector_index(std::string_view id) const;  // npos if absent
 
-    std::size_t district_index(std::string_view id) const; // npos if absent
+    std::size_t district_index(std::string_view id) const;  // npos if absent
 };
 
 using scenario_ptr = std::shared_ptr<const scenario>;
 
-} // namespace kcsim::scenario
+}  // namespace kcsim::scenario

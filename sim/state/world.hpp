@@ -1,50 +1,165 @@
 #pragma once
-// The mutable state of one replicate: agent columns in structure-of-arrays. Plain vectors of
-// plain numbers, so a world copies, compares and saves bit-exactly (forks start from a copy).
-// Agent ids are stable and never reused; births are numbered from next_firm_id after a step,
-// in a defined order, never by a counter inside a parallel loop.
+// The mutable state of one replicate: agents in structure-of-arrays. Plain vectors of plain
+// numbers, so a world copies, compares and saves bit-exactly (forks start from a copy).
+// Agent ids are stable and never reused; new agents are numbered after a step, in a defined
+// order, never by a counter inside a parallel loop.
 #include <cstdint>
 #include <vector>
 
 namespace kcsim::state {
 
 namespace firm_flag {
-inline constexpr std::uint8_t tech = 1;      // certified tech-based firm (科技型企业)
-inline constexpr std::uint8_t high_tech = 2; // certified high-tech enterprise (高新技术企业)
-} // namespace firm_flag
+inline constexpr std::uint8_t tech = 1;         // certified tech-based firm (科技型企业)
+inline constexpr std::uint8_t high_tech = 2;    // certified high-tech enterprise (高新技术企业)
+inline constexpr std::uint8_t alive = 4;        // dead firms stay until the yearly compaction
+inline constexpr std::uint8_t workstation = 8;  // hosts an academician / 海智 workstation
+inline constexpr std::uint8_t graduate = 16;    // came out of the incubator
+}  // namespace firm_flag
 
-// One entry per firm agent. Flow columns hold what happened in the current step.
+// One entry per firm agent. The flow columns hold what happened in the current step.
 struct firms {
     std::vector<std::uint64_t> id;
     std::vector<std::uint16_t> district;
+    std::vector<std::uint8_t> sector;
     std::vector<std::uint8_t> flags;
     std::vector<float> awareness;              // of the programme, 0..1
-    std::vector<std::uint32_t> needs_unposted; // open needs not in the problem library
-    std::vector<std::uint32_t> needs_posted;   // open needs in the problem library
+    std::vector<float> tech_level;             // 0..1
+    std::vector<float> absorptive;             // absorptive capacity, 0..1
+    std::vector<float> output;                 // million yuan per year
+    std::vector<std::int32_t> consortium;      // index into consortia, -1 if none
+    std::vector<std::int32_t> financed_until;  // step until which a deal's effects last, -1 if none
+    // Event clocks: the rest of an Exp(1) budget that the process's hazard uses up step by step;
+    // the event happens when it runs out (then a new budget is drawn). Exact for hazards that
+    // change over time, and a firm needs random numbers only when something happens to it.
+    std::vector<float> clock_need;              // next technology need
+    std::vector<float> clock_exit;              // exit
+    std::vector<float> clock_innovate;          // own-research innovation
+    std::vector<float> clock_certify;           // next certification (tech-based, then high-tech)
+    std::vector<float> clock_consortium;        // joining, or for members leaving, a consortium
+    std::vector<float> clock_resolve;           // next open need solved on the market or abandoned
+    std::vector<std::uint32_t> needs_unposted;  // open needs not in the problem library
+    std::vector<std::uint32_t> needs_posted;    // open needs in the problem library
     // flows in the current step
     std::vector<std::uint16_t> raised;
     std::vector<std::uint16_t> posted;
-    std::vector<std::uint16_t> solved_posted;
-    std::vector<std::uint16_t> solved_unposted;
-    std::vector<std::uint16_t> abandoned;
+    std::vector<std::uint16_t> solved_posted;    // posted needs solved (any route)
+    std::vector<std::uint16_t> solved_unposted;  // unposted needs solved (market, outreach)
+    std::vector<std::uint16_t> abandoned;        // given up, or lost when the firm exited
+    std::vector<std::uint16_t> services;         // expert services received
+    std::vector<std::uint16_t> contracts;        // technology contracts signed
+    std::vector<float> contract_value;           // million yuan
+    std::vector<float> deal_amount;              // financing received, million yuan
+    std::vector<std::uint8_t> innovations;
+    std::vector<std::uint8_t> events;  // firm_event bits, this step
 
     std::size_t size() const { return id.size(); }
     void resize(std::size_t n);
+    void erase_dead();  // keeps order; ids unchanged
     bool operator==(const firms&) const = default;
 };
 
+namespace firm_event {
+inline constexpr std::uint8_t certified_tech = 1;
+inline constexpr std::uint8_t certified_high_tech = 2;
+inline constexpr std::uint8_t exited = 4;
+inline constexpr std::uint8_t born = 8;
+inline constexpr std::uint8_t financed = 16;
+inline constexpr std::uint8_t joined = 32;
+}  // namespace firm_event
+
+// Expert service teams (专家服务队) and their experts.
+struct teams {
+    std::vector<std::uint8_t> sector;
+    std::vector<std::vector<std::uint16_t>> districts;  // districts the team serves
+    std::vector<std::int32_t> experts;
+    std::vector<std::int32_t> formed_step;
+    // weekly report of the current step
+    std::vector<double> services;
+    std::vector<double> solved;
+    std::size_t size() const { return sector.size(); }
+    bool operator==(const teams&) const = default;
+};
+
+struct consortia {
+    std::vector<std::uint8_t> sector;
+    std::vector<std::uint16_t> anchor;  // district
+    std::vector<std::uint8_t> active;
+    std::vector<std::int32_t> formed_step;
+    std::size_t size() const { return sector.size(); }
+    bool operator==(const consortia&) const = default;
+};
+
+namespace startup_status {
+inline constexpr std::uint8_t active = 0;
+inline constexpr std::uint8_t graduated = 1;
+inline constexpr std::uint8_t failed = 2;
+}  // namespace startup_status
+
+struct startups {
+    std::vector<std::uint64_t> id;
+    std::vector<std::uint16_t> district;
+    std::vector<std::uint8_t> sector;
+    std::vector<std::uint8_t> status;
+    std::vector<std::uint8_t> incubated;  // 1: in the 菁英 centre; 0: a returnee start-up
+    std::vector<std::int32_t> admitted_step;
+    std::vector<std::int32_t> ended_step;  // when it graduated or failed, -1 while active
+    std::vector<std::int32_t> financed_until;
+    std::size_t size() const { return id.size(); }
+    bool operator==(const startups&) const = default;
+};
+
+// District state and the district-level flows of the current step.
 struct districts {
-    std::vector<std::uint8_t> pilot; // scenario::pilot_level
+    std::vector<std::uint8_t> pilot;  // scenario::pilot_level
+    std::vector<double> effort;       // adapts to 以奖代补 rewards; 1 = neutral
+    std::vector<std::int32_t> offshore_bases;
+    std::vector<std::int32_t> workstations;
+    // flows this step (cleared at the start of each step)
+    std::vector<double> forum_viewers;
+    std::vector<double> spend;   // programme operations, million yuan
+    std::vector<double> reward;  // 以奖代补 paid, million yuan
+    std::vector<double> contracts;
+    std::vector<double> contract_value;
+    std::vector<double> services;  // expert services delivered (incl. outreach)
+    std::vector<double> startups_admitted, startups_graduated, startups_failed;
+    std::vector<double> deals, deal_amount;
+    std::vector<std::uint8_t> fair;  // a matching fair is held this step
+    // this calendar year, for the annual evaluation
+    std::vector<double> year_solved, year_contracts, year_certified;
     std::size_t size() const { return pilot.size(); }
+    void resize(std::size_t n);
+    void clear_flows();
     bool operator==(const districts&) const = default;
 };
 
+// Programme funds by calendar year: funds_in = operations + rewards + unspent (exactly).
+struct ledger_year {
+    int year = 0;
+    double funds_in = 0;
+    double operations = 0;  // disbursed for running the programme
+    double rewards = 0;     // disbursed as 以奖代补
+    double unfunded = 0;    // operations cost the budget could not cover
+    double unspent = 0;
+    bool operator==(const ledger_year&) const = default;
+};
+
 struct world {
-    int step = 0; // steps completed
+    int step = 0;  // steps completed
     std::uint64_t next_firm_id = 0;
+    std::uint64_t next_startup_id = 0;
+    std::int64_t forums_held = 0;
+    std::int64_t consortia_formed = 0;
+    double cases = 0;  // published in the case library so far
+    // programme decisions of the current step (model/programme.cpp)
+    std::int32_t visit_district = -1;  // a national service group visits this district
+    std::int32_t roadshows = 0;
     firms f;
     districts d;
+    teams t;
+    consortia c;
+    startups s;
+    std::vector<ledger_year> ledger;
     bool operator==(const world&) const = default;
 };
 
-} // namespace kcsim::state
+}  // namespace kcsim::state

@@ -17,7 +17,7 @@ TEST_CASE("dates convert to and from ISO text", "[unit][date]") {
 
 TEST_CASE("the plan's default calendar has 156 weekly steps", "[unit][date]") {
     const date start = make_date(2021, 1, 4);
-    CHECK(weekday(start) == 1); // ISO week 1 of 2021 starts on Monday 4 January
+    CHECK(weekday(start) == 1);  // ISO week 1 of 2021 starts on Monday 4 January
     CHECK((make_date(2023, 12, 31) - start) / 7 + 1 == 156);
     CHECK(weekday(make_date(2023, 12, 31)) == 7);
 }

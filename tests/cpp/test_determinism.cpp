@@ -15,14 +15,14 @@ std::vector<double> ensemble(const scenario::scenario_ptr& sc, int threads, std:
     std::vector<double> all;
     std::uint64_t expect = 0;
     engine::run_ensemble(sc, {77, 0, reps, nullptr}, ctx, [&](engine::replicate_result&& r) {
-        CHECK(r.replicate == expect++); // handed over in replicate order
+        CHECK(r.replicate == expect++);  // handed over in replicate order
         CHECK(r.ok);
         all.insert(all.end(), r.metrics.begin(), r.metrics.end());
     });
     CHECK(expect == reps);
     return all;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("ensembles are bitwise identical on 1, 2 and 4 threads", "[determinism]") {
     // Oversubscribe on purpose: 4 threads on a 2-core machine still must not change a bit.
@@ -38,7 +38,7 @@ TEST_CASE("ensembles are bitwise identical on 1, 2 and 4 threads", "[determinism
 
 TEST_CASE("agent-parallel steps are identical across threads for a large population", "[determinism]") {
     // 100k firms: several blocks, so the per-block reduction order is exercised.
-    auto sc = scenario::derive(*scenario::load("builtin:plan.toml"),
+    auto sc = scenario::derive(*scenario::load("builtin:base/programme-2021.toml"),
                                "[population]\nother_firms = 80000\n[calendar]\nend = 2021-06-30\n", "big");
     std::vector<std::vector<double>> runs;
     for (int threads : {1, 2, 8}) {
@@ -76,7 +76,7 @@ TEST_CASE("different seeds and replicates give different results", "[determinism
 TEST_CASE("common random numbers: the need arrivals do not depend on the programme", "[determinism]") {
     // Switching the problem library off must not shift the need-arrival stream.
     auto plan = scenario::load("builtin:plan.toml");
-    auto off = scenario::derive(*plan, "[programme]\nproblem_library = false\n", "nolib");
+    auto off = scenario::derive(*plan, "[programme]\nlibraries = false\n", "nolib");
     engine::execution_context ctx(2);
     engine::simulation a(plan, 11, 0), b(off, 11, 0);
     a.advance(ctx, 1);

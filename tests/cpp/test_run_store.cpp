@@ -31,7 +31,7 @@ engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
                        1.0 + static_cast<double>(r));
     return res;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("a committed store appears under its name and nothing else remains", "[io]") {
     temp_dir dir;
@@ -40,7 +40,7 @@ TEST_CASE("a committed store appears under its name and nothing else remains", "
     {
         io::run_store store(out, false, {1, "test", 1});
         const auto g = store.add_scenario(*sc, 2);
-        CHECK_FALSE(fs::exists(out)); // only the temporary file exists while writing
+        CHECK_FALSE(fs::exists(out));  // only the temporary file exists while writing
         store.append(g, fake(*sc, 0));
         store.append(g, fake(*sc, 1));
         store.commit();

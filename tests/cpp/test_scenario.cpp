@@ -26,7 +26,8 @@ TEST_CASE("the built-in plan loads with the Chongqing districts", "[unit][scenar
     for (const auto& d : sc->districts) firms += d.tech_firms_2020;
     CHECK(firms == 26400);
     CHECK(sc->districts[sc->district_index("yongchuan")].pilot == pilot_level::national);
-    CHECK(sc->events.size() == 13);
+    CHECK(sc->events.size() == 36);  // 27 for the programme in 2021, 9 for the plan's expansion
+    CHECK(sc->sectors.size() == 7);
     CHECK(sc->hash == core::sha256_hex(sc->resolved_toml));
 }
 
@@ -41,8 +42,8 @@ TEST_CASE("extends merges tables key by key and fills every default", "[unit][sc
     auto sc =
         load_text("name = \"x\"\nextends = \"plan.toml\"\n[enterprise]\nneed_rate = 2.5\n", "x.toml", scenarios_dir);
     CHECK(sc->p.need_rate == 2.5);
-    CHECK(sc->p.self_solve_rate == default_params().self_solve_rate); // untouched key keeps its value
-    CHECK(sc->events.size() == 13);                                   // arrays come from the base
+    CHECK(sc->p.self_solve_rate == default_params().self_solve_rate);  // untouched key keeps its value
+    CHECK(sc->events.size() == 36);  // arrays come from the base
     // The resolved text names every parameter, so it reproduces the run without the base files.
     for (const auto& spec : parameter_specs()) {
         auto dot = spec.key.find('.');
@@ -112,14 +113,18 @@ TEST_CASE("a child adds events in date order and overrides districts by id", "[u
         "[[districts]]\nid = \"newzone\"\nkind = \"functional_zone\"\nsubregion = \"metro\"\n"
         "gdp_2020 = 1.0\ntech_firms_2020 = 20\nhigh_tech_share = 0.1\npilot = \"none\"\n";
     auto sc = load_text(child, "child.toml", scenarios_dir);
-    CHECK(sc->name == "child"); // named after its own file, not the base's name
-    REQUIRE(sc->events.size() == 14);
+    CHECK(sc->name == "child");  // named after its own file, not the base's name
+    REQUIRE(sc->events.size() == 37);
     for (std::size_t i = 1; i < sc->events.size(); ++i) CHECK(sc->events[i - 1].date <= sc->events[i].date);
-    CHECK(sc->events.back().district == sc->district_index("yubei"));
+    const bool added = std::any_of(sc->events.begin(), sc->events.end(), [&](const event& e) {
+        return e.type == event::kind::pilot && e.district == sc->district_index("yubei") &&
+               e.date == core::make_date(2022, 7, 4);
+    });
+    CHECK(added);
     CHECK(sc->districts.size() == 42);
     const auto& dazu = sc->districts[sc->district_index("dazu")];
     CHECK(dazu.gdp_2020 == 999.0);
-    CHECK(dazu.name_zh == "大足区"); // other fields kept from the base entry
+    CHECK(dazu.name_zh == "大足区");  // other fields kept from the base entry
     // The resolved text reloads to the same scenario.
     auto again = load_text(sc->resolved_toml, "child.toml", ".");
     CHECK(again->hash == sc->hash);

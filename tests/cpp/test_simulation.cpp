@@ -20,7 +20,7 @@ double city(std::span<const double> m, const scenario::scenario& sc, int step, m
     const std::size_t row = sc.districts.size() * model::n_metrics;
     return model::city_value(m.subspan(static_cast<std::size_t>(step) * row, row), sc.districts.size(), k);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("the first step of the plan has 2 national and 12 municipal pilots", "[integration][model]") {
     auto sc = scenario::load("builtin:plan.toml");
@@ -35,8 +35,12 @@ TEST_CASE("the first step of the plan has 2 national and 12 municipal pilots", "
     }
     CHECK(national == 2);
     CHECK(municipal == 12);
-    CHECK(city(sim.metrics(), *sc, 0, metric::firms) == 26400);
-    CHECK(std::isnan(sim.metrics()[sc->districts.size() * model::n_metrics])); // step 1 not run yet
+    // 66,400 firms at the start; a week of births and exits moves that by a few dozen.
+    CHECK(std::abs(city(sim.metrics(), *sc, 0, metric::firms) - 66400) < 200);
+    CHECK(city(sim.metrics(), *sc, 0, metric::expert_teams) == Approx(13));
+    CHECK(city(sim.metrics(), *sc, 0, metric::experts) == Approx(205));
+    CHECK(city(sim.metrics(), *sc, 0, metric::consortia) == 11);
+    CHECK(std::isnan(sim.metrics()[sc->districts.size() * model::n_metrics]));  // step 1 not run yet
 }
 
 TEST_CASE("the counterfactual has no pilots and no posted problems", "[integration][model]") {
@@ -85,7 +89,6 @@ TEST_CASE("awareness rises faster in pilot districts", "[integration][model]") {
     const double wuxi = at(sim.metrics(), *sc, last, sc->district_index("wuxi"), metric::awareness);
     CHECK(yongchuan > dazu);
     CHECK(dazu > wuxi);
-    CHECK(wuxi < 0.2);
 }
 
 TEST_CASE("snapshot and restore continue bit-exactly", "[integration][engine][determinism]") {
@@ -97,7 +100,7 @@ TEST_CASE("snapshot and restore continue bit-exactly", "[integration][engine][de
     engine::simulation forked(sc, 9, 4);
     forked.advance(ctx, 60);
     const state::world snap = forked.snapshot();
-    forked.advance(ctx, 10); // diverge, then go back
+    forked.advance(ctx, 10);  // diverge, then go back
     forked.restore(snap);
     CHECK(forked.world() == snap);
     forked.run(ctx);
@@ -119,8 +122,8 @@ TEST_CASE("restore refuses a state from another shape", "[unit][engine]") {
 TEST_CASE("the schedule lists named phases in order", "[unit][engine]") {
     const auto& s = model::default_schedule();
     REQUIRE(s.size() >= 6);
-    CHECK(s.front().name == "apply_events");
-    CHECK(s.back().name == "check_invariants");
+    CHECK(s.front().name == "begin_step");
+    CHECK(s.back().name == "compact");
     for (const auto& ph : s) CHECK_FALSE(ph.what.empty());
 }
 

@@ -16,7 +16,10 @@ import h5py
 import pytest
 
 VERSION_RE = re.compile(r"^kcsim (\d+\.\d+\.\d+\S*) \(git (\S+), output schema (\d+)\)$")
-PARAM_SECTIONS = ("calendar", "run", "population", "enterprise", "programme")
+PARAM_SECTIONS = (
+    "calendar", "run", "population", "enterprise", "programme", "experts", "libraries", "forums",
+    "consortia", "incubator", "finance", "funding", "rewards",
+)
 
 
 def assert_nothing_written(folder: Path) -> None:
@@ -327,8 +330,8 @@ def write_case(case: Case, folder: Path, repo_root: Path) -> Case:
     if not case.files:  # the copy of plan.toml with a broken line
         shutil.copytree(repo_root / "scenarios" / "base", folder / "base")
         lines = (repo_root / "scenarios" / "plan.toml").read_text(encoding="utf-8").splitlines(keepends=True)
-        k = next(i for i, s in enumerate(lines) if s.startswith('district = "dazu"'))
-        lines[k] = 'district = "dazu\n'  # unterminated string
+        k = next(i for i, s in enumerate(lines) if s.startswith('district = "yubei"'))
+        lines[k] = 'district = "yubei\n'  # unterminated string
         (folder / "plan.toml").write_text("".join(lines), encoding="utf-8")
         case = Case({"plan.toml": ""}, case.fragments, k + 1, case.where, case.run)
         return case
@@ -426,7 +429,7 @@ def test_run_without_quiet_prints_summary(run_kcsim, out_dir):
 def param_keys(run_kcsim) -> list[str]:
     proc = run_kcsim("params")
     assert proc.returncode == 0, proc.stderr
-    keys = re.findall(r"^([a-z_]+\.[a-z_]+) = ", proc.stdout, flags=re.M)
+    keys = re.findall(r"^([a-z_]+\.[a-z0-9_]+) = ", proc.stdout, flags=re.M)
     assert len(keys) >= 10
     return keys
 
@@ -452,8 +455,12 @@ def test_check_prints_the_resolved_scenario(run_kcsim, repo_root):
     assert doc["run"]["seed"] == 20210104
     assert str(doc["calendar"]["start"]) == "2021-01-04"
     assert len(doc["districts"]) == 41
+    # The plan's own events are added to those of the programme as it stood in 2021.
     plan = tomllib.loads((repo_root / "scenarios" / "plan.toml").read_text(encoding="utf-8"))
-    assert len(doc["events"]) == len(plan["events"]) == 13
+    base = tomllib.loads((repo_root / "scenarios" / "base" / "programme-2021.toml").read_text(encoding="utf-8"))
+    assert len(doc["events"]) == len(plan["events"]) + len(base["events"]) == 9 + 27
+    dates = [str(e["date"]) for e in doc["events"]]
+    assert dates == sorted(dates)
 
 
 def test_check_resolves_the_counterfactual(run_kcsim, repo_root):

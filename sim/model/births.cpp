@@ -1,0 +1,58 @@
+// New firms: graduated start-ups, then births in each district (as non-certified firms).
+// Numbered after the parallel phases, in a fixed order (graduates by start-up id, then districts
+// in order), so ids never depend on scheduling. Dead firms are compacted away at each year end.
+#include <algorithm>
+
+#include "engine/execution.hpp"
+#include "model/common.hpp"
+#include "model/phases.hpp"
+
+namespace kcsim::model::phases {
+
+namespace {
+void add_firm(engine::step_context& c, const std::vector<double>& cdf, std::uint16_t district, bool tech,
+              bool graduate, std::uint8_t sector) {
+    auto& w = c.w;
+    auto& f = w.f;
+    const std::size_t i = f.size();
+    f.resize(i + 1);  // flows start at zero
+    f.id[i] = w.next_firm_id++;
+    f.district[i] = district;
+    rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
+    init_firm(c.sc, cdf, f, i, tech, c.sc.districts[district].high_tech_share, s);
+    if (graduate) {
+        f.sector[i] = sector;
+        f.flags[i] |= state::firm_flag::graduate;
+    }
+    f.awareness[i] = static_cast<float>(graduate ? 0.8 : c.sc.p.awareness_initial);
+    f.events[i] = state::firm_event::born;
+}
+}  // namespace
+
+void births(engine::step_context& c) {
+    const auto& p = c.sc.p;
+    auto& w = c.w;
+    const auto cdf = sector_cdf(c.sc);
+    for (std::size_t k = 0; k < w.s.size(); ++k) {
+        if (w.s.status[k] != state::startup_status::graduated || w.s.ended_step[k] != c.step) continue;
+        rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
+        add_firm(c, cdf, w.s.district[k], s.uniform() < p.graduate_tech_share, true, w.s.sector[k]);
+    }
+    if (p.birth_rate > 0) {
+        const std::size_t nd = w.d.size();
+        std::vector<double> firms(nd, 0.0);
+        for (std::size_t i = 0; i < w.f.size(); ++i) firms[w.f.district[i]] += alive(w.f, i) ? 1 : 0;
+        for (std::size_t d = 0; d < nd; ++d) {
+            rng::stream s(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step), rng::purpose::district_births);
+            const std::uint32_t n = s.poisson(p.birth_rate * firms[d] * c.years);
+            for (std::uint32_t k = 0; k < n; ++k) add_firm(c, cdf, static_cast<std::uint16_t>(d), false, false, 0);
+        }
+    }
+}
+
+void compact(engine::step_context& c) {
+    // After the metrics: dead firms are gone from next year's state; ids stay as they were.
+    if (year_end(c.sc.cal, c.step)) c.w.f.erase_dead();
+}
+
+}  // namespace kcsim::model::phases

@@ -1,0 +1,64 @@
+#pragma once
+// Small helpers the phases share: calendar tests, exposure and effort, sector draws.
+#include <cmath>
+#include <vector>
+
+#include "engine/schedule.hpp"
+#include "state/world.hpp"
+
+namespace kcsim::model {
+
+// Agents per parallel block. Fixed: per-block partial sums must not depend on the thread count.
+inline constexpr std::size_t block = 16384;
+
+inline bool alive(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::alive) != 0; }
+inline bool is_tech(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::tech) != 0; }
+
+// Runs an event clock (state/world.hpp) for one step with hazard `h` (per year): returns how
+// many events happened (at most `max_events`), drawing each new budget from the stream that
+// `make_stream` creates, only when an event happens.
+template <class MakeStream>
+std::uint32_t run_clock(float& clock, double used, std::uint32_t max_events, MakeStream make_stream) {
+    double left = static_cast<double>(clock) - used;
+    if (left > 0) {
+        clock = static_cast<float>(left);
+        return 0;
+    }
+    auto s = make_stream();
+    std::uint32_t n = 0;
+    while (left <= 0 && n < max_events) {
+        ++n;
+        left += s.exp1();
+    }
+    if (left <= 0) left = s.exp1();  // capped: the clock restarts
+    clock = static_cast<float>(left);
+    return n;
+}
+
+// Calendar year of step t (the year of its last day).
+int year_of(const scenario::calendar& cal, int t);
+// The last step of a calendar year, or of the run.
+bool year_end(const scenario::calendar& cal, int t);
+// Fraction of calendar year `year` covered by the simulated period.
+double year_fraction(const scenario::calendar& cal, int year);
+
+// Programme exposure rate (per year) of a district's firms, before the district's effort.
+double exposure_rate(const scenario::params& p, scenario::pilot_level level);
+// How a district's effort scales its exposure, outreach and fairs.
+inline double effort_factor(const scenario::params& p, double effort) { return std::pow(effort, p.effort_elasticity); }
+
+// Cumulative sector shares, for drawing a sector with one uniform.
+std::vector<double> sector_cdf(const scenario::scenario& sc);
+std::uint8_t draw_sector(const std::vector<double>& cdf, double u);
+
+// A new firm's attributes (sector, flags, technology, absorptive capacity, output) from its stream.
+void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, state::firms& f, std::size_t i, bool tech,
+               double high_tech_share, rng::stream& s);
+
+// Events of a yearly rate that fall in one step: evenly spaced (the k-th at k / rate years).
+int evenly_spaced(double per_year, double years, int step);
+
+// Count of pilots (level > 0) and their indices in district order.
+std::vector<std::uint16_t> pilot_districts(const state::districts& d);
+
+}  // namespace kcsim::model

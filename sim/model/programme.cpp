@@ -1,0 +1,144 @@
+// What the programme does at city level in a step: forums and annual events, national service
+// visits, matching fairs and roadshows, consortium formation, academician workstations.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/execution.hpp"
+#include "model/common.hpp"
+#include "model/phases.hpp"
+
+namespace kcsim::model::phases {
+
+namespace {
+
+// Raises the awareness of the firms `who` selects by `gain` times their gap to 1.
+template <class Pred>
+void awareness_pulse(state::firms& f, double gain, Pred who) {
+    if (!(gain > 0)) return;
+    engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) {
+            if (alive(f, i) && who(i)) f.awareness[i] += static_cast<float>(gain * (1.0 - f.awareness[i]));
+        }
+    });
+}
+
+void forums(engine::step_context& c, rng::stream& s) {
+    const auto& p = c.sc.p;
+    auto& w = c.w;
+    const int n = evenly_spaced(p.forums_per_year, c.years, c.step);
+    const auto pilots = pilot_districts(w.d);
+    for (int k = 0; k < n && !pilots.empty(); ++k) {
+        // Hosts rotate over the current pilots, themes over the sectors.
+        const std::uint16_t host = pilots[static_cast<std::size_t>(w.forums_held) % pilots.size()];
+        const auto theme = static_cast<std::uint8_t>(static_cast<std::size_t>(w.forums_held) % c.sc.sectors.size());
+        const double viewers = p.viewers_min + (p.viewers_max - p.viewers_min) * s.uniform();
+        w.d.forum_viewers[host] += viewers;
+        w.d.spend[host] += p.cost_per_forum;  // funding.cpp caps spending at the budget
+        const double gain = std::min(1.0, p.forum_awareness * viewers / 1e5);
+        awareness_pulse(w.f, gain, [&](std::size_t i) { return w.f.sector[i] == theme; });
+        awareness_pulse(w.f, p.host_awareness, [&](std::size_t i) { return w.f.district[i] == host; });
+        const std::uint32_t agreements = s.poisson(p.forum_agreements);
+        for (std::uint32_t a = 0; a < agreements; ++a) {
+            w.d.contracts[host] += 1;
+            w.d.contract_value[host] += s.lognormal(p.contract_value, p.contract_value_sigma);
+        }
+        w.d.year_contracts[host] += agreements;
+        ++w.forums_held;
+    }
+    const int events = evenly_spaced(p.annual_events, c.years, c.step);
+    for (int k = 0; k < events; ++k) {
+        awareness_pulse(w.f, p.annual_event_awareness, [](std::size_t) { return true; });
+    }
+}
+
+void consortia(engine::step_context& c, rng::stream& s) {
+    const auto& p = c.sc.p;
+    auto& w = c.w;
+    for (std::size_t k = 0; k < w.c.size(); ++k) {
+        if (w.c.active[k] && s.uniform() < rng::hazard_prob(p.dissolve_rate, c.years)) w.c.active[k] = 0;
+    }
+    const std::uint32_t n = c.step == 0 ? static_cast<std::uint32_t>(p.consortia_initial)
+                                        : s.poisson(p.consortia_per_year * c.years);
+    const auto pilots = pilot_districts(w.d);
+    if (n == 0 || pilots.empty()) return;
+    // "One industry, one society, one institute, ...": each consortium has one sector, in turn,
+    // anchored in the pilot district with most tech firms of that sector.
+    const std::size_t ns = c.sc.sectors.size(), nd = w.d.size();
+    std::vector<std::uint32_t> count(nd * ns, 0);
+    for (std::size_t i = 0; i < w.f.size(); ++i) {
+        if (alive(w.f, i) && is_tech(w.f, i)) ++count[w.f.district[i] * ns + w.f.sector[i]];
+    }
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const auto sector = static_cast<std::uint8_t>(static_cast<std::size_t>(w.consortia_formed) % ns);
+        std::uint16_t anchor = pilots.front();
+        for (auto d : pilots) {
+            if (count[d * ns + sector] > count[anchor * ns + sector]) anchor = d;
+        }
+        w.c.sector.push_back(sector);
+        w.c.anchor.push_back(anchor);
+        w.c.active.push_back(1);
+        w.c.formed_step.push_back(c.step);
+        ++w.consortia_formed;
+    }
+}
+
+void workstations(engine::step_context& c, rng::stream& s) {
+    const auto& p = c.sc.p;
+    auto& w = c.w;
+    const std::uint32_t n = s.poisson(p.workstations_per_year * c.years);
+    if (n == 0) return;
+    std::vector<std::size_t> hosts;  // high-tech firms in pilot districts without a station, in index order
+    for (std::size_t i = 0; i < w.f.size(); ++i) {
+        if (alive(w.f, i) && (w.f.flags[i] & state::firm_flag::high_tech) && !(w.f.flags[i] & state::firm_flag::workstation) &&
+            w.d.pilot[w.f.district[i]] > 0) {
+            hosts.push_back(i);
+        }
+    }
+    for (std::uint32_t k = 0; k < n && !hosts.empty(); ++k) {
+        const auto pick = static_cast<std::size_t>(s.uniform() * static_cast<double>(hosts.size()));
+        const std::size_t i = hosts[std::min(pick, hosts.size() - 1)];
+        w.f.flags[i] |= state::firm_flag::workstation;
+        w.d.workstations[w.f.district[i]] += 1;
+        hosts.erase(hosts.begin() + static_cast<std::ptrdiff_t>(std::min(pick, hosts.size() - 1)));
+    }
+}
+
+}  // namespace
+
+void programme_calendar(engine::step_context& c) {
+    const auto& p = c.sc.p;
+    if (!p.programme) return;
+    auto& w = c.w;
+    // One programme stream per step; each activity draws in a fixed order, and each is skipped
+    // entirely (not just its effect) only when its switch is off, so the others keep their draws.
+    rng::stream forum_s(c.key, rng::programme_agent, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    if (p.forums) forums(c, forum_s);
+
+    rng::stream visit_s(c.key, rng::programme_agent + 1, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    const auto pilots = pilot_districts(w.d);
+    if (!pilots.empty() && visit_s.uniform() < rng::hazard_prob(p.national_visits_per_year, c.years)) {
+        const auto pick = static_cast<std::size_t>(visit_s.uniform() * static_cast<double>(pilots.size()));
+        w.visit_district = pilots[std::min(pick, pilots.size() - 1)];
+    }
+
+    // Matching fairs in pilot districts, more often where the district puts in more effort.
+    for (auto d : pilots) {
+        rng::stream ds(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step), rng::purpose::district);
+        const double rate = p.fairs_per_year * effort_factor(p, w.d.effort[d]);
+        if (ds.uniform() < rng::hazard_prob(rate, c.years)) {
+            w.d.fair[d] = 1;
+            w.d.spend[d] += p.cost_per_fair;
+        }
+    }
+
+    rng::stream finance_s(c.key, rng::programme_agent + 2, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    if (p.finance) w.roadshows = static_cast<std::int32_t>(finance_s.poisson(p.roadshows_per_year * c.years));
+
+    rng::stream consortia_s(c.key, rng::programme_agent + 3, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    if (p.consortia) consortia(c, consortia_s);
+
+    rng::stream station_s(c.key, rng::programme_agent + 4, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    if (p.incubator) workstations(c, station_s);
+}
+
+}  // namespace kcsim::model::phases
