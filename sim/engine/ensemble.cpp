@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
+#include "model/summary.hpp"
 
 namespace kcsim::engine {
 
@@ -40,6 +41,7 @@ void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt,
                             res.ok = false;
                             res.message = e.what();
                         }
+                        res.ledger = model::ledger_table(sim.world(), sim.scene().cal);
                         res.metrics = sim.take_metrics();
                         res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                         return res;

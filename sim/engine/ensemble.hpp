@@ -17,6 +17,7 @@ struct replicate_result {
     bool ok = true;
     std::string message;          // why it failed, if it did
     std::vector<double> metrics;  // [steps][districts][metrics]
+    std::vector<double> ledger;   // [years][ledger items] (model::ledger_items)
     double seconds = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "io/h5.hpp"
 #include "io/output_file.hpp"
 #include "model/metrics.hpp"
+#include "model/summary.hpp"
 
 namespace kcsim::io {
 
@@ -27,6 +28,8 @@ std::string utc_now() {
 struct scenario_group {
     h5::handle group;
     h5::handle metrics;
+    h5::handle ledger;
+    hsize_t years = 0;
     h5::handle replicate;
     h5::handle status;
     hsize_t steps = 0, districts = 0, count = 0;
@@ -165,6 +168,36 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::attach_scale(g.status, g.replicate, 0);
     }
 
+    // ledger: (replicate, year, item), the programme's money per calendar year.
+    {
+        const auto years = model::ledger_years(cal);
+        g.years = years.size();
+        std::vector<std::int32_t> ys(years.begin(), years.end());
+        auto year = h5::write_ints(g.group, "year", ys);
+        h5::write_attr(year, "long_name", std::string("calendar year"));
+        h5::make_scale(year, "year");
+        std::vector<std::string> items(model::ledger_items().begin(), model::ledger_items().end());
+        auto item = h5::write_strings(g.group, "ledger_item", items);
+        h5::make_scale(item, "ledger_item");
+        const hsize_t L = items.size();
+        const hsize_t dims[3] = {0, g.years, L};
+        const hsize_t maxd[3] = {H5S_UNLIMITED, g.years, L};
+        const hsize_t chunk[3] = {1, g.years, L};
+        h5::handle space(H5Screate_simple(3, dims, maxd), H5Sclose, "dataspace");
+        h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "property list");
+        h5::check(H5Pset_chunk(dcpl, 3, chunk), "chunking 'ledger'");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
+        g.ledger = h5::handle(H5Dcreate2(g.group, "ledger", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                              H5Dclose, "creating 'ledger'");
+        h5::write_attr(g.ledger, "long_name",
+                       std::string("programme funds per calendar year, million yuan: funds_in = operations + rewards + unspent"));
+        h5::write_attr(g.ledger, "units", std::string("million yuan"));
+        h5::attach_scale(g.ledger, g.replicate, 0);
+        h5::attach_scale(g.ledger, year, 1);
+        h5::attach_scale(g.ledger, item, 2);
+    }
+
     auto aux = [&](const std::string& name, const std::vector<std::string>& v, hid_t scale) {
         auto d = h5::write_strings(g.group, name, v);
         h5::attach_scale(d, scale, 0);
@@ -194,6 +227,9 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
     h5::check(H5Dset_extent(g.metrics, dims), "extending 'metrics'");
     h5::check(H5Dset_extent(g.replicate, dims), "extending 'replicate'");
     h5::check(H5Dset_extent(g.status, dims), "extending 'replicate_ok'");
+    const hsize_t L = model::ledger_items().size();
+    const hsize_t ldims[3] = {n, g.years, L};
+    h5::check(H5Dset_extent(g.ledger, ldims), "extending 'ledger'");
 
     auto write_row = [&](hid_t dset, int rank, hid_t memtype, const void* data, const char* what) {
         h5::handle fspace(H5Dget_space(dset), H5Sclose, "dataspace");
@@ -204,6 +240,18 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
         h5::check(H5Dwrite(dset, memtype, mspace, fspace, H5P_DEFAULT, data), what);
     };
     write_row(g.metrics, 4, H5T_NATIVE_DOUBLE, r.metrics.data(), "writing metrics");
+    if (r.ledger.size() != g.years * L) {
+        throw internal_error("replicate ledger has " + std::to_string(r.ledger.size()) + " values, expected " +
+                             std::to_string(g.years * L));
+    }
+    {
+        h5::handle fspace(H5Dget_space(g.ledger), H5Sclose, "dataspace");
+        const hsize_t start[3] = {g.count, 0, 0};
+        const hsize_t count[3] = {1, g.years, L};
+        h5::check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting ledger");
+        h5::handle mspace(H5Screate_simple(3, count, nullptr), H5Sclose, "dataspace");
+        h5::check(H5Dwrite(g.ledger, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, r.ledger.data()), "writing ledger");
+    }
     const std::uint64_t rep = r.replicate;
     write_row(g.replicate, 1, H5T_NATIVE_UINT64, &rep, "writing replicate");
     const std::int8_t ok = r.ok ? 1 : 0;

@@ -7,27 +7,11 @@
 #include "core/error.hpp"
 #include "engine/execution.hpp"
 #include "model/common.hpp"
+#include "model/funding.hpp"
 #include "model/phases.hpp"
 
-namespace kcsim::model::phases {
+namespace kcsim::model {
 
-namespace {
-
-state::ledger_year& ledger_for(engine::step_context& c) {
-    const int year = year_of(c.sc.cal, c.step);
-    auto& l = c.w.ledger;
-    if (l.empty() || l.back().year != year) {
-        state::ledger_year y;
-        y.year = year;
-        // The year's funds, pro rata for a year the period covers only in part.
-        y.funds_in = c.sc.p.programme ? c.sc.p.annual_budget * year_fraction(c.sc.cal, year) : 0.0;
-        y.unspent = y.funds_in;
-        l.push_back(y);
-    }
-    return l.back();
-}
-
-// Shares of the rewards pool by rule; scores are relative to the pilots' mean (1 = average).
 std::vector<double> share_rewards(const scenario::params& p, const std::vector<double>& score, double pool) {
     const std::size_t n = score.size();
     std::vector<double> r(n, 0.0);
@@ -52,6 +36,24 @@ std::vector<double> share_rewards(const scenario::params& p, const std::vector<d
         throw internal_error("unknown reward rule '" + p.reward_rule + "'");
     }
     return r;
+}
+
+namespace phases {
+
+namespace {
+
+state::ledger_year& ledger_for(engine::step_context& c) {
+    const int year = year_of(c.sc.cal, c.step);
+    auto& l = c.w.ledger;
+    if (l.empty() || l.back().year != year) {
+        state::ledger_year y;
+        y.year = year;
+        // The year's funds, pro rata for a year the period covers only in part.
+        y.funds_in = c.sc.p.programme ? c.sc.p.annual_budget * year_fraction(c.sc.cal, year) : 0.0;
+        y.unspent = y.funds_in;
+        l.push_back(y);
+    }
+    return l.back();
 }
 
 void evaluate(engine::step_context& c, state::ledger_year& y, const std::vector<double>& firms) {
@@ -163,4 +165,5 @@ void funding(engine::step_context& c) {
     if (year_end(c.sc.cal, c.step)) evaluate(c, y, firms);
 }
 
-}  // namespace kcsim::model::phases
+}  // namespace phases
+}  // namespace kcsim::model

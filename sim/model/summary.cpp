@@ -44,6 +44,38 @@ city_figures city_summary(std::span<const double> metrics, std::size_t steps, st
     return out;
 }
 
+std::vector<int> ledger_years(const scenario::calendar& cal) {
+    std::vector<int> years;
+    for (int t = 0; t < cal.steps(); ++t) {
+        int y = 0, m = 0, d = 0;
+        core::to_ymd(cal.step_last_day(t), y, m, d);
+        if (years.empty() || years.back() != y) years.push_back(y);
+    }
+    return years;
+}
+
+const std::array<std::string_view, 5>& ledger_items() {
+    static const std::array<std::string_view, 5> items = {"funds_in", "operations", "rewards", "unspent", "unfunded"};
+    return items;
+}
+
+std::vector<double> ledger_table(const state::world& w, const scenario::calendar& cal) {
+    const auto years = ledger_years(cal);
+    const std::size_t n = ledger_items().size();
+    std::vector<double> t(years.size() * n, 0.0);
+    for (const auto& y : w.ledger) {
+        const auto it = std::find(years.begin(), years.end(), y.year);
+        if (it == years.end()) continue;
+        double* row = t.data() + static_cast<std::size_t>(it - years.begin()) * n;
+        row[0] = y.funds_in;
+        row[1] = y.operations;
+        row[2] = y.rewards;
+        row[3] = y.unspent;
+        row[4] = y.unfunded;
+    }
+    return t;
+}
+
 interval describe(std::vector<double> v) {
     interval r;
     if (v.empty()) return r;

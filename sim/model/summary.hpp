@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "model/metrics.hpp"
+#include "scenario/scenario.hpp"
+#include "state/world.hpp"
 
 namespace kcsim::model {
 
@@ -18,6 +20,12 @@ city_figures city_summary(std::span<const double> metrics, std::size_t steps, st
 
 // The city value of metric m in one step row ([districts][n_metrics]).
 double city_value(std::span<const double> row, std::size_t districts, metric m);
+
+// The programme ledger as a table: one row per calendar year of the period, in the order of
+// ledger_items(); years the run did not reach are zero.
+std::vector<int> ledger_years(const scenario::calendar& cal);
+const std::array<std::string_view, 5>& ledger_items();
+std::vector<double> ledger_table(const state::world& w, const scenario::calendar& cal);
 
 struct interval {
     double mean = 0, lo = 0, hi = 0;  // lo/hi: the 5% and 95% quantiles

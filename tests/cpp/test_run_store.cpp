@@ -8,6 +8,7 @@
 #include "engine/ensemble.hpp"
 #include "io/run_store.hpp"
 #include "model/metrics.hpp"
+#include "model/summary.hpp"
 #include "scenario/load.hpp"
 
 using namespace kcsim;
@@ -29,6 +30,7 @@ engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
     res.replicate = r;
     res.metrics.assign(static_cast<std::size_t>(sc.cal.steps()) * sc.districts.size() * model::n_metrics,
                        1.0 + static_cast<double>(r));
+    res.ledger.assign(model::ledger_years(sc.cal).size() * model::ledger_items().size(), 2.0);
     return res;
 }
 }  // namespace
