@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "analysis/paired.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
@@ -43,7 +44,7 @@ void print_summary(const scenario::scenario& sc, const std::vector<model::city_f
         const auto& mi = model::metric_table()[k];
         std::vector<double> v;
         for (const auto& f : figs) v.push_back(f.value[k]);
-        const auto d = model::describe(v);
+        const auto d = analysis::describe(v);
         const char* measure = mi.kind == "flow" ? "total" : "at end";
         std::printf("%-18s %-13s %14.6g %14.6g %14.6g\n", std::string(mi.name).c_str(), measure, d.mean, d.lo, d.hi);
     }

@@ -190,8 +190,9 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
         g.ledger = h5::handle(H5Dcreate2(g.group, "ledger", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                               H5Dclose, "creating 'ledger'");
-        h5::write_attr(g.ledger, "long_name",
-                       std::string("programme funds per calendar year, million yuan: funds_in = operations + rewards + unspent"));
+        h5::write_attr(
+            g.ledger, "long_name",
+            std::string("programme funds per calendar year, million yuan: funds_in = operations + rewards + unspent"));
         h5::write_attr(g.ledger, "units", std::string("million yuan"));
         h5::attach_scale(g.ledger, g.replicate, 0);
         h5::attach_scale(g.ledger, year, 1);
@@ -250,7 +251,8 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
         const hsize_t count[3] = {1, g.years, L};
         h5::check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr), "selecting ledger");
         h5::handle mspace(H5Screate_simple(3, count, nullptr), H5Sclose, "dataspace");
-        h5::check(H5Dwrite(g.ledger, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, r.ledger.data()), "writing ledger");
+        h5::check(H5Dwrite(g.ledger, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, r.ledger.data()),
+                  "writing ledger");
     }
     const std::uint64_t rep = r.replicate;
     write_row(g.replicate, 1, H5T_NATIVE_UINT64, &rep, "writing replicate");

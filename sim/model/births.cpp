@@ -10,8 +10,8 @@
 namespace kcsim::model::phases {
 
 namespace {
-void add_firm(engine::step_context& c, const std::vector<double>& cdf, std::uint16_t district, bool tech,
-              bool graduate, std::uint8_t sector) {
+void add_firm(engine::step_context& c, const std::vector<double>& cdf, std::uint16_t district, bool tech, bool graduate,
+              std::uint8_t sector) {
     auto& w = c.w;
     auto& f = w.f;
     const std::size_t i = f.size();
@@ -24,7 +24,7 @@ void add_firm(engine::step_context& c, const std::vector<double>& cdf, std::uint
         f.sector[i] = sector;
         f.flags[i] |= state::firm_flag::graduate;
     }
-    f.awareness[i] = static_cast<float>(graduate ? 0.8 : c.sc.p.awareness_initial);
+    f.awareness[i] = static_cast<float>(graduate ? c.sc.p.graduate_awareness : c.sc.p.awareness_initial);
     f.events[i] = state::firm_event::born;
 }
 }  // namespace
@@ -35,7 +35,8 @@ void births(engine::step_context& c) {
     const auto cdf = sector_cdf(c.sc);
     for (std::size_t k = 0; k < w.s.size(); ++k) {
         if (w.s.status[k] != state::startup_status::graduated || w.s.ended_step[k] != c.step) continue;
-        rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
+        rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step),
+                      rng::purpose::birth_init);
         add_firm(c, cdf, w.s.district[k], s.uniform() < p.graduate_tech_share, true, w.s.sector[k]);
     }
     if (p.birth_rate > 0) {
@@ -43,7 +44,8 @@ void births(engine::step_context& c) {
         std::vector<double> firms(nd, 0.0);
         for (std::size_t i = 0; i < w.f.size(); ++i) firms[w.f.district[i]] += alive(w.f, i) ? 1 : 0;
         for (std::size_t d = 0; d < nd; ++d) {
-            rng::stream s(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step), rng::purpose::district_births);
+            rng::stream s(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step),
+                          rng::purpose::district_births);
             const std::uint32_t n = s.poisson(p.birth_rate * firms[d] * c.years);
             for (std::uint32_t k = 0; k < n; ++k) add_firm(c, cdf, static_cast<std::uint16_t>(d), false, false, 0);
         }

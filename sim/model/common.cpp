@@ -46,7 +46,8 @@ std::vector<double> sector_cdf(const scenario::scenario& sc) {
 
 std::uint8_t draw_sector(const std::vector<double>& cdf, double u) {
     const auto it = std::upper_bound(cdf.begin(), cdf.end(), u);
-    return static_cast<std::uint8_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+    return static_cast<std::uint8_t>(
+        std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
 }
 
 int evenly_spaced(double per_year, double years, int step) {

@@ -28,7 +28,8 @@ void consortium_membership(engine::step_context& c) {
                     continue;
                 }
                 if (run_clock(f.clock_consortium[i], p.leave_rate * c.years, 1, [&] {
-                        return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium);
+                        return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step),
+                                           rng::purpose::consortium);
                     }) > 0) {
                     f.consortium[i] = -1;
                 }
@@ -40,9 +41,7 @@ void consortium_membership(engine::step_context& c) {
             if (run_clock(f.clock_consortium[i], p.join_rate * f.awareness[i] * c.years, 1, [&] {
                     return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium);
                 }) > 0) {
-                // The same stream: its first number renewed the clock, the second picks the consortium.
-                rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium);
-                s.uniform();
+                rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium_pick);
                 const auto pick = static_cast<std::size_t>(s.uniform() * static_cast<double>(options.size()));
                 f.consortium[i] = options[std::min(pick, options.size() - 1)];
                 f.events[i] |= state::firm_event::joined;

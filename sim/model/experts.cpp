@@ -18,8 +18,8 @@ constexpr std::uint8_t any_sector = 255;
 struct service_unit {
     std::uint8_t sector;
     std::vector<std::uint16_t> districts;
-    double capacity;  // services this step
-    std::size_t team; // index in w.t, or npos for visits and volunteers
+    double capacity;   // services this step
+    std::size_t team;  // index in w.t, or npos for visits and volunteers
 };
 
 }  // namespace
@@ -37,7 +37,9 @@ void expert_services(engine::step_context& c) {
         units.push_back({w.t.sector[k], w.t.districts[k], w.t.experts[k] * p.services_per_expert_week * weeks, k});
     }
     if (w.visit_district >= 0) {
-        units.push_back({any_sector, {static_cast<std::uint16_t>(w.visit_district)}, p.national_visit_services,
+        units.push_back({any_sector,
+                         {static_cast<std::uint16_t>(w.visit_district)},
+                         p.national_visit_services,
                          static_cast<std::size_t>(-1)});
     }
     std::vector<std::uint16_t> rural;

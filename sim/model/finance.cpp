@@ -10,7 +10,9 @@
 namespace kcsim::model::phases {
 
 namespace {
-bool may_pitch(const state::firms& f, std::size_t i) { return alive(f, i) && is_tech(f, i) && f.awareness[i] >= 0.5f; }
+bool may_pitch(const state::firms& f, std::size_t i, double least) {
+    return alive(f, i) && is_tech(f, i) && f.awareness[i] >= least;
+}
 }  // namespace
 
 void finance_deals(engine::step_context& c) {
@@ -19,14 +21,14 @@ void finance_deals(engine::step_context& c) {
     auto& f = w.f;
     if (w.roadshows == 0) return;
     std::size_t eligible = 0;
-    for (std::size_t i = 0; i < f.size(); ++i) eligible += may_pitch(f, i) ? 1u : 0u;
+    for (std::size_t i = 0; i < f.size(); ++i) eligible += may_pitch(f, i, p.pitch_awareness) ? 1u : 0u;
     for (std::size_t k = 0; k < w.s.size(); ++k) eligible += w.s.status[k] == state::startup_status::active ? 1u : 0u;
     if (eligible == 0) return;
     const double pitch = std::min(1.0, w.roadshows * p.pitches_per_roadshow / static_cast<double>(eligible));
     const int weeks = static_cast<int>(std::lround(p.finance_weeks * 7.0 / c.sc.cal.step_days));
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
-            if (!may_pitch(f, i)) continue;
+            if (!may_pitch(f, i, p.pitch_awareness)) continue;
             rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::finance);
             if (s.uniform() < pitch && s.uniform() < std::min(1.0, p.deal_prob * (0.5 + f.tech_level[i]))) {
                 f.deal_amount[i] = static_cast<float>(s.lognormal(p.deal_amount, p.deal_amount_sigma));

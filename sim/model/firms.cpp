@@ -40,9 +40,9 @@ void firm_dynamics(engine::step_context& c) {
             const double boost = 1.0 + (f.consortium[i] >= 0 ? p.consortium_boost : 0.0) +
                                  ((f.flags[i] & state::firm_flag::workstation) ? p.workstation_boost : 0.0) +
                                  (financed ? p.finance_rd_boost : 0.0);
-            std::uint32_t innovations = run_clock(f.clock_innovate[i], p.innovation_rate * level * boost * dt, 255, [&] {
-                return rng::stream(c.key, f.id[i], step, rng::purpose::firm_life);
-            });
+            std::uint32_t innovations =
+                run_clock(f.clock_innovate[i], p.innovation_rate * level * boost * dt, 255,
+                          [&] { return rng::stream(c.key, f.id[i], step, rng::purpose::firm_life); });
             const std::uint32_t solved = f.solved_posted[i] + f.solved_unposted[i];
             if (solved > 0) {
                 // Solutions the firm absorbs can become innovations.
@@ -70,8 +70,8 @@ void firm_dynamics(engine::step_context& c) {
                 cert_h = p.high_tech_rate * f.tech_level[i] / p.tech_level_tech;
             }
             if (cert_h > 0 && run_clock(f.clock_certify[i], cert_h * dt, 1, [&] {
-                    return rng::stream(c.key, f.id[i], step, rng::purpose::certification);
-                }) > 0) {
+                                  return rng::stream(c.key, f.id[i], step, rng::purpose::certification);
+                              }) > 0) {
                 if (!tech) {
                     f.flags[i] |= state::firm_flag::tech;
                     f.events[i] |= state::firm_event::certified_tech;

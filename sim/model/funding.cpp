@@ -1,13 +1,14 @@
 // Programme money: operating costs as they are incurred (capped at what is left of the year's
 // funds), and at each year end the 以奖代补 evaluation: pilots are scored on what they achieved,
 // the reward pool is shared by the scenario's rule, and districts adapt their effort.
+#include "model/funding.hpp"
+
 #include <algorithm>
 #include <numeric>
 
 #include "core/error.hpp"
 #include "engine/execution.hpp"
 #include "model/common.hpp"
-#include "model/funding.hpp"
 #include "model/phases.hpp"
 
 namespace kcsim::model {
@@ -147,7 +148,8 @@ void funding(engine::step_context& c) {
         }
         d.spend[c.sc.incubator_district] += incubated * p.cost_per_startup_year * c.years;
         // City-wide costs (platform and libraries, roadshows) are spread over districts by firms.
-        const double citywide = (p.libraries ? p.platform_cost_year * c.years : 0.0) + w.roadshows * p.cost_per_roadshow;
+        const double citywide =
+            (p.libraries ? p.platform_cost_year * c.years : 0.0) + w.roadshows * p.cost_per_roadshow;
         const double all = std::accumulate(firms.begin(), firms.end(), 0.0);
         for (std::size_t k = 0; k < nd && all > 0; ++k) d.spend[k] += citywide * firms[k] / all;
 

@@ -48,12 +48,15 @@ void incubator(engine::step_context& c) {
     const auto cdf = sector_cdf(c.sc);
     rng::stream s(c.key, rng::programme_agent + 5, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
     const std::uint32_t intake = s.poisson(p.intake_per_year * c.years);
-    for (std::uint32_t k = 0; k < intake; ++k) admit(w, c.sc.incubator_district, draw_sector(cdf, s.uniform()), true, c.step);
+    for (std::uint32_t k = 0; k < intake; ++k)
+        admit(w, c.sc.incubator_district, draw_sector(cdf, s.uniform()), true, c.step);
     for (std::size_t d = 0; d < w.d.size(); ++d) {
         if (w.d.offshore_bases[d] == 0) continue;
-        rng::stream ds(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step), rng::purpose::offshore_startups);
+        rng::stream ds(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step),
+                       rng::purpose::offshore_startups);
         const std::uint32_t n = ds.poisson(w.d.offshore_bases[d] * p.offshore_startups_per_base * c.years);
-        for (std::uint32_t k = 0; k < n; ++k) admit(w, static_cast<std::uint16_t>(d), draw_sector(cdf, ds.uniform()), false, c.step);
+        for (std::uint32_t k = 0; k < n; ++k)
+            admit(w, static_cast<std::uint16_t>(d), draw_sector(cdf, ds.uniform()), false, c.step);
     }
 }
 

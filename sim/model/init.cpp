@@ -47,7 +47,7 @@ void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, sta
         level = p.tech_level_tech;
         if (s.uniform() < high_tech_share) {
             flags |= state::firm_flag::high_tech;
-            level += 0.2;
+            level += p.high_tech_level_bonus;
         }
     }
     f.flags[i] = flags;
@@ -91,7 +91,10 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
         // Pilots start with the awareness their exposure built since they became pilots.
         const double exposure = dist.pilot == scenario::pilot_level::none ? 0.0 : exposure_rate(p, dist.pilot);
         const double years = std::max(0.0, (p.start - dist.pilot_since) / 365.25);
-        const double aware = 1.0 - (1.0 - p.awareness_initial) * std::exp(-exposure * years);
+        // The closed form of the weekly update (needs.cpp) run from awareness_initial for `years`.
+        const double h = exposure + p.awareness_decay;
+        const double target = h > 0 ? exposure / h : 0.0;
+        const double aware = target + (p.awareness_initial - target) * std::exp(-h * years);
         for (int kind = 0; kind < 2; ++kind) {
             const std::uint64_t count = kind == 0 ? tech[d] : other[d];
             const double rate = kind == 0 ? p.need_rate : p.need_rate * p.other_need_factor;

@@ -12,8 +12,7 @@ namespace kcsim::model::phases {
 namespace {
 
 // Raises the awareness of the firms `who` selects by `gain` times their gap to 1.
-template <class Pred>
-void awareness_pulse(state::firms& f, double gain, Pred who) {
+template <class Pred> void awareness_pulse(state::firms& f, double gain, Pred who) {
     if (!(gain > 0)) return;
     engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i) {
@@ -42,7 +41,6 @@ void forums(engine::step_context& c, rng::stream& s) {
             w.d.contracts[host] += 1;
             w.d.contract_value[host] += s.lognormal(p.contract_value, p.contract_value_sigma);
         }
-        w.d.year_contracts[host] += agreements;
         ++w.forums_held;
     }
     const int events = evenly_spaced(p.annual_events, c.years, c.step);
@@ -57,8 +55,8 @@ void consortia(engine::step_context& c, rng::stream& s) {
     for (std::size_t k = 0; k < w.c.size(); ++k) {
         if (w.c.active[k] && s.uniform() < rng::hazard_prob(p.dissolve_rate, c.years)) w.c.active[k] = 0;
     }
-    const std::uint32_t n = c.step == 0 ? static_cast<std::uint32_t>(p.consortia_initial)
-                                        : s.poisson(p.consortia_per_year * c.years);
+    const std::uint32_t n =
+        c.step == 0 ? static_cast<std::uint32_t>(p.consortia_initial) : s.poisson(p.consortia_per_year * c.years);
     const auto pilots = pilot_districts(w.d);
     if (n == 0 || pilots.empty()) return;
     // "One industry, one society, one institute, ...": each consortium has one sector, in turn,
@@ -89,8 +87,8 @@ void workstations(engine::step_context& c, rng::stream& s) {
     if (n == 0) return;
     std::vector<std::size_t> hosts;  // high-tech firms in pilot districts without a station, in index order
     for (std::size_t i = 0; i < w.f.size(); ++i) {
-        if (alive(w.f, i) && (w.f.flags[i] & state::firm_flag::high_tech) && !(w.f.flags[i] & state::firm_flag::workstation) &&
-            w.d.pilot[w.f.district[i]] > 0) {
+        if (alive(w.f, i) && (w.f.flags[i] & state::firm_flag::high_tech) &&
+            !(w.f.flags[i] & state::firm_flag::workstation) && w.d.pilot[w.f.district[i]] > 0) {
             hosts.push_back(i);
         }
     }
@@ -134,7 +132,8 @@ void programme_calendar(engine::step_context& c) {
     rng::stream finance_s(c.key, rng::programme_agent + 2, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
     if (p.finance) w.roadshows = static_cast<std::int32_t>(finance_s.poisson(p.roadshows_per_year * c.years));
 
-    rng::stream consortia_s(c.key, rng::programme_agent + 3, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
+    rng::stream consortia_s(c.key, rng::programme_agent + 3, static_cast<std::uint64_t>(c.step),
+                            rng::purpose::programme);
     if (p.consortia) consortia(c, consortia_s);
 
     rng::stream station_s(c.key, rng::programme_agent + 4, static_cast<std::uint64_t>(c.step), rng::purpose::programme);

@@ -76,21 +76,4 @@ std::vector<double> ledger_table(const state::world& w, const scenario::calendar
     return t;
 }
 
-interval describe(std::vector<double> v) {
-    interval r;
-    if (v.empty()) return r;
-    r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-    std::sort(v.begin(), v.end());
-    // Linear interpolation between order statistics (the default of numpy.quantile).
-    auto q = [&](double p) {
-        const double h = (static_cast<double>(v.size()) - 1) * p;
-        const auto i = static_cast<std::size_t>(std::floor(h));
-        const std::size_t j = std::min(i + 1, v.size() - 1);
-        return v[i] + (h - static_cast<double>(i)) * (v[j] - v[i]);
-    };
-    r.lo = q(0.05);
-    r.hi = q(0.95);
-    return r;
-}
-
 }  // namespace kcsim::model

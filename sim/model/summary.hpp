@@ -27,9 +27,4 @@ std::vector<int> ledger_years(const scenario::calendar& cal);
 const std::array<std::string_view, 5>& ledger_items();
 std::vector<double> ledger_table(const state::world& w, const scenario::calendar& cal);
 
-struct interval {
-    double mean = 0, lo = 0, hi = 0;  // lo/hi: the 5% and 95% quantiles
-};
-interval describe(std::vector<double> values);
-
 }  // namespace kcsim::model

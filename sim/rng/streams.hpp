@@ -15,7 +15,7 @@ enum class purpose : std::uint32_t {
     firm_life = 5,             // firm: new budgets of the innovation clock
     expert_service = 6,        // firm: expert services and outreach
     library_match = 7,         // firm: project-library and fair matches, contract values
-    consortium = 8,            // firm: which consortium it joins; new budgets of its consortium clock
+    consortium = 8,            // firm: new budgets of its consortium clock
     finance = 9,               // firm or start-up: pitches, deals, amounts
     district = 10,             // district: matching fairs
     programme = 11,            // the programme: forums, visits, intakes, roadshows, consortia, workstations
@@ -26,6 +26,7 @@ enum class purpose : std::uint32_t {
     district_births = 16,      // district: how many firms are born
     certification = 17,        // firm: new budget of the certification clock
     exit_clock = 18,           // (reserved: exit needs no new budget)
+    consortium_pick = 19,      // firm: which consortium it joins
 };
 
 // The `agent` word of the counter for agents that are not firms, in ranges firm ids never reach.

@@ -33,6 +33,7 @@ struct params {
     double tech_level_tech = 0;
     double tech_level_other = 0;
     double tech_level_spread = 0;
+    double high_tech_level_bonus = 0;
     double absorptive_spread = 0;
     double output_tech = 0;
     double output_other = 0;
@@ -106,11 +107,13 @@ struct params {
     double incubation_hazard_ratio = 0;
     double graduation_rate = 0;
     double graduate_tech_share = 0;
+    double graduate_awareness = 0;
     double offshore_startups_per_base = 0;
     double workstations_per_year = 0;
     double workstation_boost = 0;
     // [finance]
     double roadshows_per_year = 0;
+    double pitch_awareness = 0;
     double pitches_per_roadshow = 0;
     double deal_prob = 0;
     double deal_amount = 0;

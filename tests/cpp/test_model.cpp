@@ -25,11 +25,13 @@ struct result {
     std::vector<double> metrics;
     state::world world;
     double total(metric m) const {
-        return model::city_summary(metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()).value[model::index(m)];
+        return model::city_summary(metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size())
+            .value[model::index(m)];
     }
 };
 
-result run_year(const std::string& overrides, std::uint64_t seed = 1, const char* base = "builtin:base/programme-2021.toml") {
+result run_year(const std::string& overrides, std::uint64_t seed = 1,
+                const char* base = "builtin:base/programme-2021.toml") {
     auto sc = scenario::derive(*scenario::load(base), "[calendar]\nend = 2021-12-31\n" + overrides, "t");
     engine::execution_context ctx(2);
     engine::simulation sim(sc, seed, 0);
@@ -48,7 +50,8 @@ TEST_CASE("event clocks give Poisson counts with the right mean", "[unit][model]
         float clock = static_cast<float>(init.exp1());
         for (int t = 1; t <= steps; ++t) {
             events += model::run_clock(clock, 0.3, 1000, [&] {
-                return rng::stream(rng::key{3, 0}, static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(t), rng::purpose::test);
+                return rng::stream(rng::key{3, 0}, static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(t),
+                                   rng::purpose::test);
             });
         }
     }
@@ -87,13 +90,14 @@ TEST_CASE("the counterfactual has no programme activity", "[integration][model]"
     }
     CHECK(r.total(metric::pilot_status) == 0);
     CHECK(r.total(metric::expert_teams) == 0);
-    CHECK(r.total(metric::innovations) > 0);   // firms still innovate
+    CHECK(r.total(metric::innovations) > 0);  // firms still innovate
     CHECK(r.total(metric::certifications) > 0);
     for (const auto& y : r.world.ledger) CHECK(y.funds_in == 0);
 }
 
 TEST_CASE("expert teams: no capacity, no services; more capacity, more solved", "[integration][model][experts]") {
-    auto none = run_year("[experts]\nservices_per_expert_week = 0\nnational_visit_services = 0\nvolunteer_services_per_week = 0\n");
+    auto none = run_year(
+        "[experts]\nservices_per_expert_week = 0\nnational_visit_services = 0\nvolunteer_services_per_week = 0\n");
     CHECK(none.total(metric::expert_services) == 0);
     auto base = run_year("");
     auto more = run_year("[experts]\nservices_per_expert_week = 2.0\n");
@@ -148,13 +152,15 @@ TEST_CASE("incubator: intake near its rate, graduates become firms", "[integrati
     double admitted = 0;
     const std::size_t row = r.sc->districts.size() * model::n_metrics;
     for (int t = 0; t < r.sc->cal.steps(); ++t) {
-        admitted += r.metrics[static_cast<std::size_t>(t) * row + inc * model::n_metrics + model::index(metric::startups_admitted)];
+        admitted += r.metrics[static_cast<std::size_t>(t) * row + inc * model::n_metrics +
+                              model::index(metric::startups_admitted)];
     }
     CHECK(admitted > 60);
     CHECK(admitted < 140);
     CHECK(r.total(metric::startups_graduated) > 10);
     std::size_t graduates = 0;
-    for (std::size_t i = 0; i < r.world.f.size(); ++i) graduates += (r.world.f.flags[i] & state::firm_flag::graduate) ? 1u : 0u;
+    for (std::size_t i = 0; i < r.world.f.size(); ++i)
+        graduates += (r.world.f.flags[i] & state::firm_flag::graduate) ? 1u : 0u;
     CHECK(graduates > 0);
     auto off = run_year("[programme]\nincubator = false\n");
     CHECK(off.total(metric::startups_admitted) == 0);
@@ -170,8 +176,9 @@ TEST_CASE("finance: roadshows make deals with amounts; off makes none", "[integr
 }
 
 TEST_CASE("firms: certification, births and exits follow their rates", "[integration][model][firms]") {
-    auto still = run_year("[enterprise]\nexit_rate_tech = 0\nexit_rate_other = 0\nbirth_rate = 0\ncertification_rate = 0\n"
-                          "[programme]\nincubator = false\n");
+    auto still =
+        run_year("[enterprise]\nexit_rate_tech = 0\nexit_rate_other = 0\nbirth_rate = 0\ncertification_rate = 0\n"
+                 "[programme]\nincubator = false\n");
     CHECK(still.total(metric::firms) == 66400);
     CHECK(still.total(metric::firm_exits) == 0);
     CHECK(still.total(metric::certifications) == 0);
@@ -194,7 +201,8 @@ TEST_CASE("以奖代补: rewards go to pilots, effort adapts, the ledger balance
     const int last = r.sc->cal.steps() - 1;
     int winners = 0;
     for (std::size_t d = 0; d < r.sc->districts.size(); ++d) {
-        const double reward = r.metrics[static_cast<std::size_t>(last) * row + d * model::n_metrics + model::index(metric::reward_funds)];
+        const double reward =
+            r.metrics[static_cast<std::size_t>(last) * row + d * model::n_metrics + model::index(metric::reward_funds)];
         if (reward > 0) {
             ++winners;
             CHECK(r.world.d.pilot[d] > 0);
@@ -219,7 +227,8 @@ TEST_CASE("a small budget leaves operations unfunded but still balances", "[inte
     CHECK(y.funds_in == Approx(y.operations + y.rewards + y.unspent).epsilon(1e-12));
 }
 
-TEST_CASE("plan-high delivers more services and solves more than plan-low (30 paired replicates)", "[behaviour][model]") {
+TEST_CASE("plan-high delivers more services and solves more than plan-low (30 paired replicates)",
+          "[behaviour][model]") {
     auto low = scenario::load("builtin:plan-low.toml");
     auto high = scenario::load("builtin:plan-high.toml");
     engine::execution_context ctx(2);

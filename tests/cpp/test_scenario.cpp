@@ -43,7 +43,7 @@ TEST_CASE("extends merges tables key by key and fills every default", "[unit][sc
         load_text("name = \"x\"\nextends = \"plan.toml\"\n[enterprise]\nneed_rate = 2.5\n", "x.toml", scenarios_dir);
     CHECK(sc->p.need_rate == 2.5);
     CHECK(sc->p.self_solve_rate == default_params().self_solve_rate);  // untouched key keeps its value
-    CHECK(sc->events.size() == 36);  // arrays come from the base
+    CHECK(sc->events.size() == 36);                                    // arrays come from the base
     // The resolved text names every parameter, so it reproduces the run without the base files.
     for (const auto& spec : parameter_specs()) {
         auto dot = spec.key.find('.');

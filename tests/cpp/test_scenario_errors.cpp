@@ -133,16 +133,22 @@ TEST_CASE("events: unknown district, outside the horizon, out of order, bad leve
     CHECK_THAT(level.what(), Contains("did you mean 'national'?"));
     auto missing = error_of(head + "[[events]]\ndate = 2022-03-01\ntype = \"pilot\"\ndistrict = \"dazu\"\n");
     CHECK_THAT(missing.what(), Contains("a 'pilot' event needs 'level'"));
-    auto extra = error_of(head + "[[events]]\ndate = 2022-03-01\ntype = \"pilot\"\ndistrict = \"dazu\"\nlevel = \"national\"\nexperts = 5\n");
+    auto extra = error_of(
+        head +
+        "[[events]]\ndate = 2022-03-01\ntype = \"pilot\"\ndistrict = \"dazu\"\nlevel = \"national\"\nexperts = 5\n");
     CHECK_THAT(extra.what(), Contains("'experts' does not apply to a 'pilot' event"));
-    auto team = error_of(head + "[[events]]\ndate = 2022-03-01\ntype = \"team\"\nsector = \"digitl\"\ndistricts = [\"dazu\"]\nexperts = 5\n");
+    auto team = error_of(
+        head +
+        "[[events]]\ndate = 2022-03-01\ntype = \"team\"\nsector = \"digitl\"\ndistricts = [\"dazu\"]\nexperts = 5\n");
     CHECK_THAT(team.what(), Contains("did you mean 'digital'?"));
-    auto twice = error_of(head + "[[events]]\ndate = 2022-03-01\ntype = \"team\"\nsector = \"digital\"\ndistricts = [\"dazu\", \"dazu\"]\nexperts = 5\n");
+    auto twice = error_of(head + "[[events]]\ndate = 2022-03-01\ntype = \"team\"\nsector = \"digital\"\ndistricts = "
+                                 "[\"dazu\", \"dazu\"]\nexperts = 5\n");
     CHECK_THAT(twice.what(), Contains("listed twice"));
 }
 
 TEST_CASE("districts: duplicates, unknown parent, unknown field", "[unit][scenario][errors]") {
-    const std::string d = "[[sectors]]\nid = \"x\"\nshare = 1.0\n[[districts]]\nid = \"a\"\nkind = \"district\"\nsubregion = \"metro\"\ngdp_2020 = 1.0\n"
+    const std::string d = "[[sectors]]\nid = \"x\"\nshare = 1.0\n[[districts]]\nid = \"a\"\nkind = "
+                          "\"district\"\nsubregion = \"metro\"\ngdp_2020 = 1.0\n"
                           "tech_firms_2020 = 10\nhigh_tech_share = 0.1\npilot = \"none\"\n";
     auto dup = error_of(d + d);
     CHECK_THAT(dup.what(), Contains("duplicate district id 'a'"));
