@@ -23,10 +23,9 @@ double var_of(std::span<const double> v, double m) {
 
 double t975(double df) {
     // Exact table to 30 degrees of freedom, then the Cornish-Fisher expansion (error < 1e-4).
-    static constexpr std::array<double, 30> table = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-                                                     2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-                                                     2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-                                                     2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    static constexpr std::array<double, 30> table = {
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120,  2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
     if (!(df >= 1)) return std::numeric_limits<double>::infinity();
     if (df <= 30 && df == std::floor(df)) return table[static_cast<std::size_t>(df) - 1];
     const double z = 1.959963984540054, z3 = z * z * z, z5 = z3 * z * z;
@@ -63,8 +62,9 @@ paired_difference paired(std::span<const double> a, std::span<const double> b) {
         better += diff[i] > 0 ? 1.0 : diff[i] == 0 ? 0.5 : 0.0;
     }
     d.mean = mean_of(diff);
-    const double half = n > 1 ? t975(static_cast<double>(n - 1)) * std::sqrt(var_of(diff, d.mean) / static_cast<double>(n))
-                              : std::numeric_limits<double>::infinity();
+    const double half =
+        n > 1 ? t975(static_cast<double>(n - 1)) * std::sqrt(var_of(diff, d.mean) / static_cast<double>(n))
+              : std::numeric_limits<double>::infinity();
     d.lo = d.mean - half;
     d.hi = d.mean + half;
     d.p_better = better / static_cast<double>(n);
@@ -78,9 +78,10 @@ paired_difference unpaired(std::span<const double> a, std::span<const double> b)
     const double va = var_of(a, ma) / static_cast<double>(a.size()), vb = var_of(b, mb) / static_cast<double>(b.size());
     const double se = std::sqrt(va + vb);
     // Welch-Satterthwaite degrees of freedom.
-    const double df = se > 0 ? (va + vb) * (va + vb) /
-                                   (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1))
-                             : 1e9;
+    const double df =
+        se > 0 ? (va + vb) * (va + vb) /
+                     (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1))
+               : 1e9;
     d.mean = mb - ma;
     const double half = t975(std::floor(df)) * se;
     d.lo = d.mean - half;

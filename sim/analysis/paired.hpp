@@ -11,9 +11,9 @@ struct summary {
 };
 
 struct paired_difference {
-    double mean = 0;       // mean of (b - a) over replicates
-    double lo = 0, hi = 0; // 95% confidence interval of that mean (Student t)
-    double p_better = 0;   // share of replicates where b > a (ties count half)
+    double mean = 0;        // mean of (b - a) over replicates
+    double lo = 0, hi = 0;  // 95% confidence interval of that mean (Student t)
+    double p_better = 0;    // share of replicates where b > a (ties count half)
 };
 
 summary describe(std::span<const double> values);

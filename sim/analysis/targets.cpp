@@ -11,10 +11,12 @@ using model::metric;
 const std::vector<target>& plan_targets() {
     static const std::vector<target> t = {
         {"startups_100", "at least 100 start-up teams admitted by the incubator over the period", "seed 000"},
-        {"pilots_plus_3", "at least 3 more pilot districts at the end than at the start", "seed 002 (3-5 more by 2023)"},
+        {"pilots_plus_3", "at least 3 more pilot districts at the end than at the start",
+         "seed 002 (3-5 more by 2023)"},
         {"teams_plus_3", "at least 3 more expert teams at the end than at the start", "seed 002 (3-5 more)"},
         {"forums_bimonthly", "a forum in at least 6 steps a year on average", "seed 002 (bimonthly forums)"},
-        {"rewards_every_year", "以奖代补 rewards paid in every calendar year of the period", "seed 002 (annual evaluation)"},
+        {"rewards_every_year", "以奖代补 rewards paid in every calendar year of the period",
+         "seed 002 (annual evaluation)"},
     };
     return t;
 }
@@ -27,7 +29,8 @@ std::vector<double> targets_met(const scenario::scenario& sc, std::span<const do
     std::vector<int> years;
     std::vector<double> rewards;
     for (std::size_t t = 0; t < steps; ++t) {
-        admitted += metrics[t * row + sc.incubator_district * model::n_metrics + model::index(metric::startups_admitted)];
+        admitted +=
+            metrics[t * row + sc.incubator_district * model::n_metrics + model::index(metric::startups_admitted)];
         forum_steps += city(t, metric::forum_viewers) > 0 ? 1 : 0;
         const int y = model::year_of(sc.cal, static_cast<int>(t));
         if (years.empty() || years.back() != y) {

@@ -1,10 +1,10 @@
 // kcsim run: replicates of one scenario, streamed to one HDF5 file, with a summary table.
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
 #include "analysis/paired.hpp"
 #include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
@@ -18,9 +18,6 @@
 namespace kcsim::cli {
 
 namespace {
-
-std::atomic<bool> interrupted{false};
-extern "C" void on_signal(int) { interrupted.store(true); }
 
 const std::vector<option_spec> run_options = {
     {"--replicates", "N", "replicates to run (default: run.replicates in the scenario)"},
@@ -72,25 +69,20 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     const bool force = p.has("--force");
     const bool quiet = p.has("--quiet");
     std::string out = p.get("--out").value_or("");
-    if (out.empty()) {
-        std::filesystem::create_directories("outputs");
-        out = "outputs/" + sc->name + ".h5";
-    }
+    if (out.empty()) out = default_output(sc->name);
     io::check_can_write(out, force);
 
     engine::execution_context ctx(threads);
     io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
     const std::size_t g = store.add_scenario(*sc, replicates);
 
-    interrupted = false;
-    auto old_int = std::signal(SIGINT, on_signal);
-    auto old_term = std::signal(SIGTERM, on_signal);
+    interrupt_guard guard;
     progress bar(sc->name, replicates, !quiet && stderr_is_terminal());
     std::vector<model::city_figures> figs;
     std::size_t failed = 0, done = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        engine::ensemble_options opt{seed, 0, replicates, &interrupted};
+        engine::ensemble_options opt{seed, 0, replicates, interrupt_guard::flag()};
         engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
             store.append(g, r);
             if (r.ok) {
@@ -106,13 +98,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
         store.commit();
     } catch (...) {
         bar.finish();
-        std::signal(SIGINT, old_int);
-        std::signal(SIGTERM, old_term);
         throw;
     }
     bar.finish();
-    std::signal(SIGINT, old_int);
-    std::signal(SIGTERM, old_term);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!quiet) {
         print_summary(*sc, figs, seed, failed);

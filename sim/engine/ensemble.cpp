@@ -10,46 +10,99 @@
 
 namespace kcsim::engine {
 
-void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
-                  const std::function<void(replicate_result&&)>& sink) {
+namespace {
+
+replicate_result finish(simulation& sim, std::uint64_t r, std::chrono::steady_clock::time_point t0,
+                        execution_context& ctx, const std::atomic<bool>* cancel) {
+    replicate_result res;
+    res.replicate = r;
+    try {
+        sim.run(ctx, cancel);
+    } catch (const model_error& e) {
+        // A failed replicate is recorded with its reason; the others go on.
+        res.ok = false;
+        res.message = e.what();
+    }
+    res.ledger = model::ledger_table(sim.world(), sim.scene().cal);
+    res.metrics = sim.take_metrics();
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+}
+
+}  // namespace
+
+void check_comparable(const std::vector<scenario::scenario_ptr>& scs) {
+    if (scs.empty()) return;
+    const auto& a = *scs.front();
+    for (const auto& b : scs) {
+        auto differ = [&](const std::string& what) {
+            throw input_error("scenarios '" + a.name + "' and '" + b->name + "' cannot be compared: their " + what +
+                              " differ");
+        };
+        if (b->cal.start != a.cal.start || b->cal.step_days != a.cal.step_days || b->cal.steps() != a.cal.steps()) {
+            differ("calendars (start, step length or number of steps)");
+        }
+        if (b->districts.size() != a.districts.size()) differ("districts");
+        for (std::size_t d = 0; d < a.districts.size(); ++d) {
+            if (b->districts[d].id != a.districts[d].id)
+                differ("districts (" + a.districts[d].id + " vs " + b->districts[d].id + ")");
+        }
+        if (b->sectors.size() != a.sectors.size()) differ("sectors");
+        for (std::size_t s = 0; s < a.sectors.size(); ++s) {
+            if (b->sectors[s].id != a.sectors[s].id) differ("sectors");
+        }
+    }
+}
+
+void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
+                const std::function<void(std::vector<replicate_result>&&)>& sink) {
+    check_comparable(scs);
     std::uint64_t next = 0;
     // Tokens bound the replicates in flight (memory), and the in-order last stage hands results
     // to the sink in replicate order from one thread at a time.
     const std::size_t tokens = static_cast<std::size_t>(ctx.threads()) * 2;
     ctx.execute([&] {
-        tbb::parallel_pipeline(
-            tokens,
-            tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
-                                                  [&](tbb::flow_control& fc) -> std::uint64_t {
-                                                      if (next >= opt.replicates || (opt.cancel && *opt.cancel)) {
-                                                          fc.stop();
-                                                          return 0;
-                                                      }
-                                                      return opt.first_replicate + next++;
-                                                  }) &
-                tbb::make_filter<std::uint64_t, replicate_result>(
-                    tbb::filter_mode::parallel,
-                    [&](std::uint64_t r) {
-                        replicate_result res;
-                        res.replicate = r;
-                        const auto t0 = std::chrono::steady_clock::now();
-                        simulation sim(sc, opt.seed, r);
-                        try {
-                            sim.run(ctx, opt.cancel);
-                        } catch (const model_error& e) {
-                            // A failed replicate is recorded with its reason; the others go on.
-                            res.ok = false;
-                            res.message = e.what();
-                        }
-                        res.ledger = model::ledger_table(sim.world(), sim.scene().cal);
-                        res.metrics = sim.take_metrics();
-                        res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                        return res;
-                    }) &
-                tbb::make_filter<replicate_result, void>(tbb::filter_mode::serial_in_order,
-                                                         [&](replicate_result res) { sink(std::move(res)); }));
+        tbb::parallel_pipeline(tokens, tbb::make_filter<void, std::uint64_t>(
+                                           tbb::filter_mode::serial_in_order,
+                                           [&](tbb::flow_control& fc) -> std::uint64_t {
+                                               if (next >= opt.replicates || (opt.cancel && *opt.cancel)) {
+                                                   fc.stop();
+                                                   return 0;
+                                               }
+                                               return opt.first_replicate + next++;
+                                           }) &
+                                           tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(
+                                               tbb::filter_mode::parallel,
+                                               [&](std::uint64_t r) {
+                                                   std::vector<replicate_result> out;
+                                                   const auto t0 = std::chrono::steady_clock::now();
+                                                   if (opt.fork_step >= 0) {
+                                                       simulation trunk(scs.front(), opt.seed, r, opt.phases);
+                                                       trunk.advance(ctx, opt.fork_step, opt.cancel);
+                                                       for (const auto& sc : scs) {
+                                                           simulation branch(sc, opt.seed, r, opt.phases);
+                                                           branch.continue_from(trunk);
+                                                           out.push_back(finish(branch, r, t0, ctx, opt.cancel));
+                                                       }
+                                                   } else {
+                                                       for (const auto& sc : scs) {
+                                                           simulation sim(sc, opt.seed, r, opt.phases);
+                                                           out.push_back(finish(sim, r, t0, ctx, opt.cancel));
+                                                       }
+                                                   }
+                                                   return out;
+                                               }) &
+                                           tbb::make_filter<std::vector<replicate_result>, void>(
+                                               tbb::filter_mode::serial_in_order,
+                                               [&](std::vector<replicate_result> res) { sink(std::move(res)); }));
     });
     if (opt.cancel && *opt.cancel) throw cancelled();
+}
+
+void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
+                  const std::function<void(replicate_result&&)>& sink) {
+    run_paired({sc}, {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases}, ctx,
+               [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
 }
 
 }  // namespace kcsim::engine

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/execution.hpp"
+#include "engine/schedule.hpp"
 #include "scenario/scenario.hpp"
 
 namespace kcsim::engine {
@@ -26,7 +27,27 @@ struct ensemble_options {
     std::uint64_t first_replicate = 0;
     std::uint64_t replicates = 1;
     const std::atomic<bool>* cancel = nullptr;  // set to stop: run_ensemble throws cancelled
+    const schedule* phases = nullptr;           // nullptr: the programme model's schedule
 };
+
+// Several scenarios on the same replicates: replicate r of every scenario uses the same random
+// streams (common random numbers), so their differences are paired. With fork_step >= 0, each
+// replicate first runs the first scenario up to that step, and every scenario continues from
+// that same state. sink gets one result per scenario, in scenario order, replicate by replicate.
+struct paired_options {
+    std::uint64_t seed = 0;
+    std::uint64_t first_replicate = 0;
+    std::uint64_t replicates = 1;
+    int fork_step = -1;
+    const std::atomic<bool>* cancel = nullptr;
+    const schedule* phases = nullptr;  // nullptr: the programme model's schedule
+};
+void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
+                const std::function<void(std::vector<replicate_result>&&)>& sink);
+
+// Throws input_error unless the scenarios share calendar, districts and sectors (and so can be
+// compared step by step and district by district, or forked from one another).
+void check_comparable(const std::vector<scenario::scenario_ptr>& scs);
 
 // sink is called once per replicate, in replicate order, never concurrently.
 void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,

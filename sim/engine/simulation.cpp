@@ -9,9 +9,9 @@
 
 namespace kcsim::engine {
 
-simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate)
-    : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()), schedule_(&model::default_schedule()),
-      w_(model::initial_world(*sc_, key_)),
+simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases)
+    : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()),
+      schedule_(phases ? phases : &model::default_schedule()), w_(model::initial_world(*sc_, key_)),
       metrics_(static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics,
                std::numeric_limits<double>::quiet_NaN()),
       phase_seconds_(schedule_->size(), 0.0) {}
@@ -37,6 +37,18 @@ void simulation::advance(execution_context& ctx, int n, const std::atomic<bool>*
 
 void simulation::run(execution_context& ctx, const std::atomic<bool>* cancel) {
     advance(ctx, steps_ - w_.step, cancel);
+}
+
+void simulation::continue_from(const simulation& other) {
+    if (other.metrics_.size() != metrics_.size() || other.w_.d.size() != w_.d.size()) {
+        throw input_error("cannot fork scenario '" + sc_->name + "' from '" + other.sc_->name +
+                          "': their calendars or districts differ");
+    }
+    w_ = other.w_;
+    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    const auto done = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(w_.step) * row);
+    std::copy(other.metrics_.begin(), other.metrics_.begin() + done, metrics_.begin());
+    std::fill(metrics_.begin() + done, metrics_.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
 void simulation::restore(const state::world& w) {

@@ -16,7 +16,10 @@ namespace kcsim::engine {
 
 class simulation {
 public:
-    simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate);
+    // `phases` defaults to the programme model's schedule (model::default_schedule()); a caller
+    // may pass its own list, e.g. the model's phases plus an observer.
+    simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
+               const schedule* phases = nullptr);
 
     const scenario::scenario& scene() const { return *sc_; }
     const scenario::scenario_ptr& scenario_ptr() const { return sc_; }
@@ -33,6 +36,11 @@ public:
     // [steps_total][districts][metrics]; rows not yet simulated are NaN.
     std::span<const double> metrics() const { return metrics_; }
     std::vector<double> take_metrics() { return std::move(metrics_); }
+
+    // Takes over another simulation's state and recorded metrics (a fork): from here on this
+    // scenario's processes and its events dated after the current step apply. The scenarios
+    // must have the same calendar, districts and sectors (check_comparable).
+    void continue_from(const simulation& other);
 
     // Bit-exact save and restore of the state (forks share a snapshot).
     state::world snapshot() const { return w_; }

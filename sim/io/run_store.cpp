@@ -5,6 +5,7 @@
 
 #include <hdf5_hl.h>
 
+#include "analysis/targets.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
@@ -32,6 +33,7 @@ struct scenario_group {
     hsize_t years = 0;
     h5::handle replicate;
     h5::handle status;
+    h5::handle message;
     hsize_t steps = 0, districts = 0, count = 0;
 };
 
@@ -138,6 +140,10 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         g.status = h5::handle(H5Dcreate2(g.group, "replicate_ok", H5T_STD_I8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                               H5Dclose, "creating 'replicate_ok'");
         h5::write_attr(g.status, "long_name", std::string("1 if the replicate completed, 0 if it failed"));
+        auto text = h5::utf8_string_type();
+        g.message = h5::handle(H5Dcreate2(g.group, "replicate_message", text, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                               H5Dclose, "creating 'replicate_message'");
+        h5::write_attr(g.message, "long_name", std::string("why the replicate failed, empty if it completed"));
     }
 
     // metrics: one chunk per replicate (whole chunks are written, so no chunk cache is needed),
@@ -166,6 +172,7 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::attach_scale(g.metrics, district, 2);
         h5::attach_scale(g.metrics, metric, 3);
         h5::attach_scale(g.status, g.replicate, 0);
+        h5::attach_scale(g.message, g.replicate, 0);
     }
 
     // ledger: (replicate, year, item), the programme's money per calendar year.
@@ -228,6 +235,7 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
     h5::check(H5Dset_extent(g.metrics, dims), "extending 'metrics'");
     h5::check(H5Dset_extent(g.replicate, dims), "extending 'replicate'");
     h5::check(H5Dset_extent(g.status, dims), "extending 'replicate_ok'");
+    h5::check(H5Dset_extent(g.message, dims), "extending 'replicate_message'");
     const hsize_t L = model::ledger_items().size();
     const hsize_t ldims[3] = {n, g.years, L};
     h5::check(H5Dset_extent(g.ledger, ldims), "extending 'ledger'");
@@ -258,10 +266,69 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
     write_row(g.replicate, 1, H5T_NATIVE_UINT64, &rep, "writing replicate");
     const std::int8_t ok = r.ok ? 1 : 0;
     write_row(g.status, 1, H5T_NATIVE_INT8, &ok, "writing replicate_ok");
+    {
+        auto text = h5::utf8_string_type();
+        const char* msg = r.message.c_str();
+        write_row(g.message, 1, text, &msg, "writing replicate_message");
+    }
     g.count = n;
     // Each finished replicate reaches the file before the next one arrives.
     h5::check(H5Fflush(impl_->file, H5F_SCOPE_LOCAL), "flushing the file");
     impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void run_store::write_comparison(const analysis::comparison& c) {
+    auto& s = *impl_;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto g = h5::create_group(s.file, "comparison");
+    h5::write_attr(g, "baseline", c.scenarios.empty() ? std::string() : c.scenarios.front());
+    h5::write_attr(g, "fork_date", c.fork_date);
+    h5::write_attr(g, "replicates", static_cast<std::uint64_t>(c.replicates));
+    h5::write_attr(
+        g, "description",
+        std::string("city figures per replicate (flows: total over the period; others: at its end), each "
+                    "scenario's mean and 90% interval, its paired difference from the baseline with a 95% "
+                    "confidence interval, the share of replicates where it is higher, and the probability of "
+                    "meeting each plan target"));
+    auto scen = h5::write_strings(g, "scenario", c.scenarios);
+    h5::make_scale(scen, "scenario");
+    std::vector<std::int32_t> reps(c.replicates);
+    for (std::size_t r = 0; r < c.replicates; ++r) reps[r] = static_cast<std::int32_t>(r);
+    auto rep = h5::write_ints(g, "replicate", reps);
+    h5::make_scale(rep, "replicate");
+    std::vector<std::string> names;
+    for (const auto& m : model::metric_table()) names.emplace_back(m.name);
+    auto met = h5::write_strings(g, "metric", names);
+    h5::make_scale(met, "metric");
+    auto stat = h5::write_strings(g, "statistic", analysis::comparison_statistics());
+    h5::make_scale(stat, "statistic");
+    std::vector<std::string> tnames, tmeaning;
+    for (const auto& t : analysis::plan_targets()) {
+        tnames.emplace_back(t.name);
+        tmeaning.emplace_back(std::string(t.meaning) + " (" + std::string(t.source) + ")");
+    }
+    auto tgt = h5::write_strings(g, "target", tnames);
+    h5::make_scale(tgt, "target");
+    auto tm = h5::write_strings(g, "target_meaning", tmeaning);
+    h5::attach_scale(tm, tgt, 0);
+
+    auto write = [&](const std::string& name, const std::vector<hsize_t>& dims, const std::vector<double>& data,
+                     const std::vector<hid_t>& scales, const std::string& long_name) {
+        h5::handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
+        h5::handle d(H5Dcreate2(g, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                     H5Dclose, "creating '" + name + "'");
+        if (!data.empty())
+            h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+                      "writing '" + name + "'");
+        for (std::size_t k = 0; k < scales.size(); ++k) h5::attach_scale(d, scales[k], static_cast<unsigned>(k));
+        h5::write_attr(d, "long_name", long_name);
+    };
+    const hsize_t S = c.scenarios.size(), R = c.replicates, M = names.size(),
+                  K = analysis::comparison_statistics().size(), T = tnames.size();
+    write("city", {S, R, M}, c.city, {scen, rep, met}, "city figure per scenario, replicate and metric");
+    write("summary", {S, M, K}, c.summary, {scen, met, stat}, "summary statistics per scenario and metric");
+    write("targets", {S, T}, c.targets, {scen, tgt}, "probability of meeting each plan target");
+    s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void run_store::commit() {

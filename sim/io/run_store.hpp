@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/compare.hpp"
 #include "engine/ensemble.hpp"
 #include "scenario/scenario.hpp"
 
@@ -30,6 +31,9 @@ public:
     std::size_t add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned);
     // Appends one replicate (in the order given) and flushes it to the file.
     void append(std::size_t scenario_index, const engine::replicate_result& r);
+    // Adds /comparison: per replicate city figures, each scenario's summary and paired
+    // difference from the first, and the probability of meeting each plan target.
+    void write_comparison(const analysis::comparison& c);
     // Closes, syncs and renames the file into place.
     void commit();
 

@@ -89,8 +89,9 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     for (std::size_t d = 0; d < nd; ++d) {
         const auto& dist = sc.districts[d];
         // Pilots start with the awareness their exposure built since they became pilots.
-        const double exposure = dist.pilot == scenario::pilot_level::none ? 0.0 : exposure_rate(p, dist.pilot);
-        const double years = std::max(0.0, (p.start - dist.pilot_since) / 365.25);
+        const bool pilot = p.programme && dist.pilot != scenario::pilot_level::none;
+        const double exposure = pilot ? exposure_rate(p, dist.pilot) : 0.0;
+        const double years = pilot ? std::max(0.0, (p.start - dist.pilot_since) / 365.25) : 0.0;
         // The closed form of the weekly update (needs.cpp) run from awareness_initial for `years`.
         const double h = exposure + p.awareness_decay;
         const double target = h > 0 ? exposure / h : 0.0;

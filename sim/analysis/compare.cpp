@@ -1,0 +1,74 @@
+#include "analysis/compare.hpp"
+
+#include "analysis/paired.hpp"
+#include "analysis/targets.hpp"
+#include "core/error.hpp"
+
+namespace kcsim::analysis {
+
+using model::metric;
+
+const std::vector<std::string>& comparison_statistics() {
+    static const std::vector<std::string> s = {"mean", "p05", "p95", "diff_mean", "diff_lo95", "diff_hi95", "p_higher"};
+    return s;
+}
+
+const std::vector<model::metric>& key_metrics() {
+    static const std::vector<metric> m = {
+        metric::tech_firms,         metric::high_tech_firms, metric::problems_solved, metric::expert_services,
+        metric::tech_contracts,     metric::tech_contract_value, metric::innovations, metric::rd_spend,
+        metric::startups_graduated, metric::financing_amount, metric::programme_spend, metric::reward_funds,
+    };
+    return m;
+}
+
+double comparison::value(std::size_t s, std::size_t m, std::size_t k) const {
+    const std::size_t K = comparison_statistics().size();
+    return summary[(s * model::n_metrics + m) * K + k];
+}
+
+comparison compare(const std::vector<std::string>& scenarios, const std::vector<std::vector<model::city_figures>>& per_scenario,
+                   const std::vector<std::vector<std::vector<double>>>& met, const std::string& fork_date) {
+    comparison c;
+    c.scenarios = scenarios;
+    c.fork_date = fork_date;
+    const std::size_t S = scenarios.size(), M = model::n_metrics, K = comparison_statistics().size();
+    const std::size_t T = plan_targets().size();
+    if (per_scenario.size() != S || met.size() != S) throw internal_error("comparison inputs do not match the scenarios");
+    c.replicates = per_scenario.empty() ? 0 : per_scenario[0].size();
+    for (const auto& v : per_scenario) {
+        if (v.size() != c.replicates) throw internal_error("scenarios with different numbers of replicates");
+    }
+    const std::size_t R = c.replicates;
+    c.city.assign(S * R * M, 0.0);
+    for (std::size_t s = 0; s < S; ++s) {
+        for (std::size_t r = 0; r < R; ++r) {
+            for (std::size_t m = 0; m < M; ++m) c.city[(s * R + r) * M + m] = per_scenario[s][r].value[m];
+        }
+    }
+    auto column = [&](std::size_t s, std::size_t m) {
+        std::vector<double> v(R);
+        for (std::size_t r = 0; r < R; ++r) v[r] = c.city[(s * R + r) * M + m];
+        return v;
+    };
+    c.summary.assign(S * M * K, 0.0);
+    for (std::size_t s = 0; s < S; ++s) {
+        for (std::size_t m = 0; m < M; ++m) {
+            const auto v = column(s, m);
+            const auto base = column(0, m);
+            const auto d = describe(v);
+            const auto diff = paired(base, v);
+            const double stats[] = {d.mean, d.lo, d.hi, diff.mean, diff.lo, diff.hi, diff.p_better};
+            for (std::size_t k = 0; k < K; ++k) c.summary[(s * M + m) * K + k] = stats[k];
+        }
+    }
+    c.targets.assign(S * T, 0.0);
+    for (std::size_t s = 0; s < S; ++s) {
+        for (std::size_t r = 0; r < R; ++r) {
+            for (std::size_t t = 0; t < T; ++t) c.targets[s * T + t] += met[s][r][t] / static_cast<double>(R);
+        }
+    }
+    return c;
+}
+
+}  // namespace kcsim::analysis

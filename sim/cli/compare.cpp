@@ -1,0 +1,137 @@
+// kcsim compare: several scenarios on the same seeds (paired), optionally forked from a shared
+// state, into one HDF5 file with a comparison group; the summary is printed and written as CSV
+// and Markdown next to the file.
+#include <cstdio>
+#include <set>
+
+#include "analysis/compare.hpp"
+#include "analysis/targets.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/report.hpp"
+#include "core/error.hpp"
+#include "engine/ensemble.hpp"
+#include "io/output_file.hpp"
+#include "io/run_store.hpp"
+#include "model/summary.hpp"
+#include "scenario/load.hpp"
+
+namespace kcsim::cli {
+
+namespace {
+const std::vector<option_spec> compare_options = {
+    {"--replicates", "N", "paired replicates per scenario (default: run.replicates of the first)"},
+    {"--seed", "S", "base seed, the same for every scenario (default: run.seed of the first)"},
+    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
+    {"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"},
+    {"--out", "FILE.h5", "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md"},
+    {"--force", "", "replace the output files if they exist"},
+    {"--quiet", "", "no progress line and no table"},
+    {"--help", "", "this help"},
+};
+}  // namespace
+
+int compare_command(const std::vector<std::string>& args, const std::string& command_line) {
+    auto p = parse(args, compare_options, "kcsim compare", 64);
+    if (p.has("--help")) {
+        std::printf("Usage: kcsim compare A.toml B.toml [C.toml ...] [options]\n\n"
+                    "Runs every scenario on the same replicates (common random numbers), so that their\n"
+                    "differences are paired, and reports each against the first (the baseline).\n\nOptions:\n%s",
+                    format_options(compare_options).c_str());
+        return exit_code::ok;
+    }
+    if (p.positional.size() < 2) throw input_error("kcsim compare: give at least two scenario files (see kcsim compare --help)");
+    std::vector<scenario::scenario_ptr> scs;
+    std::set<std::string> names;
+    for (const auto& path : p.positional) {
+        scs.push_back(scenario::load(path));
+        if (!names.insert(scs.back()->name).second) {
+            throw input_error("kcsim compare: two scenarios are named '" + scs.back()->name +
+                              "'; give each its own `name` (it names its HDF5 group)");
+        }
+    }
+    engine::check_comparable(scs);
+    const auto& first = *scs.front();
+    const auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(first.p.replicates));
+    const auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(first.p.seed));
+    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
+    int fork_step = -1;
+    std::string fork_date;
+    if (auto text = p.get("--fork-at")) {
+        const auto d = core::parse_date(*text);
+        if (!d) throw input_error("kcsim compare: option --fork-at = '" + *text + "': expected a date like 2022-01-03");
+        const core::date last = first.cal.step_last_day(first.cal.steps() - 1);
+        if (*d <= first.cal.start || *d > last) {
+            throw input_error("kcsim compare: option --fork-at = " + *text + " is outside the simulated period: expected a date after " +
+                              core::to_iso(first.cal.start) + " and up to " + core::to_iso(last));
+        }
+        fork_step = first.cal.step_of(*d);
+        fork_date = core::to_iso(first.cal.step_start(fork_step));
+    }
+    const bool force = p.has("--force"), quiet = p.has("--quiet");
+    std::string out = p.get("--out").value_or("");
+    if (out.empty()) {
+        std::string stem = "compare";
+        for (const auto& sc : scs) stem += "-" + sc->name;
+        out = default_output(stem.substr(0, 120));
+    }
+    const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
+    for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
+
+    engine::execution_context ctx(threads);
+    io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
+    std::vector<std::size_t> groups;
+    for (const auto& sc : scs) groups.push_back(store.add_scenario(*sc, replicates));
+
+    interrupt_guard guard;
+    progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates, !quiet && stderr_is_terminal());
+    std::vector<std::vector<model::city_figures>> figs(scs.size());
+    std::vector<std::vector<std::vector<double>>> met(scs.size());
+    std::size_t failed = 0, done = 0;
+    engine::paired_options opt{seed, 0, replicates, fork_step, interrupt_guard::flag()};
+    try {
+        engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+            bool all_ok = true;
+            for (std::size_t s = 0; s < rs.size(); ++s) {
+                store.append(groups[s], rs[s]);
+                if (!rs[s].ok) {
+                    all_ok = false;
+                    std::fprintf(stderr, "\nkcsim: replicate %llu of '%s' failed: %s\n",
+                                 static_cast<unsigned long long>(rs[s].replicate), scs[s]->name.c_str(), rs[s].message.c_str());
+                }
+            }
+            // Paired statistics need the replicate in every scenario: a failure drops it from all.
+            if (all_ok) {
+                for (std::size_t s = 0; s < rs.size(); ++s) {
+                    const auto& sc = *scs[s];
+                    figs[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size()));
+                    met[s].push_back(analysis::targets_met(sc, rs[s].metrics));
+                }
+            } else {
+                ++failed;
+            }
+            bar.update(++done);
+        });
+        std::vector<std::string> scenario_names;
+        for (const auto& sc : scs) scenario_names.push_back(sc->name);
+        const auto c = analysis::compare(scenario_names, figs, met, fork_date);
+        store.write_comparison(c);
+        store.commit();
+        bar.finish();
+        write_text_file(csv, comparison_csv(c), force);
+        write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
+        if (!quiet) {
+            std::printf("\n%s", comparison_text(c, false).c_str());
+            if (failed > 0) std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
+            std::printf("\nwrote %s, %s and %s\n", out.c_str(), csv.c_str(), md.c_str());
+        }
+    } catch (...) {
+        bar.finish();
+        throw;
+    }
+    return failed > 0 ? exit_code::failure : exit_code::ok;
+}
+
+}  // namespace kcsim::cli

@@ -1,0 +1,130 @@
+#include "cli/report.hpp"
+
+#include <cstdio>
+
+#include "analysis/targets.hpp"
+#include "cli/common.hpp"
+#include "model/metrics.hpp"
+
+namespace kcsim::cli {
+
+namespace {
+
+enum stat { mean, p05, p95, diff_mean, diff_lo, diff_hi, p_higher };
+
+std::string pad(std::string s, std::size_t w) {
+    // Pads by displayed characters (UTF-8 continuation bytes do not count).
+    std::size_t shown = 0;
+    for (char ch : s) shown += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1u : 0u;
+    if (shown < w) s.append(w - shown, ' ');
+    return s;
+}
+
+std::string signed_fmt(double x) { return (x > 0 ? "+" : "") + fmt(x); }
+
+}  // namespace
+
+std::string comparison_text(const analysis::comparison& c, bool md) {
+    std::string out;
+    const std::string& base = c.scenarios.front();
+    out += (md ? "## " : "") + std::string("Comparison of ") + std::to_string(c.scenarios.size()) + " scenarios over " +
+           std::to_string(c.replicates) + " paired replicates; baseline " + base +
+           (c.fork_date.empty() ? "" : "; all forked from " + base + " on " + c.fork_date) + "\n\n";
+    out += md ? "Flows are totals over the period; stocks are at its end. Mean and 90% interval over replicates; the "
+                "difference from the baseline is paired (common random numbers) with a 95% confidence interval; "
+                "P(higher) is the share of replicates in which the scenario is higher than the baseline.\n\n"
+              : "";
+    const std::vector<std::string> head = {"metric", "scenario", "mean", "90% interval", "vs " + base + " [95% CI]",
+                                           "P(higher)"};
+    const std::vector<std::size_t> w = {28, 20, 12, 26, 34, 9};
+    auto row = [&](const std::vector<std::string>& cells) {
+        std::string line;
+        if (md) {
+            line = "|";
+            for (const auto& cell : cells) line += " " + cell + " |";
+        } else {
+            for (std::size_t i = 0; i < cells.size(); ++i) line += pad(cells[i], w[i]) + (i + 1 < cells.size() ? " " : "");
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+        }
+        out += line + "\n";
+    };
+    row(head);
+    if (md) row({"---", "---", "---:", "---", "---", "---:"});
+    for (const auto m : analysis::key_metrics()) {
+        const auto& mi = model::info(m);
+        const std::string label = std::string(mi.name) + (mi.kind == "flow" ? " (total)" : " (end)");
+        for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
+            const auto k = model::index(m);
+            const std::string interval = "[" + fmt(c.value(s, k, p05)) + ", " + fmt(c.value(s, k, p95)) + "]";
+            std::string diff, prob;
+            if (s > 0) {
+                diff = signed_fmt(c.value(s, k, diff_mean)) + " [" + fmt(c.value(s, k, diff_lo)) + ", " +
+                       fmt(c.value(s, k, diff_hi)) + "]";
+                char buf[16];
+                std::snprintf(buf, sizeof buf, "%.2f", c.value(s, k, p_higher));
+                prob = buf;
+            }
+            row({s == 0 ? label : "", c.scenarios[s], fmt(c.value(s, k, mean)), interval, diff, prob});
+        }
+    }
+    out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the plan's targets\n\n";
+    std::vector<std::string> th = {"target"};
+    for (const auto& s : c.scenarios) th.push_back(s);
+    auto trow = [&](const std::vector<std::string>& cells) {
+        std::string line;
+        if (md) {
+            line = "|";
+            for (const auto& cell : cells) line += " " + cell + " |";
+        } else {
+            for (std::size_t i = 0; i < cells.size(); ++i) line += pad(cells[i], i == 0 ? 22 : 16);
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+        }
+        out += line + "\n";
+    };
+    trow(th);
+    if (md) {
+        std::vector<std::string> sep = {"---"};
+        for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
+        trow(sep);
+    }
+    const auto& targets = analysis::plan_targets();
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+        std::vector<std::string> cells = {std::string(targets[t].name)};
+        for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "%.2f", c.targets[s * targets.size() + t]);
+            cells.emplace_back(buf);
+        }
+        trow(cells);
+    }
+    out += "\n";
+    for (const auto& t : targets) {
+        out += (md ? "- `" : "  ") + std::string(t.name) + (md ? "`: " : ": ") + std::string(t.meaning) + " (" +
+               std::string(t.source) + ")\n";
+    }
+    return out;
+}
+
+std::string comparison_csv(const analysis::comparison& c) {
+    std::string out = "scenario,metric,measure,mean,p05,p95,diff_mean,diff_lo95,diff_hi95,p_higher\n";
+    char buf[512];
+    for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
+        for (std::size_t k = 0; k < model::n_metrics; ++k) {
+            const auto& mi = model::metric_table()[k];
+            std::snprintf(buf, sizeof buf, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", c.scenarios[s].c_str(),
+                          std::string(mi.name).c_str(), mi.kind == "flow" ? "total" : "end", c.value(s, k, mean),
+                          c.value(s, k, p05), c.value(s, k, p95), c.value(s, k, diff_mean), c.value(s, k, diff_lo),
+                          c.value(s, k, diff_hi), c.value(s, k, p_higher));
+            out += buf;
+        }
+        const auto& targets = analysis::plan_targets();
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            std::snprintf(buf, sizeof buf, "%s,target:%s,probability,%.17g,,,,,,\n", c.scenarios[s].c_str(),
+                          std::string(targets[t].name).c_str(), c.targets[s * targets.size() + t]);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+}  // namespace kcsim::cli
