@@ -41,7 +41,7 @@ double one_replicate(const scenario::scenario_ptr& sc, int threads, int repeats)
 double ensemble(const scenario::scenario_ptr& sc, int threads, std::uint64_t reps) {
     engine::execution_context ctx(threads);
     const auto t0 = clock_type::now();
-    engine::run_ensemble(sc, {1, 0, reps, nullptr}, ctx, [](engine::replicate_result&&) {});
+    engine::run_ensemble(sc, {.seed = 1, .replicates = reps}, ctx, [](engine::replicate_result&&) {});
     return seconds_since(t0);
 }
 
@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
         {
             io::run_store store(path, true, {1, "kcsim_bench", 2});
             const auto g = store.add_scenario(*plan, reps);
-            engine::run_ensemble(plan, {1, 0, reps, nullptr}, ctx,
+            engine::run_ensemble(plan, {.seed = 1, .replicates = reps}, ctx,
                                  [&](engine::replicate_result&& r) { store.append(g, r); });
             store.commit();
             write = store.write_seconds();

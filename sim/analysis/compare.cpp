@@ -15,9 +15,9 @@ const std::vector<std::string>& comparison_statistics() {
 
 const std::vector<model::metric>& key_metrics() {
     static const std::vector<metric> m = {
-        metric::tech_firms,         metric::high_tech_firms, metric::problems_solved, metric::expert_services,
-        metric::tech_contracts,     metric::tech_contract_value, metric::innovations, metric::rd_spend,
-        metric::startups_graduated, metric::financing_amount, metric::programme_spend, metric::reward_funds,
+        metric::tech_firms,         metric::high_tech_firms,     metric::problems_solved, metric::expert_services,
+        metric::tech_contracts,     metric::tech_contract_value, metric::innovations,     metric::rd_spend,
+        metric::startups_graduated, metric::financing_amount,    metric::programme_spend, metric::reward_funds,
     };
     return m;
 }
@@ -27,14 +27,16 @@ double comparison::value(std::size_t s, std::size_t m, std::size_t k) const {
     return summary[(s * model::n_metrics + m) * K + k];
 }
 
-comparison compare(const std::vector<std::string>& scenarios, const std::vector<std::vector<model::city_figures>>& per_scenario,
+comparison compare(const std::vector<std::string>& scenarios,
+                   const std::vector<std::vector<model::city_figures>>& per_scenario,
                    const std::vector<std::vector<std::vector<double>>>& met, const std::string& fork_date) {
     comparison c;
     c.scenarios = scenarios;
     c.fork_date = fork_date;
     const std::size_t S = scenarios.size(), M = model::n_metrics, K = comparison_statistics().size();
     const std::size_t T = plan_targets().size();
-    if (per_scenario.size() != S || met.size() != S) throw internal_error("comparison inputs do not match the scenarios");
+    if (per_scenario.size() != S || met.size() != S)
+        throw internal_error("comparison inputs do not match the scenarios");
     c.replicates = per_scenario.empty() ? 0 : per_scenario[0].size();
     for (const auto& v : per_scenario) {
         if (v.size() != c.replicates) throw internal_error("scenarios with different numbers of replicates");

@@ -90,7 +90,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::vector<std::vector<model::city_figures>> figs(scs.size());
     std::vector<std::vector<std::vector<double>>> met(scs.size());
     std::size_t failed = 0, done = 0;
-    engine::paired_options opt{seed, 0, replicates, fork_step, interrupt_guard::flag()};
+    engine::paired_options opt{.seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
     try {
         engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
             bool all_ok = true;

@@ -1,6 +1,7 @@
 // kcsim run: replicates of one scenario, streamed to one HDF5 file, with a summary table.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "analysis/paired.hpp"
 #include "cli/commands.hpp"
@@ -11,6 +12,7 @@
 #include "engine/ensemble.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
+#include "io/state_file.hpp"
 #include "model/summary.hpp"
 #include "scenario/embedded.hpp"
 #include "scenario/load.hpp"
@@ -24,6 +26,9 @@ const std::vector<option_spec> run_options = {
     {"--seed", "S", "base seed (default: run.seed in the scenario)"},
     {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
     {"--out", "FILE.h5", "output file (default: outputs/<scenario name>.h5)"},
+    {"--save-state", "DATE", "also save every replicate's state at the start of the week of DATE"},
+    {"--state-out", "FILE.h5", "where --save-state writes (default: <out>.state.h5)"},
+    {"--resume-from", "FILE.h5", "continue the replicates saved in a state file (its seed and replicates)"},
     {"--force", "", "replace the output file if it exists"},
     {"--quiet", "", "no progress line and no summary table"},
     {"--help", "", "this help"},
@@ -61,20 +66,60 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     // Validate everything before any work, so bad input never leaves output behind.
     const std::string path = p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0];
     auto sc = scenario::load(path);
-    const auto replicates =
-        static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
-    const auto seed =
-        static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(sc->p.seed));
+    auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
+    auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(sc->p.seed));
+
+    // Resuming: the state file fixes the seed and the replicates, and its scenario must be
+    // comparable (same calendar, districts and sectors) with the one given.
+    std::optional<io::state_header> resume;
+    if (auto from = p.get("--resume-from")) {
+        if (p.has("--save-state")) throw input_error("kcsim run: --resume-from and --save-state cannot be combined");
+        resume = io::read_state_header(*from);
+        if (p.has("--seed") && seed != resume->seed) {
+            throw input_error("kcsim run: --seed " + std::to_string(seed) + " differs from the seed " +
+                              std::to_string(resume->seed) + " the state file '" + *from + "' was made with");
+        }
+        seed = resume->seed;
+        if (p.has("--replicates") && replicates > resume->replicates) {
+            throw input_error("kcsim run: --replicates " + std::to_string(replicates) + ": the state file '" + *from +
+                              "' holds " + std::to_string(resume->replicates));
+        }
+        if (!p.has("--replicates")) replicates = resume->replicates;
+        auto saved = scenario::load_text(resume->scenario_toml, *from + " (saved scenario)", ".");
+        engine::check_comparable({saved, sc});
+    }
+    int snapshot_step = -1;
+    std::string state_out;
+    if (auto text = p.get("--save-state")) {
+        const auto d = core::parse_date(*text);
+        if (!d) throw input_error("kcsim run: option --save-state = '" + *text + "': expected a date like 2022-01-03");
+        const core::date last = sc->cal.step_last_day(sc->cal.steps() - 1);
+        if (*d < sc->cal.start || *d > last) {
+            throw input_error("kcsim run: option --save-state = " + *text + " is outside the simulated period " +
+                              core::to_iso(sc->cal.start) + " to " + core::to_iso(last));
+        }
+        snapshot_step = sc->cal.step_of(*d);
+    }
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force");
     const bool quiet = p.has("--quiet");
     std::string out = p.get("--out").value_or("");
     if (out.empty()) out = default_output(sc->name);
     io::check_can_write(out, force);
+    if (snapshot_step >= 0) {
+        state_out = p.get("--state-out").value_or(sibling(out, "state.h5"));
+        io::check_can_write(state_out, force);
+    }
 
     engine::execution_context ctx(threads);
     io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
     const std::size_t g = store.add_scenario(*sc, replicates);
+    std::optional<io::state_writer> states;
+    if (snapshot_step >= 0) {
+        states.emplace(state_out, force,
+                       io::state_header{sc->name, sc->resolved_toml, sc->hash, seed, snapshot_step,
+                                        core::to_iso(sc->cal.step_start(snapshot_step)), replicates});
+    }
 
     interrupt_guard guard;
     progress bar(sc->name, replicates, !quiet && stderr_is_terminal());
@@ -82,9 +127,18 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::size_t failed = 0, done = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        engine::ensemble_options opt{seed, 0, replicates, interrupt_guard::flag()};
+        engine::ensemble_options opt{.seed = seed, .replicates = replicates, .cancel = interrupt_guard::flag(),
+                                     .snapshot_step = snapshot_step};
+        if (resume) {
+            const std::string from = *p.get("--resume-from");
+            opt.resume = [from](std::uint64_t r) {
+                auto s = io::read_state(from, r);
+                return engine::snapshot{std::move(s.world), std::move(s.metrics)};
+            };
+        }
         engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
             store.append(g, r);
+            if (states && r.saved) states->add(io::saved_state{r.replicate, r.saved->world, r.saved->metrics});
             if (r.ok) {
                 figs.push_back(
                     model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
@@ -96,6 +150,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
             bar.update(++done);
         });
         store.commit();
+        if (states) states->commit();
     } catch (...) {
         bar.finish();
         throw;

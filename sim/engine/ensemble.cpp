@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
+#include "model/metrics.hpp"
 #include "model/summary.hpp"
 
 namespace kcsim::engine {
@@ -13,10 +14,16 @@ namespace kcsim::engine {
 namespace {
 
 replicate_result finish(simulation& sim, std::uint64_t r, std::chrono::steady_clock::time_point t0,
-                        execution_context& ctx, const std::atomic<bool>* cancel) {
+                        execution_context& ctx, const std::atomic<bool>* cancel, int snapshot_step = -1) {
     replicate_result res;
     res.replicate = r;
     try {
+        if (snapshot_step >= sim.steps_done()) {
+            sim.advance(ctx, snapshot_step - sim.steps_done(), cancel);
+            const std::size_t row = sim.scene().districts.size() * model::n_metrics;
+            const auto m = sim.metrics().subspan(0, static_cast<std::size_t>(sim.steps_done()) * row);
+            res.saved = snapshot{sim.snapshot(), std::vector<double>(m.begin(), m.end())};
+        }
         sim.run(ctx, cancel);
     } catch (const model_error& e) {
         // A failed replicate is recorded with its reason; the others go on.
@@ -87,7 +94,12 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
                                                    } else {
                                                        for (const auto& sc : scs) {
                                                            simulation sim(sc, opt.seed, r, opt.phases);
-                                                           out.push_back(finish(sim, r, t0, ctx, opt.cancel));
+                                                           if (opt.resume) {
+                                                               const auto from = opt.resume(r);
+                                                               sim.resume(from.world, from.metrics);
+                                                           }
+                                                           out.push_back(
+                                                               finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
                                                        }
                                                    }
                                                    return out;
@@ -101,7 +113,7 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
 
 void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
                   const std::function<void(replicate_result&&)>& sink) {
-    run_paired({sc}, {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases}, ctx,
+    run_paired({sc}, {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases, opt.snapshot_step, opt.resume}, ctx,
                [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
 }
 

@@ -4,14 +4,23 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/execution.hpp"
 #include "engine/schedule.hpp"
 #include "scenario/scenario.hpp"
+#include "state/world.hpp"
 
 namespace kcsim::engine {
+
+// A replicate's state at the start of a step, with the metrics recorded before it.
+struct snapshot {
+    state::world world;
+    std::vector<double> metrics;
+};
+using resume_source = std::function<snapshot(std::uint64_t replicate)>;
 
 struct replicate_result {
     std::uint64_t replicate = 0;
@@ -20,6 +29,7 @@ struct replicate_result {
     std::vector<double> metrics;  // [steps][districts][metrics]
     std::vector<double> ledger;   // [years][ledger items] (model::ledger_items)
     double seconds = 0;
+    std::optional<snapshot> saved;  // the state at the snapshot step, when one was asked for
 };
 
 struct ensemble_options {
@@ -28,6 +38,8 @@ struct ensemble_options {
     std::uint64_t replicates = 1;
     const std::atomic<bool>* cancel = nullptr;  // set to stop: run_ensemble throws cancelled
     const schedule* phases = nullptr;           // nullptr: the programme model's schedule
+    int snapshot_step = -1;                     // >= 0: keep each replicate's state at that step
+    resume_source resume{};                     // set: each replicate continues from its saved state
 };
 
 // Several scenarios on the same replicates: replicate r of every scenario uses the same random
@@ -41,6 +53,8 @@ struct paired_options {
     int fork_step = -1;
     const std::atomic<bool>* cancel = nullptr;
     const schedule* phases = nullptr;  // nullptr: the programme model's schedule
+    int snapshot_step = -1;            // >= 0: keep each replicate's state at that step
+    resume_source resume{};            // set: each replicate continues from its saved state
 };
 void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
                 const std::function<void(std::vector<replicate_result>&&)>& sink);

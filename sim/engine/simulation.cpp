@@ -51,6 +51,16 @@ void simulation::continue_from(const simulation& other) {
     std::fill(metrics_.begin() + done, metrics_.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
+void simulation::resume(const state::world& w, std::span<const double> metrics_so_far) {
+    restore(w);
+    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    if (metrics_so_far.size() != static_cast<std::size_t>(w.step) * row) {
+        throw input_error("the saved metrics do not match the saved state (" + std::to_string(metrics_so_far.size()) +
+                          " values for " + std::to_string(w.step) + " steps of " + std::to_string(row) + ")");
+    }
+    std::copy(metrics_so_far.begin(), metrics_so_far.end(), metrics_.begin());
+}
+
 void simulation::restore(const state::world& w) {
     if (w.d.size() != sc_->districts.size()) {
         throw input_error("cannot restore a state with " + std::to_string(w.d.size()) + " districts into scenario '" +

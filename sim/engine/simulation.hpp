@@ -42,6 +42,9 @@ public:
     // must have the same calendar, districts and sectors (check_comparable).
     void continue_from(const simulation& other);
 
+    // Continues from a saved state and the metrics recorded up to it (state files).
+    void resume(const state::world& w, std::span<const double> metrics_so_far);
+
     // Bit-exact save and restore of the state (forks share a snapshot).
     state::world snapshot() const { return w_; }
     void restore(const state::world& w);

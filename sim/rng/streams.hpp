@@ -27,6 +27,7 @@ enum class purpose : std::uint32_t {
     certification = 17,        // firm: new budget of the certification clock
     exit_clock = 18,           // (reserved: exit needs no new budget)
     consortium_pick = 19,      // firm: which consortium it joins
+    design = 20,               // analysis: experimental designs and bootstraps (agent = sample, step = dimension)
 };
 
 // The `agent` word of the counter for agents that are not firms, in ranges firm ids never reach.

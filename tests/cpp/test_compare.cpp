@@ -47,7 +47,7 @@ TEST_CASE("paired intervals are narrower than unpaired ones on the same runs", "
                                                      scenario::load("builtin:plan-high.toml")};
     engine::execution_context ctx(2);
     std::vector<std::vector<double>> v(2);
-    engine::run_paired(scs, {11, 0, 10, -1, nullptr}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+    engine::run_paired(scs, {.seed = 11, .replicates = 10, .fork_step = -1}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
         for (std::size_t s = 0; s < 2; ++s) {
             v[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(scs[s]->cal.steps()),
                                                scs[s]->districts.size())
@@ -64,10 +64,10 @@ TEST_CASE("a fork restores bit-exactly: fork then continue equals an unforked ru
     auto plan = scenario::load("builtin:plan.toml");
     engine::execution_context ctx(2);
     std::vector<double> straight, forked;
-    engine::run_paired({plan}, {5, 0, 2, -1, nullptr}, ctx,
+    engine::run_paired({plan}, {.seed = 5, .replicates = 2, .fork_step = -1}, ctx,
                        [&](std::vector<engine::replicate_result>&& rs) { straight.insert(straight.end(), rs[0].metrics.begin(), rs[0].metrics.end()); });
     // plan forked from plan at week 60: the same scenario must continue exactly as if never forked.
-    engine::run_paired({plan, plan}, {5, 0, 2, 60, nullptr}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+    engine::run_paired({plan, plan}, {.seed = 5, .replicates = 2, .fork_step = 60}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
         REQUIRE(rs[0].metrics == rs[1].metrics);
         forked.insert(forked.end(), rs[1].metrics.begin(), rs[1].metrics.end());
     });
@@ -80,7 +80,7 @@ TEST_CASE("a forked scenario shares the trunk's past and differs after the fork"
     engine::execution_context ctx(2);
     const int fork = 52;
     const std::size_t row = plan->districts.size() * model::n_metrics;
-    engine::run_paired({plan, off}, {5, 0, 1, fork, nullptr}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+    engine::run_paired({plan, off}, {.seed = 5, .replicates = 1, .fork_step = fork}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
         CHECK(std::equal(rs[0].metrics.begin(), rs[0].metrics.begin() + fork * static_cast<std::ptrdiff_t>(row),
                          rs[1].metrics.begin()));
         // After the fork the counterfactual delivers no services; before it, it did (inherited).
@@ -118,7 +118,7 @@ TEST_CASE("a failing replicate is recorded with its reason and the others still 
     auto sc = one_year("base/programme-2021.toml");
     engine::execution_context ctx(2);
     std::vector<engine::replicate_result> results;
-    engine::ensemble_options opt{1, 0, 3, nullptr, &phases};
+    engine::ensemble_options opt{.seed = 1, .replicates = 3, .phases = &phases};
     engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) { results.push_back(std::move(r)); });
     REQUIRE(results.size() == 3);
     CHECK(results[0].ok);

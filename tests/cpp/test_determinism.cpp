@@ -14,7 +14,7 @@ std::vector<double> ensemble(const scenario::scenario_ptr& sc, int threads, std:
     engine::execution_context ctx(threads);
     std::vector<double> all;
     std::uint64_t expect = 0;
-    engine::run_ensemble(sc, {77, 0, reps, nullptr}, ctx, [&](engine::replicate_result&& r) {
+    engine::run_ensemble(sc, {.seed = 77, .replicates = reps}, ctx, [&](engine::replicate_result&& r) {
         CHECK(r.replicate == expect++);  // handed over in replicate order
         CHECK(r.ok);
         all.insert(all.end(), r.metrics.begin(), r.metrics.end());
@@ -56,7 +56,7 @@ TEST_CASE("a replicate does not depend on which other replicates run", "[determi
     auto sc = scenario::load("builtin:plan.toml");
     engine::execution_context ctx(2);
     std::vector<double> third;
-    engine::run_ensemble(sc, {77, 2, 1, nullptr}, ctx, [&](engine::replicate_result&& r) { third = r.metrics; });
+    engine::run_ensemble(sc, {.seed = 77, .first_replicate = 2, .replicates = 1}, ctx, [&](engine::replicate_result&& r) { third = r.metrics; });
     const auto all = ensemble(sc, 2, 3);
     const std::size_t n = third.size();
     CHECK(std::equal(third.begin(), third.end(), all.begin() + static_cast<std::ptrdiff_t>(2 * n)));

@@ -234,7 +234,7 @@ TEST_CASE("plan-high delivers more services and solves more than plan-low (30 pa
     engine::execution_context ctx(2);
     auto totals = [&](const scenario::scenario_ptr& sc, metric m) {
         std::vector<double> v;
-        engine::run_ensemble(sc, {7, 0, 30, nullptr}, ctx, [&](engine::replicate_result&& r) {
+        engine::run_ensemble(sc, {.seed = 7, .replicates = 30}, ctx, [&](engine::replicate_result&& r) {
             v.push_back(model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size())
                             .value[model::index(m)]);
         });
