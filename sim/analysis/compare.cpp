@@ -1,5 +1,7 @@
 #include "analysis/compare.hpp"
 
+#include <limits>
+
 #include "analysis/paired.hpp"
 #include "analysis/targets.hpp"
 #include "core/error.hpp"
@@ -27,7 +29,7 @@ double comparison::value(std::size_t s, std::size_t m, std::size_t k) const {
     return summary[(s * model::n_metrics + m) * K + k];
 }
 
-comparison compare(const std::vector<std::string>& scenarios,
+comparison compare(const std::vector<std::string>& scenarios, const std::vector<std::uint64_t>& replicate_ids,
                    const std::vector<std::vector<model::city_figures>>& per_scenario,
                    const std::vector<std::vector<std::vector<double>>>& met, const std::string& fork_date) {
     comparison c;
@@ -38,6 +40,9 @@ comparison compare(const std::vector<std::string>& scenarios,
     if (per_scenario.size() != S || met.size() != S)
         throw internal_error("comparison inputs do not match the scenarios");
     c.replicates = per_scenario.empty() ? 0 : per_scenario[0].size();
+    c.replicate_ids = replicate_ids;
+    if (c.replicate_ids.size() != c.replicates)
+        throw internal_error("comparison replicate ids do not match the results");
     for (const auto& v : per_scenario) {
         if (v.size() != c.replicates) throw internal_error("scenarios with different numbers of replicates");
     }
@@ -60,7 +65,12 @@ comparison compare(const std::vector<std::string>& scenarios,
             const auto base = column(0, m);
             const auto d = describe(v);
             const auto diff = paired(base, v);
-            const double stats[] = {d.mean, d.lo, d.hi, diff.mean, diff.lo, diff.hi, diff.p_better};
+            // With no replicate left there is nothing to say: NaN, not zeros that read like results.
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            const bool none = R == 0;
+            const double stats[] = {none ? nan : d.mean,       none ? nan : d.lo,    none ? nan : d.hi,
+                                    none ? nan : diff.mean,    none ? nan : diff.lo, none ? nan : diff.hi,
+                                    none ? nan : diff.p_better};
             for (std::size_t k = 0; k < K; ++k) c.summary[(s * M + m) * K + k] = stats[k];
         }
     }

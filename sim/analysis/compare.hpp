@@ -13,18 +13,20 @@ namespace kcsim::analysis {
 const std::vector<std::string>& comparison_statistics();
 
 struct comparison {
-    std::vector<std::string> scenarios;  // the first is the baseline
-    std::size_t replicates = 0;          // replicates that completed in every scenario
-    std::string fork_date;               // "" if the scenarios were not forked
-    std::vector<double> city;            // [scenario][replicate][metric]: flows total, others at end
-    std::vector<double> summary;         // [scenario][metric][statistic]
-    std::vector<double> targets;         // [scenario][target]: probability of meeting it
+    std::vector<std::string> scenarios;        // the first is the baseline
+    std::size_t replicates = 0;                // replicates that completed in every scenario
+    std::vector<std::uint64_t> replicate_ids;  // their numbers, as in the scenario groups
+    std::string fork_date;                     // "" if the scenarios were not forked
+    std::vector<double> city;                  // [scenario][replicate][metric]: flows total, others at end
+    std::vector<double> summary;               // [scenario][metric][statistic]
+    std::vector<double> targets;               // [scenario][target]: probability of meeting it
     double value(std::size_t s, std::size_t m, std::size_t k) const;
 };
 
 // per_scenario[s][r]: city figures of replicate r; met[s][r]: targets_met of replicate r.
 // Replicates that failed in any scenario must already be left out (same r in every scenario).
-comparison compare(const std::vector<std::string>& scenarios, const std::vector<std::vector<model::city_figures>>& per_scenario,
+comparison compare(const std::vector<std::string>& scenarios, const std::vector<std::uint64_t>& replicate_ids,
+                   const std::vector<std::vector<model::city_figures>>& per_scenario,
                    const std::vector<std::vector<std::vector<double>>>& met, const std::string& fork_date);
 
 // Metrics shown in the comparison table (all are stored).

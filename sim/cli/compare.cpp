@@ -1,10 +1,11 @@
 // kcsim compare: several scenarios on the same seeds (paired), optionally forked from a shared
 // state, into one HDF5 file with a comparison group; the summary is printed and written as CSV
 // and Markdown next to the file.
+#include "analysis/compare.hpp"
+
 #include <cstdio>
 #include <set>
 
-#include "analysis/compare.hpp"
 #include "analysis/targets.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -42,7 +43,8 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                     format_options(compare_options).c_str());
         return exit_code::ok;
     }
-    if (p.positional.size() < 2) throw input_error("kcsim compare: give at least two scenario files (see kcsim compare --help)");
+    if (p.positional.size() < 2)
+        throw input_error("kcsim compare: give at least two scenario files (see kcsim compare --help)");
     std::vector<scenario::scenario_ptr> scs;
     std::set<std::string> names;
     for (const auto& path : p.positional) {
@@ -54,8 +56,10 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     engine::check_comparable(scs);
     const auto& first = *scs.front();
-    const auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(first.p.replicates));
-    const auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(first.p.seed));
+    const auto replicates =
+        static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(first.p.replicates));
+    const auto seed =
+        static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(first.p.seed));
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     int fork_step = -1;
     std::string fork_date;
@@ -64,10 +68,16 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         if (!d) throw input_error("kcsim compare: option --fork-at = '" + *text + "': expected a date like 2022-01-03");
         const core::date last = first.cal.step_last_day(first.cal.steps() - 1);
         if (*d <= first.cal.start || *d > last) {
-            throw input_error("kcsim compare: option --fork-at = " + *text + " is outside the simulated period: expected a date after " +
+            throw input_error("kcsim compare: option --fork-at = " + *text +
+                              " is outside the simulated period: expected a date after " +
                               core::to_iso(first.cal.start) + " and up to " + core::to_iso(last));
         }
         fork_step = first.cal.step_of(*d);
+        if (fork_step == 0) {
+            throw input_error("kcsim compare: option --fork-at = " + *text +
+                              " falls in the first week, so nothing is shared; " + "expected a date from " +
+                              core::to_iso(first.cal.step_start(1)));
+        }
         fork_date = core::to_iso(first.cal.step_start(fork_step));
     }
     const bool force = p.has("--force"), quiet = p.has("--quiet");
@@ -89,8 +99,10 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates, !quiet && stderr_is_terminal());
     std::vector<std::vector<model::city_figures>> figs(scs.size());
     std::vector<std::vector<std::vector<double>>> met(scs.size());
+    std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
     std::size_t failed = 0, done = 0;
-    engine::paired_options opt{.seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
+    engine::paired_options opt{
+        .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
     try {
         engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
             bool all_ok = true;
@@ -99,14 +111,17 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                 if (!rs[s].ok) {
                     all_ok = false;
                     std::fprintf(stderr, "\nkcsim: replicate %llu of '%s' failed: %s\n",
-                                 static_cast<unsigned long long>(rs[s].replicate), scs[s]->name.c_str(), rs[s].message.c_str());
+                                 static_cast<unsigned long long>(rs[s].replicate), scs[s]->name.c_str(),
+                                 rs[s].message.c_str());
                 }
             }
             // Paired statistics need the replicate in every scenario: a failure drops it from all.
             if (all_ok) {
+                kept.push_back(rs.front().replicate);
                 for (std::size_t s = 0; s < rs.size(); ++s) {
                     const auto& sc = *scs[s];
-                    figs[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size()));
+                    figs[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()),
+                                                          sc.districts.size()));
                     met[s].push_back(analysis::targets_met(sc, rs[s].metrics));
                 }
             } else {
@@ -116,7 +131,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         });
         std::vector<std::string> scenario_names;
         for (const auto& sc : scs) scenario_names.push_back(sc->name);
-        const auto c = analysis::compare(scenario_names, figs, met, fork_date);
+        const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
         store.write_comparison(c);
         store.commit();
         bar.finish();
@@ -124,7 +139,8 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
         if (!quiet) {
             std::printf("\n%s", comparison_text(c, false).c_str());
-            if (failed > 0) std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
+            if (failed > 0)
+                std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
             std::printf("\nwrote %s, %s and %s\n", out.c_str(), csv.c_str(), md.c_str());
         }
     } catch (...) {

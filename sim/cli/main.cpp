@@ -20,6 +20,8 @@ Usage:
                                         (no file: the built-in default, the 2021-2023 plan)
   kcsim compare A.toml B.toml [...]     run scenarios on the same seeds and compare them with the
                                         first: paired differences, intervals, plan targets
+  kcsim sweep SWEEP.toml                a design over uncertain parameters and levers, with
+                                        Sobol' or Morris sensitivity indices
   kcsim check SCENARIO.toml             validate a scenario and print it fully resolved
   kcsim params [--markdown]             every scenario parameter: unit, default, range, source
   kcsim metrics [--markdown]            every recorded metric: unit and meaning
@@ -51,11 +53,12 @@ int main(int argc, char** argv) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         if (cmd == "run") return kcsim::cli::run_command(rest, command_line);
         if (cmd == "compare") return kcsim::cli::compare_command(rest, command_line);
+        if (cmd == "sweep") return kcsim::cli::sweep_command(rest, command_line);
         if (cmd == "check") return kcsim::cli::check_command(rest);
         if (cmd == "params") return kcsim::cli::params_command(rest);
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
-        const std::vector<std::string> known = {"run", "compare", "check", "params", "metrics", "schedule"};
+        const std::vector<std::string> known = {"run", "compare", "sweep", "check", "params", "metrics", "schedule"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");

@@ -34,7 +34,7 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
                 "difference from the baseline is paired (common random numbers) with a 95% confidence interval; "
                 "P(higher) is the share of replicates in which the scenario is higher than the baseline.\n\n"
               : "";
-    const std::vector<std::string> head = {"metric", "scenario", "mean", "90% interval", "vs " + base + " [95% CI]",
+    const std::vector<std::string> head = {"metric",   "scenario", "mean", "90% interval", "vs " + base + " [95% CI]",
                                            "P(higher)"};
     const std::vector<std::size_t> w = {28, 20, 12, 26, 34, 9};
     auto row = [&](const std::vector<std::string>& cells) {
@@ -43,7 +43,8 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
             line = "|";
             for (const auto& cell : cells) line += " " + cell + " |";
         } else {
-            for (std::size_t i = 0; i < cells.size(); ++i) line += pad(cells[i], w[i]) + (i + 1 < cells.size() ? " " : "");
+            for (std::size_t i = 0; i < cells.size(); ++i)
+                line += pad(cells[i], w[i]) + (i + 1 < cells.size() ? " " : "");
             while (!line.empty() && line.back() == ' ') line.pop_back();
         }
         out += line + "\n";
@@ -111,10 +112,10 @@ std::string comparison_csv(const analysis::comparison& c) {
     for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
         for (std::size_t k = 0; k < model::n_metrics; ++k) {
             const auto& mi = model::metric_table()[k];
-            std::snprintf(buf, sizeof buf, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", c.scenarios[s].c_str(),
-                          std::string(mi.name).c_str(), mi.kind == "flow" ? "total" : "end", c.value(s, k, mean),
-                          c.value(s, k, p05), c.value(s, k, p95), c.value(s, k, diff_mean), c.value(s, k, diff_lo),
-                          c.value(s, k, diff_hi), c.value(s, k, p_higher));
+            std::snprintf(buf, sizeof buf, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+                          c.scenarios[s].c_str(), std::string(mi.name).c_str(), mi.kind == "flow" ? "total" : "end",
+                          c.value(s, k, mean), c.value(s, k, p05), c.value(s, k, p95), c.value(s, k, diff_mean),
+                          c.value(s, k, diff_lo), c.value(s, k, diff_hi), c.value(s, k, p_higher));
             out += buf;
         }
         const auto& targets = analysis::plan_targets();

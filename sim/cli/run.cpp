@@ -127,8 +127,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::size_t failed = 0, done = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        engine::ensemble_options opt{.seed = seed, .replicates = replicates, .cancel = interrupt_guard::flag(),
-                                     .snapshot_step = snapshot_step};
+        engine::ensemble_options opt{
+            .seed = seed, .replicates = replicates, .cancel = interrupt_guard::flag(), .snapshot_step = snapshot_step};
         if (resume) {
             const std::string from = *p.get("--resume-from");
             opt.resume = [from](std::uint64_t r) {

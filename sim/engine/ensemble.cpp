@@ -69,52 +69,80 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
     // to the sink in replicate order from one thread at a time.
     const std::size_t tokens = static_cast<std::size_t>(ctx.threads()) * 2;
     ctx.execute([&] {
-        tbb::parallel_pipeline(tokens, tbb::make_filter<void, std::uint64_t>(
-                                           tbb::filter_mode::serial_in_order,
-                                           [&](tbb::flow_control& fc) -> std::uint64_t {
-                                               if (next >= opt.replicates || (opt.cancel && *opt.cancel)) {
-                                                   fc.stop();
-                                                   return 0;
-                                               }
-                                               return opt.first_replicate + next++;
-                                           }) &
-                                           tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(
-                                               tbb::filter_mode::parallel,
-                                               [&](std::uint64_t r) {
-                                                   std::vector<replicate_result> out;
-                                                   const auto t0 = std::chrono::steady_clock::now();
-                                                   if (opt.fork_step >= 0) {
-                                                       simulation trunk(scs.front(), opt.seed, r, opt.phases);
-                                                       trunk.advance(ctx, opt.fork_step, opt.cancel);
-                                                       for (const auto& sc : scs) {
-                                                           simulation branch(sc, opt.seed, r, opt.phases);
-                                                           branch.continue_from(trunk);
-                                                           out.push_back(finish(branch, r, t0, ctx, opt.cancel));
-                                                       }
-                                                   } else {
-                                                       for (const auto& sc : scs) {
-                                                           simulation sim(sc, opt.seed, r, opt.phases);
-                                                           if (opt.resume) {
-                                                               const auto from = opt.resume(r);
-                                                               sim.resume(from.world, from.metrics);
-                                                           }
-                                                           out.push_back(
-                                                               finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
-                                                       }
-                                                   }
-                                                   return out;
-                                               }) &
-                                           tbb::make_filter<std::vector<replicate_result>, void>(
-                                               tbb::filter_mode::serial_in_order,
-                                               [&](std::vector<replicate_result> res) { sink(std::move(res)); }));
+        tbb::parallel_pipeline(
+            tokens,
+            tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
+                                                  [&](tbb::flow_control& fc) -> std::uint64_t {
+                                                      if (next >= opt.replicates || (opt.cancel && *opt.cancel)) {
+                                                          fc.stop();
+                                                          return 0;
+                                                      }
+                                                      return opt.first_replicate + next++;
+                                                  }) &
+                tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(
+                    tbb::filter_mode::parallel,
+                    [&](std::uint64_t r) {
+                        std::vector<replicate_result> out;
+                        const auto t0 = std::chrono::steady_clock::now();
+                        if (opt.fork_step >= 0) {
+                            simulation trunk(scs.front(), opt.seed, r, opt.phases);
+                            trunk.advance(ctx, opt.fork_step, opt.cancel);
+                            for (const auto& sc : scs) {
+                                simulation branch(sc, opt.seed, r, opt.phases);
+                                branch.continue_from(trunk);
+                                out.push_back(finish(branch, r, t0, ctx, opt.cancel));
+                            }
+                        } else {
+                            for (const auto& sc : scs) {
+                                simulation sim(sc, opt.seed, r, opt.phases);
+                                if (opt.resume) {
+                                    const auto from = opt.resume(r);
+                                    sim.resume(from.world, from.metrics);
+                                }
+                                out.push_back(finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
+                            }
+                        }
+                        return out;
+                    }) &
+                tbb::make_filter<std::vector<replicate_result>, void>(
+                    tbb::filter_mode::serial_in_order,
+                    [&](std::vector<replicate_result> res) { sink(std::move(res)); }));
     });
     if (opt.cancel && *opt.cancel) throw cancelled();
 }
 
+void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool>* cancel,
+               const std::function<std::vector<double>(std::size_t)>& work,
+               const std::function<void(std::size_t, std::vector<double>&&)>& sink) {
+    std::size_t next = 0;
+    using item = std::pair<std::size_t, std::vector<double>>;
+    ctx.execute([&] {
+        tbb::parallel_pipeline(static_cast<std::size_t>(ctx.threads()) * 2,
+                               tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                                                   [&](tbb::flow_control& fc) -> std::size_t {
+                                                                       if (next >= units || (cancel && *cancel)) {
+                                                                           fc.stop();
+                                                                           return 0;
+                                                                       }
+                                                                       return next++;
+                                                                   }) &
+                                   tbb::make_filter<std::size_t, item>(tbb::filter_mode::parallel,
+                                                                       [&](std::size_t u) {
+                                                                           return item{u, work(u)};
+                                                                       }) &
+                                   tbb::make_filter<item, void>(tbb::filter_mode::serial_in_order, [&](item it) {
+                                       sink(it.first, std::move(it.second));
+                                   }));
+    });
+    if (cancel && *cancel) throw cancelled();
+}
+
 void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
                   const std::function<void(replicate_result&&)>& sink) {
-    run_paired({sc}, {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases, opt.snapshot_step, opt.resume}, ctx,
-               [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
+    run_paired(
+        {sc},
+        {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases, opt.snapshot_step, opt.resume}, ctx,
+        [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
 }
 
 }  // namespace kcsim::engine

@@ -59,6 +59,12 @@ struct paired_options {
 void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
                 const std::function<void(std::vector<replicate_result>&&)>& sink);
 
+// Independent units of work (a sweep's experiments): work(u) runs in parallel, at most a few
+// units in flight; sink(u, result) is called in unit order, never concurrently.
+void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool>* cancel,
+               const std::function<std::vector<double>(std::size_t)>& work,
+               const std::function<void(std::size_t, std::vector<double>&&)>& sink);
+
 // Throws input_error unless the scenarios share calendar, districts and sectors (and so can be
 // compared step by step and district by district, or forked from one another).
 void check_comparable(const std::vector<scenario::scenario_ptr>& scs);

@@ -292,8 +292,9 @@ void run_store::write_comparison(const analysis::comparison& c) {
                     "meeting each plan target"));
     auto scen = h5::write_strings(g, "scenario", c.scenarios);
     h5::make_scale(scen, "scenario");
-    std::vector<std::int32_t> reps(c.replicates);
-    for (std::size_t r = 0; r < c.replicates; ++r) reps[r] = static_cast<std::int32_t>(r);
+    // The numbers of the replicates kept (those that completed in every scenario).
+    std::vector<std::int32_t> reps;
+    for (auto r : c.replicate_ids) reps.push_back(static_cast<std::int32_t>(r));
     auto rep = h5::write_ints(g, "replicate", reps);
     h5::make_scale(rep, "replicate");
     std::vector<std::string> names;
@@ -328,6 +329,116 @@ void run_store::write_comparison(const analysis::comparison& c) {
     write("city", {S, R, M}, c.city, {scen, rep, met}, "city figure per scenario, replicate and metric");
     write("summary", {S, M, K}, c.summary, {scen, met, stat}, "summary statistics per scenario and metric");
     write("targets", {S, T}, c.targets, {scen, tgt}, "probability of meeting each plan target");
+    s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void run_store::write_sweep(const scenario::sweep& sw, const analysis::experiments& ex,
+                            const std::vector<double>& outcomes, const std::vector<std::string>& outcome_names,
+                            const std::vector<std::vector<analysis::sensitivity>>& indices) {
+    auto& s = *impl_;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto g = h5::create_group(s.file, "sweep");
+    h5::write_attr(g, "sweep_name", sw.name);
+    h5::write_attr(g, "sweep_toml", sw.text);
+    h5::write_attr(g, "sweep_source", sw.source);
+    h5::write_attr(g, "design", sw.design);
+    h5::write_attr(g, "samples", static_cast<std::uint64_t>(sw.samples));
+    h5::write_attr(g, "replicates", static_cast<std::uint64_t>(sw.replicates));
+    h5::write_attr(g, "seed", static_cast<std::uint64_t>(sw.seed));
+    h5::write_attr(g, "scenario_name", sw.base->name);
+    h5::write_attr(g, "scenario_toml", sw.base->resolved_toml);
+    h5::write_attr(g, "scenario_sha256", sw.base->hash);
+
+    const hsize_t E = ex.count, R = sw.replicates, M = model::n_metrics, K = sw.uncertain.size(), L = sw.levers.size();
+    const hsize_t P = ex.policies, O = outcome_names.size();
+    std::vector<std::int32_t> ids(E);
+    for (std::size_t e = 0; e < E; ++e) ids[e] = static_cast<std::int32_t>(e);
+    auto exp = h5::write_ints(g, "experiment", ids);
+    h5::make_scale(exp, "experiment");
+    std::vector<std::int32_t> reps(R);
+    for (std::size_t r = 0; r < R; ++r) reps[r] = static_cast<std::int32_t>(r);
+    auto rep = h5::write_ints(g, "replicate", reps);
+    h5::make_scale(rep, "replicate");
+    std::vector<std::string> names;
+    for (const auto& m : model::metric_table()) names.emplace_back(m.name);
+    auto met = h5::write_strings(g, "metric", names);
+    h5::make_scale(met, "metric");
+    std::vector<std::int32_t> pol(P);
+    for (std::size_t p = 0; p < P; ++p) pol[p] = static_cast<std::int32_t>(p);
+    auto polh = h5::write_ints(g, "policy", pol);
+    h5::make_scale(polh, "policy");
+    auto outh = h5::write_strings(g, "outcome", outcome_names);
+    h5::make_scale(outh, "outcome");
+
+    auto write = [&](hid_t parent, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                     const std::vector<hid_t>& scales, const std::string& long_name) {
+        h5::handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
+        h5::handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                     H5Dclose, "creating '" + name + "'");
+        hsize_t n = 1;
+        for (auto x : dims) n *= x;
+        if (n > 0)
+            h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing '" + name + "'");
+        for (std::size_t k = 0; k < scales.size(); ++k) h5::attach_scale(d, scales[k], static_cast<unsigned>(k));
+        h5::write_attr(d, "long_name", long_name);
+    };
+    // The experiments table: one column per uncertain parameter and lever, plus policy and sample.
+    std::vector<double> pcol(E), scol(E);
+    for (std::size_t e = 0; e < E; ++e) {
+        pcol[e] = static_cast<double>(ex.policy[e]);
+        scol[e] = static_cast<double>(ex.sample[e]);
+    }
+    write(g, "experiment_policy", {E}, pcol.data(), {exp}, "lever combination of the experiment");
+    write(g, "experiment_sample", {E}, scol.data(), {exp}, "design row of the experiment");
+    std::vector<std::string> unc_names;
+    for (std::size_t k = 0; k < K; ++k) {
+        unc_names.push_back(sw.uncertain[k].key);
+        std::vector<double> col(E);
+        for (std::size_t e = 0; e < E; ++e) col[e] = ex.uncertain[e * K + k];
+        write(g, sw.uncertain[k].key, {E}, col.data(), {exp}, "uncertain parameter (experiments table column)");
+    }
+    for (std::size_t l = 0; l < L; ++l) {
+        std::vector<std::string> col(E);
+        for (std::size_t e = 0; e < E; ++e) col[e] = ex.lever_values[e * L + l];
+        auto d = h5::write_strings(g, sw.levers[l].key, col);
+        h5::attach_scale(d, exp, 0);
+        h5::write_attr(d, "long_name", std::string("lever (experiments table column), as TOML text"));
+    }
+    write(g, "outcomes", {E, R, M}, outcomes.data(), {exp, rep, met},
+          "city figure per experiment, replicate and metric (flows: total over the period; others: at its end)");
+    if (K > 0) {
+        auto par = h5::write_strings(g, "parameter", unc_names);
+        h5::make_scale(par, "parameter");
+        auto gather = [&](auto field) {
+            std::vector<double> v(P * O * K, std::numeric_limits<double>::quiet_NaN());
+            for (std::size_t p = 0; p < P; ++p) {
+                for (std::size_t o = 0; o < O; ++o) {
+                    const auto& x = field(indices[p][o]);
+                    for (std::size_t k = 0; k < x.size() && k < K; ++k) v[(p * O + o) * K + k] = x[k];
+                }
+            }
+            return v;
+        };
+        using S = analysis::sensitivity;
+        const std::vector<std::pair<std::string, std::vector<double> S::*>> fields =
+            sw.design == "saltelli"
+                ? std::vector<std::pair<std::string, std::vector<double> S::*>>{{"sobol_s1", &S::s1},
+                                                                                {"sobol_s1_lo", &S::s1_lo},
+                                                                                {"sobol_s1_hi", &S::s1_hi},
+                                                                                {"sobol_st", &S::st},
+                                                                                {"sobol_st_lo", &S::st_lo},
+                                                                                {"sobol_st_hi", &S::st_hi}}
+            : sw.design == "morris"
+                ? std::vector<std::pair<std::string, std::vector<double> S::*>>{{"morris_mu", &S::mu},
+                                                                                {"morris_mu_star", &S::mu_star},
+                                                                                {"morris_sigma", &S::sigma}}
+                : std::vector<std::pair<std::string, std::vector<double> S::*>>{};
+        for (const auto& [name, member] : fields) {
+            const auto v = gather([&](const S& x) -> const std::vector<double>& { return x.*member; });
+            write(g, name, {P, O, K}, v.data(), {polh, outh, par},
+                  "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
+        }
+    }
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/sweep.hpp"
 #include "engine/ensemble.hpp"
 #include "scenario/scenario.hpp"
 
@@ -34,6 +35,12 @@ public:
     // Adds /comparison: per replicate city figures, each scenario's summary and paired
     // difference from the first, and the probability of meeting each plan target.
     void write_comparison(const analysis::comparison& c);
+    // Adds /sweep: the sweep file, the experiments table (one row per experiment), the city
+    // figures of every replicate of every experiment, and sensitivity indices per policy and
+    // outcome. outcomes: [experiment][replicate][metric]; indices: [policy][outcome].
+    void write_sweep(const scenario::sweep& sw, const analysis::experiments& ex, const std::vector<double>& outcomes,
+                     const std::vector<std::string>& outcome_names,
+                     const std::vector<std::vector<analysis::sensitivity>>& indices);
     // Closes, syncs and renames the file into place.
     void commit();
 

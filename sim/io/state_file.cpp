@@ -13,8 +13,7 @@ namespace kcsim::io {
 
 namespace {
 
-template <class T>
-hid_t native() {
+template <class T> hid_t native() {
     if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
     if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
     if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
@@ -39,8 +38,7 @@ h5::handle parent_of(hid_t root, const std::string& path, std::string& leaf, boo
     return h5::handle(H5Gopen2(root, g.c_str(), H5P_DEFAULT), H5Gclose, "opening group '" + g + "'");
 }
 
-template <class T>
-void write_column(hid_t root, const std::string& path, const std::vector<T>& v) {
+template <class T> void write_column(hid_t root, const std::string& path, const std::vector<T>& v) {
     std::string leaf;
     auto g = parent_of(root, path, leaf, true);
     const hsize_t n = v.size();
@@ -50,11 +48,11 @@ void write_column(hid_t root, const std::string& path, const std::vector<T>& v) 
     if (n > 0) h5::check(H5Dwrite(d, native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "writing '" + path + "'");
 }
 
-template <class T>
-void read_column(hid_t root, const std::string& path, std::vector<T>& v) {
+template <class T> void read_column(hid_t root, const std::string& path, std::vector<T>& v) {
     std::string leaf;
     auto g = parent_of(root, path, leaf, false);
-    h5::handle d(H5Dopen2(g, leaf.c_str(), H5P_DEFAULT), H5Dclose, "opening '" + path + "' (is this a kcsim state file?)");
+    h5::handle d(H5Dopen2(g, leaf.c_str(), H5P_DEFAULT), H5Dclose,
+                 "opening '" + path + "' (is this a kcsim state file?)");
     h5::handle space(H5Dget_space(d), H5Sclose, "dataspace");
     const hssize_t n = H5Sget_simple_extent_npoints(space);
     if (n < 0) throw io_error("HDF5: '" + path + "' has no extent");
@@ -62,16 +60,14 @@ void read_column(hid_t root, const std::string& path, std::vector<T>& v) {
     if (n > 0) h5::check(H5Dread(d, native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "reading '" + path + "'");
 }
 
-template <class T>
-void write_scalar(hid_t obj, const std::string& name, const T& v) {
+template <class T> void write_scalar(hid_t obj, const std::string& name, const T& v) {
     h5::handle space(H5Screate(H5S_SCALAR), H5Sclose, "dataspace");
     h5::handle a(H5Acreate2(obj, name.c_str(), native<T>(), space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
                  "creating attribute '" + name + "'");
     h5::check(H5Awrite(a, native<T>(), &v), "writing attribute '" + name + "'");
 }
 
-template <class T>
-void read_scalar(hid_t obj, const std::string& name, T& v) {
+template <class T> void read_scalar(hid_t obj, const std::string& name, T& v) {
     h5::handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute '" + name + "'");
     h5::check(H5Aread(a, native<T>(), &v), "reading attribute '" + name + "'");
 }
@@ -104,7 +100,8 @@ void write_world(hid_t g, const state::world& w) {
         year.push_back(y.year), in.push_back(y.funds_in), ops.push_back(y.operations), rew.push_back(y.rewards);
         unfunded.push_back(y.unfunded), unspent.push_back(y.unspent);
     }
-    write_column(g, "ledger/year", year), write_column(g, "ledger/funds_in", in), write_column(g, "ledger/operations", ops);
+    write_column(g, "ledger/year", year), write_column(g, "ledger/funds_in", in),
+        write_column(g, "ledger/operations", ops);
     write_column(g, "ledger/rewards", rew), write_column(g, "ledger/unfunded", unfunded);
     write_column(g, "ledger/unspent", unspent);
 }
@@ -118,13 +115,15 @@ state::world read_world(hid_t g) {
     read_column(g, "teams/district_offsets", offsets);
     read_column(g, "teams/district_list", list);
     for (std::size_t k = 0; k + 1 < offsets.size(); ++k) {
-        if (offsets[k + 1] < offsets[k] || offsets[k + 1] > list.size()) throw io_error("state file: corrupt team districts");
+        if (offsets[k + 1] < offsets[k] || offsets[k + 1] > list.size())
+            throw io_error("state file: corrupt team districts");
         w.t.districts.emplace_back(list.begin() + static_cast<std::ptrdiff_t>(offsets[k]),
                                    list.begin() + static_cast<std::ptrdiff_t>(offsets[k + 1]));
     }
     std::vector<std::int32_t> year;
     std::vector<double> in, ops, rew, unfunded, unspent;
-    read_column(g, "ledger/year", year), read_column(g, "ledger/funds_in", in), read_column(g, "ledger/operations", ops);
+    read_column(g, "ledger/year", year), read_column(g, "ledger/funds_in", in),
+        read_column(g, "ledger/operations", ops);
     read_column(g, "ledger/rewards", rew), read_column(g, "ledger/unfunded", unfunded);
     read_column(g, "ledger/unspent", unspent);
     for (std::size_t k = 0; k < year.size(); ++k) {

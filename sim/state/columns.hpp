@@ -7,13 +7,13 @@
 namespace kcsim::state {
 
 // f(name, vector&) for every plain column; W is world or const world.
-template <class W, class F>
-void for_each_column(W& w, F&& f) {
+template <class W, class F> void for_each_column(W& w, F&& f) {
     auto& a = w.f;
     f("firms/id", a.id), f("firms/district", a.district), f("firms/sector", a.sector), f("firms/flags", a.flags);
     f("firms/awareness", a.awareness), f("firms/tech_level", a.tech_level), f("firms/absorptive", a.absorptive);
     f("firms/output", a.output), f("firms/consortium", a.consortium), f("firms/financed_until", a.financed_until);
-    f("firms/clock_need", a.clock_need), f("firms/clock_exit", a.clock_exit), f("firms/clock_innovate", a.clock_innovate);
+    f("firms/clock_need", a.clock_need), f("firms/clock_exit", a.clock_exit),
+        f("firms/clock_innovate", a.clock_innovate);
     f("firms/clock_certify", a.clock_certify), f("firms/clock_consortium", a.clock_consortium);
     f("firms/clock_resolve", a.clock_resolve), f("firms/needs_unposted", a.needs_unposted);
     f("firms/needs_posted", a.needs_posted), f("firms/raised", a.raised), f("firms/posted", a.posted);
@@ -28,13 +28,17 @@ void for_each_column(W& w, F&& f) {
     f("consortia/sector", c.sector), f("consortia/anchor", c.anchor), f("consortia/active", c.active);
     f("consortia/formed_step", c.formed_step);
     auto& s = w.s;
-    f("startups/id", s.id), f("startups/district", s.district), f("startups/sector", s.sector), f("startups/status", s.status);
-    f("startups/incubated", s.incubated), f("startups/admitted_step", s.admitted_step), f("startups/ended_step", s.ended_step);
+    f("startups/id", s.id), f("startups/district", s.district), f("startups/sector", s.sector),
+        f("startups/status", s.status);
+    f("startups/incubated", s.incubated), f("startups/admitted_step", s.admitted_step),
+        f("startups/ended_step", s.ended_step);
     f("startups/financed_until", s.financed_until);
     auto& d = w.d;
     f("districts/pilot", d.pilot), f("districts/effort", d.effort), f("districts/offshore_bases", d.offshore_bases);
-    f("districts/workstations", d.workstations), f("districts/forum_viewers", d.forum_viewers), f("districts/spend", d.spend);
-    f("districts/reward", d.reward), f("districts/contracts", d.contracts), f("districts/contract_value", d.contract_value);
+    f("districts/workstations", d.workstations), f("districts/forum_viewers", d.forum_viewers),
+        f("districts/spend", d.spend);
+    f("districts/reward", d.reward), f("districts/contracts", d.contracts),
+        f("districts/contract_value", d.contract_value);
     f("districts/services", d.services), f("districts/startups_admitted", d.startups_admitted);
     f("districts/startups_graduated", d.startups_graduated), f("districts/startups_failed", d.startups_failed);
     f("districts/deals", d.deals), f("districts/deal_amount", d.deal_amount), f("districts/fair", d.fair);
@@ -43,8 +47,7 @@ void for_each_column(W& w, F&& f) {
 }
 
 // f(name, scalar&) for every scalar of the world.
-template <class W, class F>
-void for_each_scalar(W& w, F&& f) {
+template <class W, class F> void for_each_scalar(W& w, F&& f) {
     f("step", w.step), f("next_firm_id", w.next_firm_id), f("next_startup_id", w.next_startup_id);
     f("forums_held", w.forums_held), f("consortia_formed", w.consortia_formed), f("cases", w.cases);
     f("visit_district", w.visit_district), f("roadshows", w.roadshows);

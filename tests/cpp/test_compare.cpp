@@ -10,7 +10,6 @@
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
 #include "model/schedule.hpp"
-#include "model/schedule.hpp"
 #include "scenario/load.hpp"
 
 using namespace kcsim;
@@ -18,7 +17,8 @@ using model::metric;
 
 namespace {
 scenario::scenario_ptr one_year(const char* name) {
-    return scenario::derive(*scenario::load(std::string("builtin:") + name), "[calendar]\nend = 2021-12-31\n", "one-year");
+    return scenario::derive(*scenario::load(std::string("builtin:") + name), "[calendar]\nend = 2021-12-31\n",
+                            "one-year");
 }
 }  // namespace
 
@@ -47,13 +47,14 @@ TEST_CASE("paired intervals are narrower than unpaired ones on the same runs", "
                                                      scenario::load("builtin:plan-high.toml")};
     engine::execution_context ctx(2);
     std::vector<std::vector<double>> v(2);
-    engine::run_paired(scs, {.seed = 11, .replicates = 10, .fork_step = -1}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
-        for (std::size_t s = 0; s < 2; ++s) {
-            v[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(scs[s]->cal.steps()),
-                                               scs[s]->districts.size())
-                               .value[model::index(metric::needs_solved)]);
-        }
-    });
+    engine::run_paired(
+        scs, {.seed = 11, .replicates = 10, .fork_step = -1}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+            for (std::size_t s = 0; s < 2; ++s) {
+                v[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(scs[s]->cal.steps()),
+                                                   scs[s]->districts.size())
+                                   .value[model::index(metric::needs_solved)]);
+            }
+        });
     const auto p = analysis::paired(v[0], v[1]);
     const auto u = analysis::unpaired(v[0], v[1]);
     CHECK(p.mean == Approx(u.mean));
@@ -65,12 +66,15 @@ TEST_CASE("a fork restores bit-exactly: fork then continue equals an unforked ru
     engine::execution_context ctx(2);
     std::vector<double> straight, forked;
     engine::run_paired({plan}, {.seed = 5, .replicates = 2, .fork_step = -1}, ctx,
-                       [&](std::vector<engine::replicate_result>&& rs) { straight.insert(straight.end(), rs[0].metrics.begin(), rs[0].metrics.end()); });
+                       [&](std::vector<engine::replicate_result>&& rs) {
+                           straight.insert(straight.end(), rs[0].metrics.begin(), rs[0].metrics.end());
+                       });
     // plan forked from plan at week 60: the same scenario must continue exactly as if never forked.
-    engine::run_paired({plan, plan}, {.seed = 5, .replicates = 2, .fork_step = 60}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
-        REQUIRE(rs[0].metrics == rs[1].metrics);
-        forked.insert(forked.end(), rs[1].metrics.begin(), rs[1].metrics.end());
-    });
+    engine::run_paired({plan, plan}, {.seed = 5, .replicates = 2, .fork_step = 60}, ctx,
+                       [&](std::vector<engine::replicate_result>&& rs) {
+                           REQUIRE(rs[0].metrics == rs[1].metrics);
+                           forked.insert(forked.end(), rs[1].metrics.begin(), rs[1].metrics.end());
+                       });
     CHECK(straight == forked);
 }
 
@@ -80,26 +84,30 @@ TEST_CASE("a forked scenario shares the trunk's past and differs after the fork"
     engine::execution_context ctx(2);
     const int fork = 52;
     const std::size_t row = plan->districts.size() * model::n_metrics;
-    engine::run_paired({plan, off}, {.seed = 5, .replicates = 1, .fork_step = fork}, ctx, [&](std::vector<engine::replicate_result>&& rs) {
-        CHECK(std::equal(rs[0].metrics.begin(), rs[0].metrics.begin() + fork * static_cast<std::ptrdiff_t>(row),
-                         rs[1].metrics.begin()));
-        // After the fork the counterfactual delivers no services; before it, it did (inherited).
-        const auto& m = rs[1].metrics;
-        double before = 0, after = 0;
-        for (std::size_t t = 0; t < static_cast<std::size_t>(plan->cal.steps()); ++t) {
-            const double v = model::city_value(std::span<const double>(m).subspan(t * row, row), plan->districts.size(),
-                                               metric::expert_services);
-            (t < static_cast<std::size_t>(fork) ? before : after) += v;
-        }
-        CHECK(before > 0);
-        CHECK(after == 0);
-    });
+    engine::run_paired({plan, off}, {.seed = 5, .replicates = 1, .fork_step = fork}, ctx,
+                       [&](std::vector<engine::replicate_result>&& rs) {
+                           CHECK(std::equal(rs[0].metrics.begin(),
+                                            rs[0].metrics.begin() + fork * static_cast<std::ptrdiff_t>(row),
+                                            rs[1].metrics.begin()));
+                           // After the fork the counterfactual delivers no services; before it, it did (inherited).
+                           const auto& m = rs[1].metrics;
+                           double before = 0, after = 0;
+                           for (std::size_t t = 0; t < static_cast<std::size_t>(plan->cal.steps()); ++t) {
+                               const double v = model::city_value(std::span<const double>(m).subspan(t * row, row),
+                                                                  plan->districts.size(), metric::expert_services);
+                               (t < static_cast<std::size_t>(fork) ? before : after) += v;
+                           }
+                           CHECK(before > 0);
+                           CHECK(after == 0);
+                       });
 }
 
 TEST_CASE("scenarios with other districts cannot be compared", "[unit][engine]") {
     auto plan = scenario::load("builtin:plan.toml");
-    auto other = scenario::derive(*plan, "[[districts]]\nid = \"newzone\"\nkind = \"functional_zone\"\nsubregion = \"metro\"\n"
-                                         "gdp_2020 = 1.0\ntech_firms_2020 = 20\nhigh_tech_share = 0.1\npilot = \"none\"\n", "other");
+    auto other = scenario::derive(*plan,
+                                  "[[districts]]\nid = \"newzone\"\nkind = \"functional_zone\"\nsubregion = \"metro\"\n"
+                                  "gdp_2020 = 1.0\ntech_firms_2020 = 20\nhigh_tech_share = 0.1\npilot = \"none\"\n",
+                                  "other");
     CHECK_THROWS_AS(engine::check_comparable({plan, other}), input_error);
     auto weekly = scenario::derive(*plan, "[calendar]\nstep_days = 14\n", "fortnightly");
     CHECK_THROWS_WITH(engine::check_comparable({plan, weekly}), Catch::Matchers::Contains("calendars"));
@@ -134,13 +142,14 @@ TEST_CASE("a failing replicate is recorded with its reason and the others still 
 
 TEST_CASE("the comparison summary matches its inputs", "[unit][analysis]") {
     std::vector<std::vector<model::city_figures>> figs(2, std::vector<model::city_figures>(3));
-    std::vector<std::vector<std::vector<double>>> met(2, std::vector<std::vector<double>>(3, std::vector<double>(analysis::plan_targets().size(), 0.0)));
+    std::vector<std::vector<std::vector<double>>> met(
+        2, std::vector<std::vector<double>>(3, std::vector<double>(analysis::plan_targets().size(), 0.0)));
     for (std::size_t r = 0; r < 3; ++r) {
         figs[0][r].value[model::index(metric::innovations)] = 10.0 + static_cast<double>(r);
         figs[1][r].value[model::index(metric::innovations)] = 12.0 + static_cast<double>(r);
         met[1][r][0] = r < 2 ? 1.0 : 0.0;
     }
-    const auto c = analysis::compare({"a", "b"}, figs, met, "");
+    const auto c = analysis::compare({"a", "b"}, {0, 1, 2}, figs, met, "");
     const auto k = model::index(metric::innovations);
     CHECK(c.value(1, k, 0) == Approx(13.0));  // mean
     CHECK(c.value(1, k, 3) == Approx(2.0));   // paired difference

@@ -56,7 +56,8 @@ TEST_CASE("a replicate does not depend on which other replicates run", "[determi
     auto sc = scenario::load("builtin:plan.toml");
     engine::execution_context ctx(2);
     std::vector<double> third;
-    engine::run_ensemble(sc, {.seed = 77, .first_replicate = 2, .replicates = 1}, ctx, [&](engine::replicate_result&& r) { third = r.metrics; });
+    engine::run_ensemble(sc, {.seed = 77, .first_replicate = 2, .replicates = 1}, ctx,
+                         [&](engine::replicate_result&& r) { third = r.metrics; });
     const auto all = ensemble(sc, 2, 3);
     const std::size_t n = third.size();
     CHECK(std::equal(third.begin(), third.end(), all.begin() + static_cast<std::ptrdiff_t>(2 * n)));

@@ -1,0 +1,112 @@
+#include "analysis/sweep.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "analysis/sensitivity.hpp"
+#include "core/error.hpp"
+
+namespace kcsim::analysis {
+
+namespace {
+
+// Unit-cube rows of the design over the uncertain parameters.
+std::vector<double> unit_design(const scenario::sweep& sw, experiments& ex) {
+    const std::size_t k = sw.uncertain.size();
+    if (k == 0) return {};
+    if (sw.design == "full_factorial") {
+        auto idx = full_factorial(std::vector<std::size_t>(k, sw.levels));
+        for (auto& x : idx) x /= static_cast<double>(sw.levels - 1);
+        return idx;
+    }
+    if (sw.design == "latin_hypercube") return latin_hypercube(sw.samples, k, sw.seed);
+    if (sw.design == "sobol_sequence") return sobol_sequence(sw.samples, k, 1);
+    if (sw.design == "saltelli") {
+        auto d = saltelli(sw.samples, k, sw.seed);
+        auto pts = d.points;
+        ex.design = std::move(d);
+        return pts;
+    }
+    if (sw.design == "morris") {
+        auto d = morris(sw.samples, k, sw.levels, sw.seed);
+        auto pts = d.points;
+        ex.design = std::move(d);
+        return pts;
+    }
+    throw internal_error("unknown design '" + sw.design + "'");
+}
+
+}  // namespace
+
+experiments plan_experiments(const scenario::sweep& sw) {
+    experiments ex;
+    const std::size_t k = sw.uncertain.size(), nl = sw.levers.size();
+    const auto unit = unit_design(sw, ex);
+    ex.samples = k == 0 ? 1 : unit.size() / k;
+    for (const auto& l : sw.levers) ex.policies *= l.values.size();
+    ex.count = ex.policies * ex.samples;
+    for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+        // Lever values of this policy: a mixed-radix count over the levers, last lever fastest.
+        std::vector<std::size_t> pick(nl);
+        std::size_t rest = pol;
+        for (std::size_t j = nl; j-- > 0;) {
+            pick[j] = rest % sw.levers[j].values.size();
+            rest /= sw.levers[j].values.size();
+        }
+        for (std::size_t s = 0; s < ex.samples; ++s) {
+            for (std::size_t i = 0; i < k; ++i) {
+                const auto& u = sw.uncertain[i];
+                double v = u.min + unit[s * k + i] * (u.max - u.min);
+                if (u.integer) v = std::round(v);
+                ex.uncertain.push_back(v);
+            }
+            for (std::size_t j = 0; j < nl; ++j) ex.lever_values.push_back(sw.levers[j].values[pick[j]]);
+            ex.policy.push_back(pol);
+            ex.sample.push_back(s);
+        }
+    }
+    return ex;
+}
+
+std::string experiments::overrides(const scenario::sweep& sw, std::size_t e) const {
+    // TOML allows each [section] once, so group the keys by section.
+    std::map<std::string, std::string> sections;
+    auto add = [&](const std::string& key, const std::string& value) {
+        const auto dot = key.find('.');
+        sections[key.substr(0, dot)] += key.substr(dot + 1) + " = " + value + "\n";
+    };
+    const std::size_t k = sw.uncertain.size(), nl = sw.levers.size();
+    for (std::size_t i = 0; i < k; ++i) {
+        char buf[64];
+        const double v = uncertain[e * k + i];
+        std::string text;
+        if (sw.uncertain[i].integer) {
+            std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+            text = buf;
+        } else {
+            std::snprintf(buf, sizeof buf, "%.17g", v);  // round-trips the double exactly
+            text = buf;
+            if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+        }
+        add(sw.uncertain[i].key, text);
+    }
+    for (std::size_t j = 0; j < nl; ++j) add(sw.levers[j].key, lever_values[e * nl + j]);
+    std::string text;
+    for (const auto& [sec, body] : sections) text += "[" + sec + "]\n" + body;
+    return text;
+}
+
+sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint64_t seed) {
+    sensitivity out;
+    if (const auto* d = std::get_if<saltelli_design>(&ex.design)) {
+        const auto s = sobol_analyze(*d, y, 200, seed);
+        out.s1 = s.s1, out.s1_lo = s.s1_lo, out.s1_hi = s.s1_hi, out.st = s.st, out.st_lo = s.st_lo, out.st_hi = s.st_hi;
+    } else if (const auto* m = std::get_if<morris_design>(&ex.design)) {
+        const auto s = morris_analyze(*m, y);
+        out.mu = s.mu, out.mu_star = s.mu_star, out.sigma = s.sigma;
+    }
+    return out;
+}
+
+}  // namespace kcsim::analysis

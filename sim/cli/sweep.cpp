@@ -1,0 +1,165 @@
+// kcsim sweep: a design over uncertain parameters crossed with lever values, every experiment
+// run on the same seeds, the outcomes stored beside the experiments table, and sensitivity
+// indices (Sobol' for a saltelli design, Morris for a morris design) printed as a ranking.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "analysis/sweep.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "engine/ensemble.hpp"
+#include "engine/simulation.hpp"
+#include "io/output_file.hpp"
+#include "io/run_store.hpp"
+#include "model/summary.hpp"
+#include "scenario/load.hpp"
+#include "scenario/sweep.hpp"
+
+namespace kcsim::cli {
+
+namespace {
+const std::vector<option_spec> sweep_options = {
+    {"--replicates", "N", "replicates per experiment (default: replicates in the sweep file)"},
+    {"--seed", "S", "base seed (default: seed in the sweep file)"},
+    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
+    {"--out", "FILE.h5", "output file (default: outputs/sweep-<name>.h5)"},
+    {"--force", "", "replace the output file if it exists"},
+    {"--quiet", "", "no progress line and no ranking"},
+    {"--help", "", "this help"},
+};
+
+std::vector<std::string> default_outcomes() {
+    return {"tech_firms", "high_tech_firms", "problems_solved", "expert_services", "tech_contracts", "innovations"};
+}
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& args, const std::string& command_line) {
+    auto p = parse(args, sweep_options, "kcsim sweep", 1);
+    if (p.has("--help") || p.positional.empty()) {
+        std::printf("Usage: kcsim sweep SWEEP.toml [options]\n\n"
+                    "Runs a design over the sweep's uncertain parameters, crossed with every combination of\n"
+                    "its levers, on common random numbers; stores the experiments table and the outcomes, and\n"
+                    "ranks the parameters by sensitivity (designs saltelli and morris). See docs/sweeps.md.\n\n"
+                    "Options:\n%s",
+                    format_options(sweep_options).c_str());
+        return p.has("--help") ? exit_code::ok : exit_code::bad_input;
+    }
+    auto sw = scenario::load_sweep(p.positional[0]);
+    sw.replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 100000).value_or(static_cast<std::int64_t>(sw.replicates)));
+    sw.seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
+    if (sw.outcomes.empty()) sw.outcomes = default_outcomes();
+    std::vector<std::size_t> outcome_index;
+    std::vector<std::string> metric_names;
+    for (const auto& m : model::metric_table()) metric_names.emplace_back(m.name);
+    for (const auto& o : sw.outcomes) {
+        auto it = std::find(metric_names.begin(), metric_names.end(), o);
+        if (it == metric_names.end()) {
+            const std::string hint = core::closest_match(o, metric_names);
+            throw input_error(sw.source + ": 'outcomes' has \"" + o + "\": no such metric" +
+                              (hint.empty() ? " (see kcsim metrics)" : "; did you mean '" + hint + "'?"));
+        }
+        outcome_index.push_back(static_cast<std::size_t>(it - metric_names.begin()));
+    }
+    const auto ex = analysis::plan_experiments(sw);
+    // Every experiment's scenario must load: check them all before any run (errors exit 2).
+    for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
+    const bool force = p.has("--force"), quiet = p.has("--quiet");
+    std::string out = p.get("--out").value_or("");
+    if (out.empty()) out = default_output("sweep-" + sw.name);
+    io::check_can_write(out, force);
+
+    engine::execution_context ctx(threads);
+    io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
+    interrupt_guard guard;
+    const std::size_t R = sw.replicates, M = model::n_metrics;
+    progress bar("sweep " + sw.name, ex.count, !quiet && stderr_is_terminal());
+    std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
+    std::size_t failed = 0, done = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        engine::run_units(
+            ex.count, ctx, interrupt_guard::flag(),
+            [&](std::size_t e) {
+                // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
+                auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+                std::vector<double> figs(R * M, std::numeric_limits<double>::quiet_NaN());
+                for (std::size_t r = 0; r < R; ++r) {
+                    engine::simulation sim(sc, sw.seed, r);
+                    try {
+                        sim.run(ctx, interrupt_guard::flag());
+                    } catch (const model_error&) {
+                        continue;  // left as NaN, counted below
+                    }
+                    const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
+                    std::copy(f.value.begin(), f.value.end(), figs.begin() + static_cast<std::ptrdiff_t>(r * M));
+                }
+                return figs;
+            },
+            [&](std::size_t e, std::vector<double>&& figs) {
+                for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
+                std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
+                bar.update(++done);
+            });
+        bar.finish();
+        // Sensitivity per policy and outcome, on the mean over replicates of each design row.
+        std::vector<std::vector<analysis::sensitivity>> indices(ex.policies);
+        for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+            for (std::size_t o = 0; o < outcome_index.size(); ++o) {
+                std::vector<double> y(ex.samples);
+                for (std::size_t s = 0; s < ex.samples; ++s) {
+                    const std::size_t e = pol * ex.samples + s;
+                    double sum = 0;
+                    for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + outcome_index[o]];
+                    y[s] = sum / static_cast<double>(R);
+                }
+                indices[pol].push_back(failed > 0 ? analysis::sensitivity{} : analysis::analyse(ex, y, sw.seed));
+            }
+        }
+        store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
+        store.commit();
+        if (!quiet) {
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in %.1f s\n",
+                        sw.name.c_str(), ex.count, ex.policies, ex.samples, sw.design.c_str(), R, secs);
+            for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+                for (std::size_t o = 0; o < outcome_index.size(); ++o) {
+                    const auto& s = indices[pol][o];
+                    const bool sobol = !s.st.empty(), morris = !s.mu_star.empty();
+                    if (!sobol && !morris) continue;
+                    std::printf("\n%s%s: parameters ranked by %s\n", sw.outcomes[o].c_str(),
+                                ex.policies > 1 ? (" (policy " + std::to_string(pol) + ")").c_str() : "",
+                                sobol ? "total Sobol' index (first-order and total, 95% bootstrap intervals)"
+                                      : "Morris mu* (mean absolute elementary effect) and sigma");
+                    const auto& key = sobol ? s.st : s.mu_star;
+                    std::vector<std::size_t> order(key.size());
+                    std::iota(order.begin(), order.end(), std::size_t{0});
+                    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
+                    for (auto k : order) {
+                        if (sobol) {
+                            std::printf("  %-40s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n", sw.uncertain[k].key.c_str(),
+                                        s.s1[k], s.s1_lo[k], s.s1_hi[k], s.st[k], s.st_lo[k], s.st_hi[k]);
+                        } else {
+                            std::printf("  %-40s mu* %12s   sigma %12s\n", sw.uncertain[k].key.c_str(), fmt(s.mu_star[k]).c_str(),
+                                        fmt(s.sigma[k]).c_str());
+                        }
+                    }
+                }
+            }
+            if (failed > 0) std::printf("\n%zu replicate(s) failed (NaN in outcomes); no indices were computed\n", failed);
+            std::printf("\nwrote %s\n", out.c_str());
+        }
+    } catch (...) {
+        bar.finish();
+        throw;
+    }
+    return failed > 0 ? exit_code::failure : exit_code::ok;
+}
+
+}  // namespace kcsim::cli
