@@ -101,7 +101,8 @@ sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint6
     sensitivity out;
     if (const auto* d = std::get_if<saltelli_design>(&ex.design)) {
         const auto s = sobol_analyze(*d, y, 200, seed);
-        out.s1 = s.s1, out.s1_lo = s.s1_lo, out.s1_hi = s.s1_hi, out.st = s.st, out.st_lo = s.st_lo, out.st_hi = s.st_hi;
+        out.s1 = s.s1, out.s1_lo = s.s1_lo, out.s1_hi = s.s1_hi, out.st = s.st, out.st_lo = s.st_lo,
+        out.st_hi = s.st_hi;
     } else if (const auto* m = std::get_if<morris_design>(&ex.design)) {
         const auto s = morris_analyze(*m, y);
         out.mu = s.mu, out.mu_star = s.mu_star, out.sigma = s.sigma;

@@ -13,11 +13,11 @@ namespace kcsim::analysis {
 
 struct experiments {
     std::size_t count = 0;
-    std::size_t policies = 1;   // lever combinations
-    std::size_t samples = 0;    // design rows per policy
-    std::vector<double> uncertain;            // [experiment][uncertain parameter]
-    std::vector<std::string> lever_values;    // [experiment][lever], TOML literals
-    std::vector<std::size_t> policy, sample;  // per experiment
+    std::size_t policies = 1;                                             // lever combinations
+    std::size_t samples = 0;                                              // design rows per policy
+    std::vector<double> uncertain;                                        // [experiment][uncertain parameter]
+    std::vector<std::string> lever_values;                                // [experiment][lever], TOML literals
+    std::vector<std::size_t> policy, sample;                              // per experiment
     std::variant<std::monostate, saltelli_design, morris_design> design;  // when indices can be computed
     // The scenario overrides of one experiment, as TOML text for scenario::derive.
     std::string overrides(const scenario::sweep& sw, std::size_t e) const;
@@ -29,7 +29,7 @@ experiments plan_experiments(const scenario::sweep& sw);
 // replicates). Empty vectors when the design has no indices (factorial, LHS, Sobol' sequence).
 struct sensitivity {
     std::vector<double> s1, s1_lo, s1_hi, st, st_lo, st_hi;  // Sobol (saltelli design)
-    std::vector<double> mu, mu_star, sigma;                   // Morris (morris design)
+    std::vector<double> mu, mu_star, sigma;                  // Morris (morris design)
 };
 sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint64_t seed);
 

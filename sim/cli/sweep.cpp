@@ -1,12 +1,13 @@
 // kcsim sweep: a design over uncertain parameters crossed with lever values, every experiment
 // run on the same seeds, the outcomes stored beside the experiments table, and sensitivity
 // indices (Sobol' for a saltelli design, Morris for a morris design) printed as a ranking.
+#include "analysis/sweep.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
 
-#include "analysis/sweep.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/options.hpp"
@@ -51,8 +52,10 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
     auto sw = scenario::load_sweep(p.positional[0]);
-    sw.replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 100000).value_or(static_cast<std::int64_t>(sw.replicates)));
-    sw.seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
+    sw.replicates = static_cast<std::uint64_t>(
+        p.integer("--replicates", 1, 100000).value_or(static_cast<std::int64_t>(sw.replicates)));
+    sw.seed = static_cast<std::uint64_t>(
+        p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
     if (sw.outcomes.empty()) sw.outcomes = default_outcomes();
     std::vector<std::size_t> outcome_index;
     std::vector<std::string> metric_names;
@@ -97,7 +100,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                     } catch (const model_error&) {
                         continue;  // left as NaN, counted below
                     }
-                    const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
+                    const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()),
+                                                       sc->districts.size());
                     std::copy(f.value.begin(), f.value.end(), figs.begin() + static_cast<std::ptrdiff_t>(r * M));
                 }
                 return figs;
@@ -126,7 +130,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         store.commit();
         if (!quiet) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in %.1f s\n",
+            std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in "
+                        "%.1f s\n",
                         sw.name.c_str(), ex.count, ex.policies, ex.samples, sw.design.c_str(), R, secs);
             for (std::size_t pol = 0; pol < ex.policies; ++pol) {
                 for (std::size_t o = 0; o < outcome_index.size(); ++o) {
@@ -140,19 +145,22 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                     const auto& key = sobol ? s.st : s.mu_star;
                     std::vector<std::size_t> order(key.size());
                     std::iota(order.begin(), order.end(), std::size_t{0});
-                    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
+                    std::stable_sort(order.begin(), order.end(),
+                                     [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
                     for (auto k : order) {
                         if (sobol) {
-                            std::printf("  %-40s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n", sw.uncertain[k].key.c_str(),
-                                        s.s1[k], s.s1_lo[k], s.s1_hi[k], s.st[k], s.st_lo[k], s.st_hi[k]);
+                            std::printf("  %-40s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n",
+                                        sw.uncertain[k].key.c_str(), s.s1[k], s.s1_lo[k], s.s1_hi[k], s.st[k],
+                                        s.st_lo[k], s.st_hi[k]);
                         } else {
-                            std::printf("  %-40s mu* %12s   sigma %12s\n", sw.uncertain[k].key.c_str(), fmt(s.mu_star[k]).c_str(),
-                                        fmt(s.sigma[k]).c_str());
+                            std::printf("  %-40s mu* %12s   sigma %12s\n", sw.uncertain[k].key.c_str(),
+                                        fmt(s.mu_star[k]).c_str(), fmt(s.sigma[k]).c_str());
                         }
                     }
                 }
             }
-            if (failed > 0) std::printf("\n%zu replicate(s) failed (NaN in outcomes); no indices were computed\n", failed);
+            if (failed > 0)
+                std::printf("\n%zu replicate(s) failed (NaN in outcomes); no indices were computed\n", failed);
             std::printf("\nwrote %s\n", out.c_str());
         }
     } catch (...) {

@@ -25,7 +25,7 @@ struct sweep {
     std::string name;
     std::string source;  // the sweep file
     scenario_ptr base;
-    std::string design;  // full_factorial | latin_hypercube | sobol_sequence | saltelli | morris
+    std::string design;         // full_factorial | latin_hypercube | sobol_sequence | saltelli | morris
     std::uint64_t samples = 0;  // design points (saltelli: base sample N; morris: trajectories)
     std::uint64_t replicates = 1;
     std::uint64_t seed = 0;
