@@ -11,6 +11,7 @@
 #include "engine/simulation.hpp"
 #include "io/run_store.hpp"
 #include "scenario/load.hpp"
+#include "state/columns.hpp"
 
 using namespace kcsim;
 using clock_type = std::chrono::steady_clock;
@@ -110,11 +111,12 @@ int main(int argc, char** argv) {
         const double firms = static_cast<double>(big->p.tech_firms + big->p.other_firms);
         row("1,000,000 firms, one replicate, 2 threads", t, "s", "< 5 s (issue 4)");
         row("  per firm-step", t / (firms * big->cal.steps()) * 1e9, "ns", "-");
+        // Every column of the world (state/columns.hpp), capacity included, per firm.
         engine::simulation sim(big, 1, 0);
-        const auto& f = sim.world().f;
-        const double bytes =
-            static_cast<double>(f.size()) * (sizeof(std::uint64_t) + sizeof(std::uint16_t) + 1 + sizeof(float) +
-                                             2 * sizeof(std::uint32_t) + 5 * sizeof(std::uint16_t));
+        double bytes = 0;
+        state::for_each_column(sim.world(), [&](const char*, const auto& v) {
+            bytes += static_cast<double>(v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type));
+        });
         row("  state bytes per firm", bytes / firms, "B", "< 300 B (issue 4)");
     }
     return 0;

@@ -49,7 +49,7 @@ def test_help_exits_0_and_lists_every_command(run_kcsim):
         proc = run_kcsim(flag)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("kcsim - ")
-        for cmd in ("run", "check", "params", "metrics", "schedule", "--version"):
+        for cmd in ("run", "compare", "sweep", "check", "params", "metrics", "schedule", "--version"):
             assert f"kcsim {cmd}" in proc.stdout
         assert "Exit codes: 0 success, 1 runtime or I/O failure, 2 bad input" in proc.stdout
         assert proc.stderr == ""
