@@ -12,8 +12,10 @@
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
+#include "cli/units.hpp"
 #include "core/error.hpp"
 #include "engine/ensemble.hpp"
+#include "io/journal.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
 #include "model/summary.hpp"
@@ -28,6 +30,7 @@ const std::vector<option_spec> compare_options = {
     {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
     {"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"},
     {"--out", "FILE.h5", "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md"},
+    {"--resume", "", "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial"},
     {"--force", "", "replace the output files if they exist"},
     {"--quiet", "", "no progress line and no table"},
     {"--help", "", "this help"},
@@ -90,62 +93,74 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
     for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
 
-    engine::execution_context ctx(threads);
-    io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
-    std::vector<std::size_t> groups;
-    for (const auto& sc : scs) groups.push_back(store.add_scenario(*sc, replicates));
+    // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
+    // interrupted comparison resumes (--resume) with only the missing replicates.
+    std::string job = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
+                      std::to_string(fork_step) + "\n";
+    for (const auto& sc : scs) job += sc->hash + "\n";
+    io::journal jr(out, job_id(job), p.has("--resume"), force);
 
+    engine::execution_context ctx(threads);
     interrupt_guard guard;
     progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates, !quiet && stderr_is_terminal());
-    std::vector<std::vector<model::city_figures>> figs(scs.size());
-    std::vector<std::vector<std::vector<double>>> met(scs.size());
-    std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
-    std::size_t failed = 0, done = 0;
     engine::paired_options opt{
         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
     try {
-        engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
-            bool all_ok = true;
-            for (std::size_t s = 0; s < rs.size(); ++s) {
-                store.append(groups[s], rs[s]);
-                if (!rs[s].ok) {
-                    all_ok = false;
-                    std::fprintf(stderr, "\nkcsim: replicate %llu of '%s' failed: %s\n",
-                                 static_cast<unsigned long long>(rs[s].replicate), scs[s]->name.c_str(),
-                                 rs[s].message.c_str());
-                }
-            }
-            // Paired statistics need the replicate in every scenario: a failure drops it from all.
-            if (all_ok) {
-                kept.push_back(rs.front().replicate);
-                for (std::size_t s = 0; s < rs.size(); ++s) {
-                    const auto& sc = *scs[s];
-                    figs[s].push_back(model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()),
-                                                          sc.districts.size()));
-                    met[s].push_back(analysis::targets_met(sc, rs[s].metrics));
-                }
-            } else {
-                ++failed;
-            }
-            bar.update(++done);
-        });
-        std::vector<std::string> scenario_names;
-        for (const auto& sc : scs) scenario_names.push_back(sc->name);
-        const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
-        store.write_comparison(c);
-        store.commit();
+        run_missing_units(
+            replicates, jr, ctx,
+            [&](std::size_t r) { return io::journal::encode(engine::run_replicate(scs, opt, r, ctx)); }, bar);
         bar.finish();
-        write_text_file(csv, comparison_csv(c), force);
-        write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
-        if (!quiet) {
-            std::printf("\n%s", comparison_text(c, false).c_str());
-            if (failed > 0)
-                std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
-            std::printf("\nwrote %s, %s and %s\n", out.c_str(), csv.c_str(), md.c_str());
-        }
     } catch (...) {
         bar.finish();
         throw;
+    }
+
+    // Assemble the output from the units, in replicate order.
+    io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
+    std::vector<std::size_t> groups;
+    for (const auto& sc : scs) groups.push_back(store.add_scenario(*sc, replicates));
+    std::vector<std::vector<model::city_figures>> figs(scs.size());
+    std::vector<std::vector<std::vector<double>>> met(scs.size());
+    std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
+    std::size_t failed = 0;
+    for (std::size_t r = 0; r < replicates; ++r) {
+        const auto rs = jr.read(r);
+        bool all_ok = true;
+        for (std::size_t s = 0; s < rs.size(); ++s) {
+            store.append(groups[s], rs[s]);
+            if (!rs[s].ok) {
+                all_ok = false;
+                std::fprintf(stderr, "kcsim: replicate %llu of '%s' failed: %s\n",
+                             static_cast<unsigned long long>(rs[s].replicate), scs[s]->name.c_str(),
+                             rs[s].message.c_str());
+            }
+        }
+        // Paired statistics need the replicate in every scenario: a failure drops it from all.
+        if (all_ok) {
+            kept.push_back(rs.front().replicate);
+            for (std::size_t s = 0; s < rs.size(); ++s) {
+                const auto& sc = *scs[s];
+                figs[s].push_back(
+                    model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size()));
+                met[s].push_back(analysis::targets_met(sc, rs[s].metrics));
+            }
+        } else {
+            ++failed;
+        }
+    }
+    std::vector<std::string> scenario_names;
+    for (const auto& sc : scs) scenario_names.push_back(sc->name);
+    const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
+    store.write_comparison(c);
+    write_text_file(csv, comparison_csv(c), force);
+    write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
+    store.commit();
+    jr.remove();
+    if (!quiet) {
+        std::printf("\n%s", comparison_text(c, false).c_str());
+        if (failed > 0)
+            std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
+        std::printf("\nwrote %s, %s and %s\n", out.c_str(), csv.c_str(), md.c_str());
     }
     return failed > 0 ? exit_code::failure : exit_code::ok;
 }

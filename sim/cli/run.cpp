@@ -64,8 +64,14 @@ int run_command(const std::vector<std::string>& args, const std::string& command
         return exit_code::ok;
     }
     // Validate everything before any work, so bad input never leaves output behind.
-    const std::string path = p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0];
-    auto sc = scenario::load(path);
+    // Without a scenario: the built-in default, or when resuming, the scenario the state was saved with.
+    scenario::scenario_ptr sc;
+    if (p.positional.empty() && p.has("--resume-from")) {
+        const std::string from = *p.get("--resume-from");
+        sc = scenario::load_text(io::read_state_header(from).scenario_toml, from + " (saved scenario)", ".");
+    } else {
+        sc = scenario::load(p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0]);
+    }
     auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
     auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(sc->p.seed));
 
@@ -90,6 +96,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     }
     int snapshot_step = -1;
     std::string state_out;
+    if (p.has("--state-out") && !p.has("--save-state"))
+        throw input_error("kcsim run: --state-out needs --save-state DATE");
     if (auto text = p.get("--save-state")) {
         const auto d = core::parse_date(*text);
         if (!d) throw input_error("kcsim run: option --save-state = '" + *text + "': expected a date like 2022-01-03");

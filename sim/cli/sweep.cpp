@@ -12,10 +12,13 @@
 #include "cli/common.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "cli/units.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
+#include "io/journal.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
 #include "model/summary.hpp"
@@ -30,6 +33,7 @@ const std::vector<option_spec> sweep_options = {
     {"--seed", "S", "base seed (default: seed in the sweep file)"},
     {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
     {"--out", "FILE.h5", "output file (default: outputs/sweep-<name>.h5)"},
+    {"--resume", "", "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial"},
     {"--force", "", "replace the output file if it exists"},
     {"--quiet", "", "no progress line and no ranking"},
     {"--help", "", "this help"},
@@ -69,49 +73,63 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         }
         outcome_index.push_back(static_cast<std::size_t>(it - metric_names.begin()));
     }
-    const auto ex = analysis::plan_experiments(sw);
-    // Every experiment's scenario must load: check them all before any run (errors exit 2).
-    for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force"), quiet = p.has("--quiet");
     std::string out = p.get("--out").value_or("");
     if (out.empty()) out = default_output("sweep-" + sw.name);
     io::check_can_write(out, force);
+    const auto ex = analysis::plan_experiments(sw);
+    // Every experiment's scenario must load: check them all before any run (errors exit 2).
+    for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
 
+    // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
+    const std::string job = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
+                            std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
+    io::journal jr(out, job_id(job), p.has("--resume"), force);
     engine::execution_context ctx(threads);
-    io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
     interrupt_guard guard;
     const std::size_t R = sw.replicates, M = model::n_metrics;
     progress bar("sweep " + sw.name, ex.count, !quiet && stderr_is_terminal());
     std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
-    std::size_t failed = 0, done = 0;
+    std::size_t failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        engine::run_units(
-            ex.count, ctx, interrupt_guard::flag(),
+        run_missing_units(
+            ex.count, jr, ctx,
             [&](std::size_t e) {
                 // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
                 auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
-                std::vector<double> figs(R * M, std::numeric_limits<double>::quiet_NaN());
+                engine::replicate_result res;
+                res.replicate = e;
+                res.metrics.assign(R * M, std::numeric_limits<double>::quiet_NaN());
                 for (std::size_t r = 0; r < R; ++r) {
                     engine::simulation sim(sc, sw.seed, r);
                     try {
                         sim.run(ctx, interrupt_guard::flag());
-                    } catch (const model_error&) {
+                    } catch (const model_error& err) {
+                        res.ok = false;
+                        res.message = err.what();
                         continue;  // left as NaN, counted below
                     }
                     const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()),
                                                        sc->districts.size());
-                    std::copy(f.value.begin(), f.value.end(), figs.begin() + static_cast<std::ptrdiff_t>(r * M));
+                    std::copy(f.value.begin(), f.value.end(), res.metrics.begin() + static_cast<std::ptrdiff_t>(r * M));
                 }
-                return figs;
+                return io::journal::encode({res});
             },
-            [&](std::size_t e, std::vector<double>&& figs) {
-                for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
-                std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
-                bar.update(++done);
-            });
+            bar);
         bar.finish();
+    } catch (...) {
+        bar.finish();
+        throw;
+    }
+    io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
+    for (std::size_t e = 0; e < ex.count; ++e) {
+        const auto figs = jr.read(e).at(0).metrics;
+        for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
+        std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
+    }
+    {
         // Sensitivity per policy and outcome, on the mean over replicates of each design row.
         std::vector<std::vector<analysis::sensitivity>> indices(ex.policies);
         for (std::size_t pol = 0; pol < ex.policies; ++pol) {
@@ -128,6 +146,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         }
         store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
         store.commit();
+        jr.remove();
         if (!quiet) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in "
@@ -163,9 +182,6 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                 std::printf("\n%zu replicate(s) failed (NaN in outcomes); no indices were computed\n", failed);
             std::printf("\nwrote %s\n", out.c_str());
         }
-    } catch (...) {
-        bar.finish();
-        throw;
     }
     return failed > 0 ? exit_code::failure : exit_code::ok;
 }

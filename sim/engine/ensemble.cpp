@@ -61,6 +61,31 @@ void check_comparable(const std::vector<scenario::scenario_ptr>& scs) {
     }
 }
 
+std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt,
+                                            std::uint64_t r, execution_context& ctx) {
+    std::vector<replicate_result> out;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (opt.fork_step >= 0) {
+        simulation trunk(scs.front(), opt.seed, r, opt.phases);
+        trunk.advance(ctx, opt.fork_step, opt.cancel);
+        for (const auto& sc : scs) {
+            simulation branch(sc, opt.seed, r, opt.phases);
+            branch.continue_from(trunk);
+            out.push_back(finish(branch, r, t0, ctx, opt.cancel));
+        }
+    } else {
+        for (const auto& sc : scs) {
+            simulation sim(sc, opt.seed, r, opt.phases);
+            if (opt.resume) {
+                const auto from = opt.resume(r);
+                sim.resume(from.world, from.metrics);
+            }
+            out.push_back(finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
+        }
+    }
+    return out;
+}
+
 void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
                 const std::function<void(std::vector<replicate_result>&&)>& sink) {
     check_comparable(scs);
@@ -80,30 +105,7 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
                                                       return opt.first_replicate + next++;
                                                   }) &
                 tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(
-                    tbb::filter_mode::parallel,
-                    [&](std::uint64_t r) {
-                        std::vector<replicate_result> out;
-                        const auto t0 = std::chrono::steady_clock::now();
-                        if (opt.fork_step >= 0) {
-                            simulation trunk(scs.front(), opt.seed, r, opt.phases);
-                            trunk.advance(ctx, opt.fork_step, opt.cancel);
-                            for (const auto& sc : scs) {
-                                simulation branch(sc, opt.seed, r, opt.phases);
-                                branch.continue_from(trunk);
-                                out.push_back(finish(branch, r, t0, ctx, opt.cancel));
-                            }
-                        } else {
-                            for (const auto& sc : scs) {
-                                simulation sim(sc, opt.seed, r, opt.phases);
-                                if (opt.resume) {
-                                    const auto from = opt.resume(r);
-                                    sim.resume(from.world, from.metrics);
-                                }
-                                out.push_back(finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
-                            }
-                        }
-                        return out;
-                    }) &
+                    tbb::filter_mode::parallel, [&](std::uint64_t r) { return run_replicate(scs, opt, r, ctx); }) &
                 tbb::make_filter<std::vector<replicate_result>, void>(
                     tbb::filter_mode::serial_in_order,
                     [&](std::vector<replicate_result> res) { sink(std::move(res)); }));
@@ -112,10 +114,10 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
 }
 
 void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool>* cancel,
-               const std::function<std::vector<double>(std::size_t)>& work,
-               const std::function<void(std::size_t, std::vector<double>&&)>& sink) {
+               const std::function<std::string(std::size_t)>& work,
+               const std::function<void(std::size_t, std::string&&)>& sink) {
     std::size_t next = 0;
-    using item = std::pair<std::size_t, std::vector<double>>;
+    using item = std::pair<std::size_t, std::string>;
     ctx.execute([&] {
         tbb::parallel_pipeline(static_cast<std::size_t>(ctx.threads()) * 2,
                                tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,

@@ -61,9 +61,14 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
 
 // Independent units of work (a sweep's experiments): work(u) runs in parallel, at most a few
 // units in flight; sink(u, result) is called in unit order, never concurrently.
+// A unit's result is bytes (io::journal::encode), so it can be journalled or sent between ranks.
 void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool>* cancel,
-               const std::function<std::vector<double>(std::size_t)>& work,
-               const std::function<void(std::size_t, std::vector<double>&&)>& sink);
+               const std::function<std::string(std::size_t)>& work,
+               const std::function<void(std::size_t, std::string&&)>& sink);
+
+// One replicate of every scenario (forked if asked): the unit of work of run_paired.
+std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt,
+                                            std::uint64_t r, execution_context& ctx);
 
 // Throws input_error unless the scenarios share calendar, districts and sectors (and so can be
 // compared step by step and district by district, or forked from one another).

@@ -1,6 +1,7 @@
 #include "io/state_file.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <type_traits>
 
 #include "core/error.hpp"
@@ -188,10 +189,12 @@ void state_writer::commit() {
 }
 
 state_header read_state_header(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw input_error("state file '" + path + "' does not exist");
     h5::quiet_errors quiet;
     auto f = open_file(path);
     if (H5Aexists(f, "kind") <= 0 || read_text(f, "kind") != "kcsim state") {
-        throw io_error("'" + path + "' is not a kcsim state file (made by kcsim run --save-state)");
+        throw input_error("'" + path + "' is not a kcsim state file (made by kcsim run --save-state)");
     }
     state_header h;
     h.scenario_name = read_text(f, "scenario_name");

@@ -717,6 +717,12 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
                  " (" + set_in("start").substr(1) + ")");
     }
     s->cal = calendar{p.start, p.end, static_cast<int>(p.step_days)};
+    if (p.viewers_min > p.viewers_max) {
+        const toml::node* n = merged["forums"]["viewers_min"].node();
+        fail(n ? locate(n->source(), origin) : top, "forums.viewers_min",
+             "'forums.viewers_min' = " + fmt_num(p.viewers_min) +
+                 " is above 'forums.viewers_max' = " + fmt_num(p.viewers_max));
+    }
     if (s->cal.steps() < 1) {
         fail(set_at("end"), "calendar.end",
              "the period " + core::to_iso(p.start) + " to " + core::to_iso(p.end) + " is shorter than one step of " +
@@ -1092,8 +1098,6 @@ sweep build_sweep(const toml::table& t, const source_text& src) {
              "design \"" + sw.design +
                  "\" needs at least one [[uncertain]] parameter; with levers only use \"full_factorial\"");
     }
-    std::vector<std::string> metric_names;
-    for (const auto& s : parameter_specs()) (void)s;
     if (const toml::node* oc = t.get("outcomes")) {
         if (!oc->is_array() || oc->as_array()->empty())
             fail(locate(oc->source(), file), "outcomes",

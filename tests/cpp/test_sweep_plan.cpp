@@ -13,11 +13,12 @@ const std::string sweep_head = "name = \"t\"\nscenario = \"builtin:plan.toml\"\n
 }
 
 TEST_CASE("full factorial with levers: policies times grid, last lever fastest", "[unit][sweep]") {
-    auto sw = scenario::load_sweep_text(sweep_head + "design = \"full_factorial\"\nlevels = 3\n"
-                                                     "[[uncertain]]\nkey = \"enterprise.need_rate\"\nmin = 1.0\nmax = 2.0\n"
-                                                     "[[lever]]\nkey = \"rewards.rule\"\nvalues = [\"tournament\", \"threshold\"]\n"
-                                                     "[[lever]]\nkey = \"programme.forums\"\nvalues = [true, false]\n",
-                                        "t.toml");
+    auto sw = scenario::load_sweep_text(
+        sweep_head + "design = \"full_factorial\"\nlevels = 3\n"
+                     "[[uncertain]]\nkey = \"enterprise.need_rate\"\nmin = 1.0\nmax = 2.0\n"
+                     "[[lever]]\nkey = \"rewards.rule\"\nvalues = [\"tournament\", \"threshold\"]\n"
+                     "[[lever]]\nkey = \"programme.forums\"\nvalues = [true, false]\n",
+        "t.toml");
     const auto ex = analysis::plan_experiments(sw);
     CHECK(ex.policies == 4);
     CHECK(ex.samples == 3);
@@ -48,10 +49,11 @@ TEST_CASE("integer parameters are rounded and written as integers", "[unit][swee
 }
 
 TEST_CASE("saltelli and morris designs keep their structure for the indices", "[unit][sweep]") {
-    auto sw = scenario::load_sweep_text(sweep_head + "design = \"saltelli\"\nsamples = 8\n"
-                                                     "[[uncertain]]\nkey = \"enterprise.need_rate\"\nmin = 1.0\nmax = 2.0\n"
-                                                     "[[uncertain]]\nkey = \"experts.solve_prob\"\nmin = 0.3\nmax = 0.7\n",
-                                        "t.toml");
+    auto sw =
+        scenario::load_sweep_text(sweep_head + "design = \"saltelli\"\nsamples = 8\n"
+                                               "[[uncertain]]\nkey = \"enterprise.need_rate\"\nmin = 1.0\nmax = 2.0\n"
+                                               "[[uncertain]]\nkey = \"experts.solve_prob\"\nmin = 0.3\nmax = 0.7\n",
+                                  "t.toml");
     const auto ex = analysis::plan_experiments(sw);
     CHECK(ex.count == 8 * 4);
     CHECK(std::holds_alternative<analysis::saltelli_design>(ex.design));

@@ -1,0 +1,29 @@
+#include "cli/units.hpp"
+
+#include <vector>
+
+#include "cli/common.hpp"
+#include "core/sha256.hpp"
+#include "engine/ensemble.hpp"
+
+namespace kcsim::cli {
+
+void run_missing_units(std::size_t units, io::journal& jr, engine::execution_context& ctx,
+                       const std::function<std::string(std::size_t)>& work, progress& bar) {
+    std::vector<std::size_t> todo;
+    for (std::size_t u = 0; u < units; ++u) {
+        if (!jr.has(u)) todo.push_back(u);
+    }
+    std::size_t done = units - todo.size();
+    bar.update(done);
+    engine::run_units(
+        todo.size(), ctx, interrupt_guard::flag(), [&](std::size_t i) { return work(todo[i]); },
+        [&](std::size_t i, std::string&& bytes) {
+            jr.write(todo[i], io::journal::decode(bytes));
+            bar.update(++done);
+        });
+}
+
+std::string job_id(const std::string& description) { return core::sha256_hex(description); }
+
+}  // namespace kcsim::cli

@@ -1,0 +1,173 @@
+#include "io/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/sha256.hpp"
+
+namespace kcsim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '1'};
+
+template <class T>
+void put(std::string& out, const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+template <class T>
+T get(const std::string& in, std::size_t& at) {
+    if (at + sizeof(T) > in.size()) throw io_error("unit file truncated");
+    T v;
+    std::memcpy(&v, in.data() + at, sizeof v);
+    at += sizeof v;
+    return v;
+}
+
+void put_doubles(std::string& out, const std::vector<double>& v) {
+    put<std::uint64_t>(out, v.size());
+    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+}
+
+std::vector<double> get_doubles(const std::string& in, std::size_t& at) {
+    const auto n = get<std::uint64_t>(in, at);
+    if (n > (in.size() - at) / sizeof(double)) throw io_error("unit file truncated");
+    std::vector<double> v(n);
+    std::memcpy(v.data(), in.data() + at, n * sizeof(double));
+    at += n * sizeof(double);
+    return v;
+}
+
+std::string unit_name(std::size_t u) { return "unit-" + std::to_string(u) + ".bin"; }
+
+void sync_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw io_error("cannot open '" + path + "': " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) throw io_error("cannot sync '" + path + "' to disk: " + std::strerror(errno));
+}
+
+}  // namespace
+
+std::string journal::encode(const std::vector<engine::replicate_result>& results) {
+    std::string out;
+    put<std::uint64_t>(out, results.size());
+    for (const auto& r : results) {
+        put<std::uint64_t>(out, r.replicate);
+        put<std::uint8_t>(out, r.ok ? 1 : 0);
+        put<std::uint64_t>(out, r.message.size());
+        out += r.message;
+        put_doubles(out, r.metrics);
+        put_doubles(out, r.ledger);
+        put<double>(out, r.seconds);
+    }
+    return out;
+}
+
+std::vector<engine::replicate_result> journal::decode(const std::string& in) {
+    std::size_t at = 0;
+    const auto n = get<std::uint64_t>(in, at);
+    std::vector<engine::replicate_result> out;
+    for (std::uint64_t k = 0; k < n; ++k) {
+        engine::replicate_result r;
+        r.replicate = get<std::uint64_t>(in, at);
+        r.ok = get<std::uint8_t>(in, at) != 0;
+        const auto len = get<std::uint64_t>(in, at);
+        if (len > in.size() - at) throw io_error("unit file truncated");
+        r.message = in.substr(at, len);
+        at += len;
+        r.metrics = get_doubles(in, at);
+        r.ledger = get_doubles(in, at);
+        r.seconds = get<double>(in, at);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+journal::journal(const std::string& out_path, const std::string& job_id, bool resume, bool overwrite)
+    : dir_(out_path + ".partial"), job_(job_id) {
+    std::error_code ec;
+    if (fs::exists(dir_, ec) && !resume) {
+        if (!overwrite) {
+            throw io_error("an interrupted run left '" + dir_ + "'; add --resume to continue it, or --force to start over");
+        }
+        fs::remove_all(dir_, ec);
+    }
+    fs::create_directories(dir_, ec);
+    if (ec) throw io_error("cannot create '" + dir_ + "': " + ec.message());
+    // Units already done (a resumed run): each must belong to this job and be whole.
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with("unit-") || !name.ends_with(".bin")) continue;
+        const std::size_t u = std::stoull(name.substr(5, name.size() - 9));
+        read(u);  // throws if corrupt or of another job
+        done_.insert(u);
+    }
+}
+
+void journal::write(std::size_t unit, const std::vector<engine::replicate_result>& results) {
+    const std::string payload = encode(results);
+    std::string file(magic, sizeof magic);
+    file += job_;
+    put<std::uint64_t>(file, unit);
+    put<std::uint64_t>(file, payload.size());
+    file += payload;
+    file += core::sha256_hex(payload);
+    const std::string final_path = (fs::path(dir_) / unit_name(unit)).string();
+    const std::string temp = final_path + ".tmp";
+    {
+        std::ofstream f(temp, std::ios::binary | std::ios::trunc);
+        f.write(file.data(), static_cast<std::streamsize>(file.size()));
+        f.flush();
+        if (!f) throw io_error("cannot write '" + temp + "' (disk full?)");
+    }
+    sync_file(temp);
+    if (::rename(temp.c_str(), final_path.c_str()) != 0) {
+        throw io_error("cannot rename '" + temp + "': " + std::strerror(errno));
+    }
+    done_.insert(unit);
+}
+
+std::vector<engine::replicate_result> journal::read(std::size_t unit) const {
+    const std::string path = (fs::path(dir_) / unit_name(unit)).string();
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw io_error("cannot read '" + path + "'");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string file = ss.str();
+    const std::size_t head = sizeof magic + job_.size() + 16;
+    if (file.size() < head + 64 || file.compare(0, sizeof magic, magic, sizeof magic) != 0) {
+        throw io_error("'" + path + "' is not a kcsim unit file or is damaged; remove it and resume");
+    }
+    if (file.compare(sizeof magic, job_.size(), job_) != 0) {
+        throw input_error("'" + path + "' belongs to a different job (other scenarios, seed or replicates); "
+                          "use --force to start over instead of --resume");
+    }
+    std::size_t at = sizeof magic + job_.size();
+    if (get<std::uint64_t>(file, at) != unit) throw io_error("'" + path + "' holds another unit");
+    const auto size = get<std::uint64_t>(file, at);
+    if (file.size() != at + size + 64) throw io_error("'" + path + "' is damaged (wrong length); remove it and resume");
+    const std::string payload = file.substr(at, size);
+    if (core::sha256_hex(payload) != file.substr(at + size)) {
+        throw io_error("'" + path + "' is damaged (checksum); remove it and resume");
+    }
+    return decode(payload);
+}
+
+void journal::remove() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+}  // namespace kcsim::io
