@@ -4,6 +4,7 @@
 #include "analysis/compare.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "analysis/targets.hpp"
@@ -14,6 +15,7 @@
 #include "cli/report.hpp"
 #include "cli/units.hpp"
 #include "core/error.hpp"
+#include "dist/mpi.hpp"
 #include "engine/ensemble.hpp"
 #include "io/journal.hpp"
 #include "io/output_file.hpp"
@@ -91,23 +93,28 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         out = default_output(stem.substr(0, 120));
     }
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
-    for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
+    const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
+    if (writer) {
+        for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
+    }
 
     // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
     // interrupted comparison resumes (--resume) with only the missing replicates.
     std::string job = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
                       std::to_string(fork_step) + "\n";
     for (const auto& sc : scs) job += sc->hash + "\n";
-    io::journal jr(out, job_id(job), p.has("--resume"), force);
+    std::optional<io::journal> jr;
+    if (writer) jr.emplace(out, job_id(job), p.has("--resume"), force);
 
     engine::execution_context ctx(threads);
     interrupt_guard guard;
-    progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates, !quiet && stderr_is_terminal());
+    progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates,
+                 writer && !quiet && stderr_is_terminal());
     engine::paired_options opt{
         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
     try {
         run_missing_units(
-            replicates, jr, ctx,
+            replicates, jr ? &*jr : nullptr, ctx,
             [&](std::size_t r) { return io::journal::encode(engine::run_replicate(scs, opt, r, ctx)); }, bar);
         bar.finish();
     } catch (...) {
@@ -115,6 +122,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         throw;
     }
 
+    if (!writer) return exit_code::ok;
     // Assemble the output from the units, in replicate order.
     io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
     std::vector<std::size_t> groups;
@@ -124,7 +132,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
     std::size_t failed = 0;
     for (std::size_t r = 0; r < replicates; ++r) {
-        const auto rs = jr.read(r);
+        const auto rs = jr->read(r);
         bool all_ok = true;
         for (std::size_t s = 0; s < rs.size(); ++s) {
             store.append(groups[s], rs[s]);
@@ -155,7 +163,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     write_text_file(csv, comparison_csv(c), force);
     write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
     store.commit();
-    jr.remove();
+    jr->remove();
     if (!quiet) {
         std::printf("\n%s", comparison_text(c, false).c_str());
         if (failed > 0)

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/version.hpp"
+#include "dist/mpi.hpp"
 
 namespace {
 
@@ -36,6 +37,7 @@ Documentation: docs/ in the source tree (start with docs/README.md).
 }  // namespace
 
 int main(int argc, char** argv) {
+    kcsim::dist::session mpi(argc, argv);  // only under mpirun
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string command_line = "kcsim";
     for (const auto& a : args) command_line += " " + a;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -16,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "dist/mpi.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
 #include "io/journal.hpp"
@@ -75,9 +77,10 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     }
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force"), quiet = p.has("--quiet");
+    const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
     std::string out = p.get("--out").value_or("");
-    if (out.empty()) out = default_output("sweep-" + sw.name);
-    io::check_can_write(out, force);
+    if (out.empty()) out = writer ? default_output("sweep-" + sw.name) : "outputs/sweep-" + sw.name + ".h5";
+    if (writer) io::check_can_write(out, force);
     const auto ex = analysis::plan_experiments(sw);
     // Every experiment's scenario must load: check them all before any run (errors exit 2).
     for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
@@ -85,17 +88,18 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string job = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
                             std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
-    io::journal jr(out, job_id(job), p.has("--resume"), force);
+    std::optional<io::journal> jr;
+    if (writer) jr.emplace(out, job_id(job), p.has("--resume"), force);
     engine::execution_context ctx(threads);
     interrupt_guard guard;
     const std::size_t R = sw.replicates, M = model::n_metrics;
-    progress bar("sweep " + sw.name, ex.count, !quiet && stderr_is_terminal());
+    progress bar("sweep " + sw.name, ex.count, writer && !quiet && stderr_is_terminal());
     std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
     std::size_t failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
         run_missing_units(
-            ex.count, jr, ctx,
+            ex.count, jr ? &*jr : nullptr, ctx,
             [&](std::size_t e) {
                 // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
                 auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
@@ -123,9 +127,10 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         bar.finish();
         throw;
     }
+    if (!writer) return exit_code::ok;
     io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
     for (std::size_t e = 0; e < ex.count; ++e) {
-        const auto figs = jr.read(e).at(0).metrics;
+        const auto figs = jr->read(e).at(0).metrics;
         for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
         std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
     }
@@ -146,7 +151,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         }
         store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
         store.commit();
-        jr.remove();
+        jr->remove();
         if (!quiet) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in "

@@ -11,7 +11,9 @@
 
 namespace kcsim::cli {
 
-void run_missing_units(std::size_t units, io::journal& jr, engine::execution_context& ctx,
+// Under mpirun every rank calls it; only rank 0 has the journal (the others pass nullptr and
+// just compute the units rank 0 hands them).
+void run_missing_units(std::size_t units, io::journal* jr, engine::execution_context& ctx,
                        const std::function<std::string(std::size_t)>& work, progress& bar);
 
 // SHA-256 of the text that identifies a job (its inputs), for the journal.

@@ -1,13 +1,12 @@
 #include "io/journal.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/sha256.hpp"
@@ -20,13 +19,9 @@ namespace {
 
 constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '1'};
 
-template <class T>
-void put(std::string& out, const T& v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
+template <class T> void put(std::string& out, const T& v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
-template <class T>
-T get(const std::string& in, std::size_t& at) {
+template <class T> T get(const std::string& in, std::size_t& at) {
     if (at + sizeof(T) > in.size()) throw io_error("unit file truncated");
     T v;
     std::memcpy(&v, in.data() + at, sizeof v);
@@ -100,7 +95,8 @@ journal::journal(const std::string& out_path, const std::string& job_id, bool re
     std::error_code ec;
     if (fs::exists(dir_, ec) && !resume) {
         if (!overwrite) {
-            throw io_error("an interrupted run left '" + dir_ + "'; add --resume to continue it, or --force to start over");
+            throw io_error("an interrupted run left '" + dir_ +
+                           "'; add --resume to continue it, or --force to start over");
         }
         fs::remove_all(dir_, ec);
     }
@@ -151,7 +147,8 @@ std::vector<engine::replicate_result> journal::read(std::size_t unit) const {
         throw io_error("'" + path + "' is not a kcsim unit file or is damaged; remove it and resume");
     }
     if (file.compare(sizeof magic, job_.size(), job_) != 0) {
-        throw input_error("'" + path + "' belongs to a different job (other scenarios, seed or replicates); "
+        throw input_error("'" + path +
+                          "' belongs to a different job (other scenarios, seed or replicates); "
                           "use --force to start over instead of --resume");
     }
     std::size_t at = sizeof magic + job_.size();

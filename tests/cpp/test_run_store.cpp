@@ -143,5 +143,6 @@ TEST_CASE("a file that is not a state file is refused clearly", "[io]") {
         store.commit();
     }
     CHECK_THROWS_WITH(io::read_state_header(out), Catch::Matchers::Contains("not a kcsim state file"));
-    CHECK_THROWS_WITH(io::read_state_header((dir.path / "missing.h5").string()), Catch::Matchers::Contains("does not exist"));
+    CHECK_THROWS_WITH(io::read_state_header((dir.path / "missing.h5").string()),
+                      Catch::Matchers::Contains("does not exist"));
 }

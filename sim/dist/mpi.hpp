@@ -1,0 +1,32 @@
+#pragma once
+// Distribution over MPI ranks (OpenMPI): a job's units are handed out dynamically by rank 0,
+// which also computes, collects every result and is the only rank that writes files. Results
+// are the same bytes as on one process, so the output is bitwise identical for any number of
+// ranks. Without mpirun (no MPI environment), kcsim never initialises MPI.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kcsim::dist {
+
+// Initialises MPI for the life of the program when started under mpirun.
+class session {
+public:
+    session(int& argc, char**& argv);
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+};
+
+int rank();  // 0 without MPI
+int size();  // 1 without MPI
+inline bool coordinator() { return rank() == 0; }
+
+// Runs the units `todo` across the ranks. Every rank calls it with the same arguments; on rank
+// 0, on_result(unit, bytes) is called for each finished unit, from rank 0's main thread, in
+// the order they finish; on other ranks never. `cancelled` is polled on rank 0.
+void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,
+               const std::function<void(std::size_t, std::string&&)>& on_result, const std::function<bool()>& cancelled);
+
+}  // namespace kcsim::dist

@@ -1,0 +1,126 @@
+"""Batch runs under MPI (OpenMPI): the same results as one process for any number of ranks,
+resumable after all ranks are killed, and bad input refused on every rank."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+# As root in CI, with more ranks than cores: OpenMPI needs to be told both are fine.
+MPI_ENV = {
+    **os.environ,
+    "OMPI_ALLOW_RUN_AS_ROOT": "1",
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+    "OMPI_MCA_rmaps_base_oversubscribe": "1",
+    "OMPI_MCA_btl": "self,vader",  # one machine: shared memory, no network probing
+}
+MPIRUN = shutil.which("mpirun")
+
+pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun not installed (scripts/install-deps.sh installs it)")
+
+
+def mpirun(n, *args, timeout=600):
+    cmd = [MPIRUN, "-n", str(n), "--bind-to", "none", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=MPI_ENV, timeout=timeout)
+
+
+def same(a, b, names):
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        for name in names:
+            assert fa[name].shape == fb[name].shape, name
+            assert np.array_equal(fa[name][...], fb[name][...], equal_nan=True), name
+            assert fa[name][...].tobytes() == fb[name][...].tobytes(), name
+
+
+COMPARE_DATA = ["scenarios/plan/metrics", "scenarios/no-programme/metrics", "scenarios/plan/ledger",
+                "scenarios/plan/replicate_ok", "comparison/city", "comparison/summary", "comparison/targets"]
+
+
+@pytest.fixture(scope="module")
+def single(kcsim_bin, scenarios_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("single") / "c.h5"
+    proc = subprocess.run([str(kcsim_bin), "compare", str(scenarios_dir / "no-programme.toml"),
+                           str(scenarios_dir / "plan.toml"), "--replicates", "4", "--out", str(out), "--quiet"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.mark.parametrize("ranks", [1, 3])
+def test_compare_under_mpirun_equals_one_process(kcsim_bin, scenarios_dir, single, tmp_path, ranks):
+    out = tmp_path / "c.h5"
+    proc = mpirun(ranks, kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
+                  "--replicates", "4", "--threads", "1", "--out", out, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    same(single, out, COMPARE_DATA)
+    # Only rank 0 writes: one output, no leftovers.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.h5", "c.summary.csv", "c.summary.md"]
+
+
+SWEEP = """\
+name = "m"
+scenario = "base.toml"
+design = "morris"
+samples = 2
+replicates = 1
+[[uncertain]]
+key = "enterprise.need_rate"
+min = 0.5
+max = 1.5
+[[uncertain]]
+key = "experts.services_per_expert_week"
+min = 0.25
+max = 1.0
+"""
+
+
+def test_sweep_under_mpirun_equals_one_process(kcsim_bin, tmp_path):
+    (tmp_path / "base.toml").write_text(
+        'extends = "builtin:base/programme-2021.toml"\n[calendar]\nend = 2021-06-27\n', encoding="utf-8"
+    )
+    (tmp_path / "s.toml").write_text(SWEEP, encoding="utf-8")
+    one = subprocess.run([str(kcsim_bin), "sweep", str(tmp_path / "s.toml"), "--out", str(tmp_path / "one.h5"), "--quiet"],
+                         capture_output=True, text=True)
+    assert one.returncode == 0, one.stderr
+    proc = mpirun(3, kcsim_bin, "sweep", tmp_path / "s.toml", "--out", tmp_path / "three.h5", "--quiet", "--threads", "1")
+    assert proc.returncode == 0, proc.stderr
+    same(tmp_path / "one.h5", tmp_path / "three.h5", ["sweep/outcomes", "sweep/morris_mu_star", "sweep/morris_sigma"])
+
+
+def test_killed_mpi_batch_resumes_to_the_same_results(kcsim_bin, scenarios_dir, single, tmp_path):
+    out = tmp_path / "c.h5"
+    partial = tmp_path / "c.h5.partial"
+    args = [MPIRUN, "-n", "3", "--bind-to", "none", str(kcsim_bin), "compare", str(scenarios_dir / "no-programme.toml"),
+            str(scenarios_dir / "plan.toml"), "--replicates", "4", "--threads", "1", "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(args, env=MPI_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    start = time.time()
+    while time.time() - start < 300 and proc.poll() is None:
+        if partial.is_dir() and list(partial.glob("unit-*.bin")):
+            break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)  # every rank and mpirun itself
+    proc.wait()
+    if not out.exists():
+        assert partial.is_dir() and list(partial.glob("unit-*.bin")), "finished units must survive the kill"
+        resumed = mpirun(3, *args[5:], "--resume")
+        assert resumed.returncode == 0, resumed.stderr
+    assert not partial.exists()
+    same(single, out, COMPARE_DATA)
+
+
+def test_bad_job_file_fails_on_every_rank_writing_nothing(kcsim_bin, scenarios_dir, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "builtin:plan.toml"\n[enterprise]\nneed_rte = 1\n', encoding="utf-8")
+    proc = mpirun(3, kcsim_bin, "compare", bad, scenarios_dir / "plan.toml", "--out", tmp_path / "x.h5")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("bad.toml:3:1: unknown key 'enterprise.need_rte'") == 3  # each rank says it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
