@@ -12,7 +12,7 @@ fi
 # One package a line, grouped by what needs it. Keep in step with docs/building.md.
 packages=(
     # toolchain
-    build-essential cmake ninja-build pkg-config git
+    build-essential cmake ninja-build pkg-config git bc
     # C++ libraries (the fixed stack)
     libboost-dev libtbb-dev libhdf5-dev hdf5-tools pybind11-dev catch2
     librandom123-dev libtomlplusplus-dev libopenmpi-dev openmpi-bin

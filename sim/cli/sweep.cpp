@@ -64,8 +64,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
     if (sw.outcomes.empty()) sw.outcomes = default_outcomes();
     std::vector<std::size_t> outcome_index;
-    std::vector<std::string> metric_names;
-    for (const auto& m : model::metric_table()) metric_names.emplace_back(m.name);
+    const auto metric_names = model::metric_names();
     for (const auto& o : sw.outcomes) {
         auto it = std::find(metric_names.begin(), metric_names.end(), o);
         if (it == metric_names.end()) {

@@ -1,7 +1,5 @@
 #include "dist/mpi.hpp"
 
-#include <mpi.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -10,6 +8,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <mpi.h>
 #include <mutex>
 #include <thread>
 
@@ -69,7 +68,8 @@ int size() {
 }
 
 void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,
-               const std::function<void(std::size_t, std::string&&)>& on_result, const std::function<bool()>& cancelled) {
+               const std::function<void(std::size_t, std::string&&)>& on_result,
+               const std::function<bool()>& cancelled) {
     if (!active || size() == 1) {
         for (std::size_t u : todo) {
             if (cancelled()) throw kcsim::cancelled();
@@ -140,7 +140,8 @@ void run_units(const std::vector<std::size_t>& todo, const std::function<std::st
             }
             if (cancelled()) {
                 std::string units;
-                for (const auto& [r, u] : in_flight) units += " " + std::to_string(u) + " (rank " + std::to_string(r) + ")";
+                for (const auto& [r, u] : in_flight)
+                    units += " " + std::to_string(u) + " (rank " + std::to_string(r) + ")";
                 throw error("interrupted; units still running:" + (units.empty() ? std::string(" none") : units) +
                             ". Finished units are kept: rerun with --resume");
             }
@@ -151,7 +152,8 @@ void run_units(const std::vector<std::size_t>& todo, const std::function<std::st
                 int count = 0;
                 MPI_Get_count(&st, MPI_BYTE, &count);
                 std::string msg(static_cast<std::size_t>(count), '\0');
-                check(MPI_Recv(msg.data(), count, MPI_BYTE, st.MPI_SOURCE, tag_request, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+                check(MPI_Recv(msg.data(), count, MPI_BYTE, st.MPI_SOURCE, tag_request, MPI_COMM_WORLD,
+                               MPI_STATUS_IGNORE),
                       "MPI_Recv");
                 if (!msg.empty()) {
                     std::uint64_t u = 0;

@@ -27,6 +27,7 @@ inline bool coordinator() { return rank() == 0; }
 // 0, on_result(unit, bytes) is called for each finished unit, from rank 0's main thread, in
 // the order they finish; on other ranks never. `cancelled` is polled on rank 0.
 void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,
-               const std::function<void(std::size_t, std::string&&)>& on_result, const std::function<bool()>& cancelled);
+               const std::function<void(std::size_t, std::string&&)>& on_result,
+               const std::function<bool()>& cancelled);
 
 }  // namespace kcsim::dist

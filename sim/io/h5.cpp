@@ -106,6 +106,30 @@ void make_scale(hid_t dset, const std::string& dim_name) {
     check(H5DSset_scale(dset, dim_name.c_str()), "making '" + dim_name + "' a dimension scale");
 }
 
+handle string_scale(hid_t group, const std::string& name, const std::vector<std::string>& values) {
+    auto d = write_strings(group, name, values);
+    make_scale(d, name);
+    return d;
+}
+
+handle int_scale(hid_t group, const std::string& name, std::span<const std::int32_t> values) {
+    auto d = write_ints(group, name, values);
+    make_scale(d, name);
+    return d;
+}
+
+void write_doubles(hid_t group, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                   const std::vector<hid_t>& scales, const std::string& long_name) {
+    handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
+    handle d(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+             "creating '" + name + "'");
+    hsize_t n = 1;
+    for (auto x : dims) n *= x;
+    if (n > 0) check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing '" + name + "'");
+    for (std::size_t k = 0; k < scales.size(); ++k) attach_scale(d, scales[k], static_cast<unsigned>(k));
+    write_attr(d, "long_name", long_name);
+}
+
 void attach_scale(hid_t dset, hid_t scale, unsigned dim) {
     check(H5DSattach_scale(dset, scale, dim), "attaching a dimension scale");
 }

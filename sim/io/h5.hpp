@@ -51,6 +51,12 @@ void write_attr(hid_t obj, const std::string& name, double value);
 handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values);
 handle write_ints(hid_t group, const std::string& name, std::span<const std::int32_t> values);
 void make_scale(hid_t dset, const std::string& dim_name);
+// A coordinate written and made a dimension scale of its own name, in one call.
+handle string_scale(hid_t group, const std::string& name, const std::vector<std::string>& values);
+handle int_scale(hid_t group, const std::string& name, std::span<const std::int32_t> values);
+// An N-d float64 dataset, its dimensions attached to `scales` in order, with a long_name.
+void write_doubles(hid_t group, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
+                   const std::vector<hid_t>& scales, const std::string& long_name);
 void attach_scale(hid_t dset, hid_t scale, unsigned dim);
 
 // Silences HDF5's own stack printing for the life of the object; kcsim reports errors itself.

@@ -290,45 +290,30 @@ void run_store::write_comparison(const analysis::comparison& c) {
                     "scenario's mean and 90% interval, its paired difference from the baseline with a 95% "
                     "confidence interval, the share of replicates where it is higher, and the probability of "
                     "meeting each plan target"));
-    auto scen = h5::write_strings(g, "scenario", c.scenarios);
-    h5::make_scale(scen, "scenario");
+    auto scen = h5::string_scale(g, "scenario", c.scenarios);
     // The numbers of the replicates kept (those that completed in every scenario).
     std::vector<std::int32_t> reps;
     for (auto r : c.replicate_ids) reps.push_back(static_cast<std::int32_t>(r));
-    auto rep = h5::write_ints(g, "replicate", reps);
-    h5::make_scale(rep, "replicate");
-    std::vector<std::string> names;
-    for (const auto& m : model::metric_table()) names.emplace_back(m.name);
-    auto met = h5::write_strings(g, "metric", names);
-    h5::make_scale(met, "metric");
-    auto stat = h5::write_strings(g, "statistic", analysis::comparison_statistics());
-    h5::make_scale(stat, "statistic");
+    auto rep = h5::int_scale(g, "replicate", reps);
+    const auto names = model::metric_names();
+    auto met = h5::string_scale(g, "metric", names);
+    auto stat = h5::string_scale(g, "statistic", analysis::comparison_statistics());
     std::vector<std::string> tnames, tmeaning;
     for (const auto& t : analysis::plan_targets()) {
         tnames.emplace_back(t.name);
         tmeaning.emplace_back(std::string(t.meaning) + " (" + std::string(t.source) + ")");
     }
-    auto tgt = h5::write_strings(g, "target", tnames);
-    h5::make_scale(tgt, "target");
+    auto tgt = h5::string_scale(g, "target", tnames);
     auto tm = h5::write_strings(g, "target_meaning", tmeaning);
     h5::attach_scale(tm, tgt, 0);
 
-    auto write = [&](const std::string& name, const std::vector<hsize_t>& dims, const std::vector<double>& data,
-                     const std::vector<hid_t>& scales, const std::string& long_name) {
-        h5::handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
-        h5::handle d(H5Dcreate2(g, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                     H5Dclose, "creating '" + name + "'");
-        if (!data.empty())
-            h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
-                      "writing '" + name + "'");
-        for (std::size_t k = 0; k < scales.size(); ++k) h5::attach_scale(d, scales[k], static_cast<unsigned>(k));
-        h5::write_attr(d, "long_name", long_name);
-    };
     const hsize_t S = c.scenarios.size(), R = c.replicates, M = names.size(),
                   K = analysis::comparison_statistics().size(), T = tnames.size();
-    write("city", {S, R, M}, c.city, {scen, rep, met}, "city figure per scenario, replicate and metric");
-    write("summary", {S, M, K}, c.summary, {scen, met, stat}, "summary statistics per scenario and metric");
-    write("targets", {S, T}, c.targets, {scen, tgt}, "probability of meeting each plan target");
+    h5::write_doubles(g, "city", {S, R, M}, c.city.data(), {scen, rep, met},
+                      "city figure per scenario, replicate and metric");
+    h5::write_doubles(g, "summary", {S, M, K}, c.summary.data(), {scen, met, stat},
+                      "summary statistics per scenario and metric");
+    h5::write_doubles(g, "targets", {S, T}, c.targets.data(), {scen, tgt}, "probability of meeting each plan target");
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -353,49 +338,31 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
     const hsize_t P = ex.policies, O = outcome_names.size();
     std::vector<std::int32_t> ids(E);
     for (std::size_t e = 0; e < E; ++e) ids[e] = static_cast<std::int32_t>(e);
-    auto exp = h5::write_ints(g, "experiment", ids);
-    h5::make_scale(exp, "experiment");
+    auto exp = h5::int_scale(g, "experiment", ids);
     std::vector<std::int32_t> reps(R);
     for (std::size_t r = 0; r < R; ++r) reps[r] = static_cast<std::int32_t>(r);
-    auto rep = h5::write_ints(g, "replicate", reps);
-    h5::make_scale(rep, "replicate");
-    std::vector<std::string> names;
-    for (const auto& m : model::metric_table()) names.emplace_back(m.name);
-    auto met = h5::write_strings(g, "metric", names);
-    h5::make_scale(met, "metric");
+    auto rep = h5::int_scale(g, "replicate", reps);
+    auto met = h5::string_scale(g, "metric", model::metric_names());
     std::vector<std::int32_t> pol(P);
     for (std::size_t p = 0; p < P; ++p) pol[p] = static_cast<std::int32_t>(p);
-    auto polh = h5::write_ints(g, "policy", pol);
-    h5::make_scale(polh, "policy");
-    auto outh = h5::write_strings(g, "outcome", outcome_names);
-    h5::make_scale(outh, "outcome");
+    auto polh = h5::int_scale(g, "policy", pol);
+    auto outh = h5::string_scale(g, "outcome", outcome_names);
 
-    auto write = [&](hid_t parent, const std::string& name, const std::vector<hsize_t>& dims, const double* data,
-                     const std::vector<hid_t>& scales, const std::string& long_name) {
-        h5::handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "dataspace");
-        h5::handle d(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                     H5Dclose, "creating '" + name + "'");
-        hsize_t n = 1;
-        for (auto x : dims) n *= x;
-        if (n > 0)
-            h5::check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing '" + name + "'");
-        for (std::size_t k = 0; k < scales.size(); ++k) h5::attach_scale(d, scales[k], static_cast<unsigned>(k));
-        h5::write_attr(d, "long_name", long_name);
-    };
     // The experiments table: one column per uncertain parameter and lever, plus policy and sample.
     std::vector<double> pcol(E), scol(E);
     for (std::size_t e = 0; e < E; ++e) {
         pcol[e] = static_cast<double>(ex.policy[e]);
         scol[e] = static_cast<double>(ex.sample[e]);
     }
-    write(g, "experiment_policy", {E}, pcol.data(), {exp}, "lever combination of the experiment");
-    write(g, "experiment_sample", {E}, scol.data(), {exp}, "design row of the experiment");
+    h5::write_doubles(g, "experiment_policy", {E}, pcol.data(), {exp}, "lever combination of the experiment");
+    h5::write_doubles(g, "experiment_sample", {E}, scol.data(), {exp}, "design row of the experiment");
     std::vector<std::string> unc_names;
     for (std::size_t k = 0; k < K; ++k) {
         unc_names.push_back(sw.uncertain[k].key);
         std::vector<double> col(E);
         for (std::size_t e = 0; e < E; ++e) col[e] = ex.uncertain[e * K + k];
-        write(g, sw.uncertain[k].key, {E}, col.data(), {exp}, "uncertain parameter (experiments table column)");
+        h5::write_doubles(g, sw.uncertain[k].key, {E}, col.data(), {exp},
+                          "uncertain parameter (experiments table column)");
     }
     for (std::size_t l = 0; l < L; ++l) {
         std::vector<std::string> col(E);
@@ -404,11 +371,11 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
         h5::attach_scale(d, exp, 0);
         h5::write_attr(d, "long_name", std::string("lever (experiments table column), as TOML text"));
     }
-    write(g, "outcomes", {E, R, M}, outcomes.data(), {exp, rep, met},
-          "city figure per experiment, replicate and metric (flows: total over the period; others: at its end)");
+    h5::write_doubles(
+        g, "outcomes", {E, R, M}, outcomes.data(), {exp, rep, met},
+        "city figure per experiment, replicate and metric (flows: total over the period; others: at its end)");
     if (K > 0) {
-        auto par = h5::write_strings(g, "parameter", unc_names);
-        h5::make_scale(par, "parameter");
+        auto par = h5::string_scale(g, "parameter", unc_names);
         auto gather = [&](auto field) {
             std::vector<double> v(P * O * K, std::numeric_limits<double>::quiet_NaN());
             for (std::size_t p = 0; p < P; ++p) {
@@ -435,8 +402,9 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
                 : std::vector<std::pair<std::string, std::vector<double> S::*>>{};
         for (const auto& [name, member] : fields) {
             const auto v = gather([&](const S& x) -> const std::vector<double>& { return x.*member; });
-            write(g, name, {P, O, K}, v.data(), {polh, outh, par},
-                  "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
+            h5::write_doubles(
+                g, name, {P, O, K}, v.data(), {polh, outh, par},
+                "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
         }
     }
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

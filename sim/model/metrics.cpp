@@ -2,6 +2,12 @@
 
 namespace kcsim::model {
 
+std::vector<std::string> metric_names() {
+    std::vector<std::string> v;
+    for (const auto& m : metric_table()) v.emplace_back(m.name);
+    return v;
+}
+
 const std::array<metric_info, n_metrics>& metric_table() {
     // clang-format off
     static const std::array<metric_info, n_metrics> t = {{

@@ -3,7 +3,9 @@
 // the HDF5 writer, the summary table and docs/output-format.md all read.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace kcsim::model {
 
@@ -62,5 +64,6 @@ struct metric_info {
 const std::array<metric_info, n_metrics>& metric_table();
 inline const metric_info& info(metric m) { return metric_table()[static_cast<std::size_t>(m)]; }
 inline constexpr std::size_t index(metric m) { return static_cast<std::size_t>(m); }
+std::vector<std::string> metric_names();  // in table order
 
 }  // namespace kcsim::model

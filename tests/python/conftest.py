@@ -87,3 +87,15 @@ def session_runs(tmp_path_factory, kcsim_bin: Path):
         return cache[key]
 
     return runs
+
+
+def assert_same_datasets(a, b, names):
+    """The named datasets of two HDF5 files are equal bit for bit (NaN where NaN)."""
+    import h5py
+    import numpy as np
+
+    with h5py.File(a) as fa, h5py.File(b) as fb:
+        for name in names:
+            assert fa[name].shape == fb[name].shape, name
+            assert np.array_equal(fa[name][...], fb[name][...], equal_nan=True), name
+            assert fa[name][...].tobytes() == fb[name][...].tobytes(), name

@@ -9,9 +9,8 @@ import signal
 import subprocess
 import time
 
-import h5py
-import numpy as np
 import pytest
+from conftest import assert_same_datasets
 
 # As root in CI, with more ranks than cores: OpenMPI needs to be told both are fine.
 MPI_ENV = {
@@ -29,14 +28,6 @@ pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun not installed (sc
 def mpirun(n, *args, timeout=600):
     cmd = [MPIRUN, "-n", str(n), "--bind-to", "none", *map(str, args)]
     return subprocess.run(cmd, capture_output=True, text=True, env=MPI_ENV, timeout=timeout)
-
-
-def same(a, b, names):
-    with h5py.File(a) as fa, h5py.File(b) as fb:
-        for name in names:
-            assert fa[name].shape == fb[name].shape, name
-            assert np.array_equal(fa[name][...], fb[name][...], equal_nan=True), name
-            assert fa[name][...].tobytes() == fb[name][...].tobytes(), name
 
 
 COMPARE_DATA = ["scenarios/plan/metrics", "scenarios/no-programme/metrics", "scenarios/plan/ledger",
@@ -59,7 +50,7 @@ def test_compare_under_mpirun_equals_one_process(kcsim_bin, scenarios_dir, singl
     proc = mpirun(ranks, kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
                   "--replicates", "4", "--threads", "1", "--out", out, "--quiet")
     assert proc.returncode == 0, proc.stderr
-    same(single, out, COMPARE_DATA)
+    assert_same_datasets(single, out, COMPARE_DATA)
     # Only rank 0 writes: one output, no leftovers.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.h5", "c.summary.csv", "c.summary.md"]
 
@@ -91,7 +82,7 @@ def test_sweep_under_mpirun_equals_one_process(kcsim_bin, tmp_path):
     assert one.returncode == 0, one.stderr
     proc = mpirun(3, kcsim_bin, "sweep", tmp_path / "s.toml", "--out", tmp_path / "three.h5", "--quiet", "--threads", "1")
     assert proc.returncode == 0, proc.stderr
-    same(tmp_path / "one.h5", tmp_path / "three.h5", ["sweep/outcomes", "sweep/morris_mu_star", "sweep/morris_sigma"])
+    assert_same_datasets(tmp_path / "one.h5", tmp_path / "three.h5", ["sweep/outcomes", "sweep/morris_mu_star", "sweep/morris_sigma"])
 
 
 def test_killed_mpi_batch_resumes_to_the_same_results(kcsim_bin, scenarios_dir, single, tmp_path):
@@ -114,7 +105,7 @@ def test_killed_mpi_batch_resumes_to_the_same_results(kcsim_bin, scenarios_dir, 
         resumed = mpirun(3, *args[5:], "--resume")
         assert resumed.returncode == 0, resumed.stderr
     assert not partial.exists()
-    same(single, out, COMPARE_DATA)
+    assert_same_datasets(single, out, COMPARE_DATA)
 
 
 def test_bad_job_file_fails_on_every_rank_writing_nothing(kcsim_bin, scenarios_dir, tmp_path):

@@ -8,8 +8,7 @@ import signal
 import subprocess
 import time
 
-import h5py
-import numpy as np
+from conftest import assert_same_datasets
 
 
 def kill_when_units_exist(cmd, partial, units=1, timeout=240):
@@ -30,12 +29,6 @@ def kill_when_units_exist(cmd, partial, units=1, timeout=240):
     return finished_first
 
 
-def same(a, b, names):
-    with h5py.File(a) as fa, h5py.File(b) as fb:
-        for name in names:
-            assert np.array_equal(fa[name][...], fb[name][...], equal_nan=True), name
-
-
 def test_killed_comparison_resumes_to_the_same_file(kcsim_bin, scenarios_dir, tmp_path):
     out, ref = tmp_path / "c.h5", tmp_path / "ref.h5"
     args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
@@ -54,7 +47,7 @@ def test_killed_comparison_resumes_to_the_same_file(kcsim_bin, scenarios_dir, tm
     assert out.exists() and not partial.exists()
     proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    same(out, ref, ["scenarios/plan/metrics", "scenarios/no-programme/metrics", "scenarios/plan/ledger",
+    assert_same_datasets(out, ref, ["scenarios/plan/metrics", "scenarios/no-programme/metrics", "scenarios/plan/ledger",
                     "comparison/city", "comparison/summary", "comparison/targets"])
 
 
@@ -96,4 +89,4 @@ def test_killed_sweep_resumes_to_the_same_outcomes(kcsim_bin, tmp_path):
         assert proc.returncode == 0, proc.stderr
     proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    same(out, ref, ["sweep/outcomes", "sweep/enterprise.need_rate"])
+    assert_same_datasets(out, ref, ["sweep/outcomes", "sweep/enterprise.need_rate"])
