@@ -120,7 +120,13 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     }
 
     engine::execution_context ctx(threads);
-    io::run_store store(out, force, io::provenance{seed, command_line, ctx.threads()});
+    io::provenance prov{seed, command_line, ctx.threads()};
+    if (resume) {
+        prov.resumed_from = *p.get("--resume-from");
+        prov.resumed_step = resume->step;
+        prov.resumed_scenario_sha256 = resume->scenario_sha256;
+    }
+    io::run_store store(out, force, prov);
     const std::size_t g = store.add_scenario(*sc, replicates);
     std::optional<io::state_writer> states;
     if (snapshot_step >= 0) {

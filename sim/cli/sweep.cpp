@@ -156,13 +156,21 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
             std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in "
                         "%.1f s\n",
                         sw.name.c_str(), ex.count, ex.policies, ex.samples, sw.design.c_str(), R, secs);
+            // " (policy 1: rewards.rule = "tournament")": what a policy is, in the ranking's title.
+            auto policy_label = [&](std::size_t pol) {
+                std::string label = " (policy " + std::to_string(pol) + ":";
+                const std::size_t e = pol * ex.samples, L = sw.levers.size();
+                for (std::size_t l = 0; l < L; ++l)
+                    label += " " + sw.levers[l].key + " = " + ex.lever_values[e * L + l];
+                return label + ")";
+            };
             for (std::size_t pol = 0; pol < ex.policies; ++pol) {
                 for (std::size_t o = 0; o < outcome_index.size(); ++o) {
                     const auto& s = indices[pol][o];
                     const bool sobol = !s.st.empty(), morris = !s.mu_star.empty();
                     if (!sobol && !morris) continue;
                     std::printf("\n%s%s: parameters ranked by %s\n", sw.outcomes[o].c_str(),
-                                ex.policies > 1 ? (" (policy " + std::to_string(pol) + ")").c_str() : "",
+                                ex.policies > 1 ? policy_label(pol).c_str() : "",
                                 sobol ? "total Sobol' index (first-order and total, 95% bootstrap intervals)"
                                       : "Morris mu* (mean absolute elementary effect) and sigma");
                     const auto& key = sobol ? s.st : s.mu_star;

@@ -62,6 +62,11 @@ run_store::run_store(const std::string& path, bool overwrite, const provenance& 
     h5::write_attr(s.file, "seed", prov.seed);
     h5::write_attr(s.file, "command", prov.command);
     h5::write_attr(s.file, "threads", static_cast<std::int64_t>(prov.threads));
+    if (!prov.resumed_from.empty()) {
+        h5::write_attr(s.file, "resumed_from", prov.resumed_from);
+        h5::write_attr(s.file, "resumed_step", static_cast<std::int64_t>(prov.resumed_step));
+        h5::write_attr(s.file, "resumed_scenario_sha256", prov.resumed_scenario_sha256);
+    }
     h5::write_attr(
         s.file, "rng",
         std::string("Philox4x64-10 (Random123); key (seed, replicate); counter (agent, step, purpose, draw)"));
@@ -355,6 +360,27 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
         scol[e] = static_cast<double>(ex.sample[e]);
     }
     h5::write_doubles(g, "experiment_policy", {E}, pcol.data(), {exp}, "lever combination of the experiment");
+    if (L > 0) {
+        // What each policy is: its lever values, (policy, lever) as TOML text.
+        auto lever_names = std::vector<std::string>();
+        for (const auto& l : sw.levers) lever_names.push_back(l.key);
+        auto lev = h5::string_scale(g, "lever", lever_names);
+        std::vector<std::string> table(P * L);
+        for (std::size_t e = 0; e < E; ++e) {
+            for (std::size_t l = 0; l < L; ++l) table[ex.policy[e] * L + l] = ex.lever_values[e * L + l];
+        }
+        auto text = h5::utf8_string_type();
+        const hsize_t dims[2] = {P, L};
+        h5::handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "dataspace");
+        h5::handle d(H5Dcreate2(g, "policy_levers", text, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                     "creating 'policy_levers'");
+        std::vector<const char*> ptrs;
+        for (const auto& t : table) ptrs.push_back(t.c_str());
+        h5::check(H5Dwrite(d, text, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "writing 'policy_levers'");
+        h5::attach_scale(d, polh, 0);
+        h5::attach_scale(d, lev, 1);
+        h5::write_attr(d, "long_name", std::string("the lever values of each policy, as TOML text"));
+    }
     h5::write_doubles(g, "experiment_sample", {E}, scol.data(), {exp}, "design row of the experiment");
     std::vector<std::string> unc_names;
     for (std::size_t k = 0; k < K; ++k) {

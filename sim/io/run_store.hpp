@@ -18,6 +18,11 @@ struct provenance {
     std::uint64_t seed = 0;
     std::string command;  // the command line that made the file
     int threads = 0;
+    // When the run continued saved states (--resume-from): the state file, its step and the
+    // SHA-256 of the scenario the states were made with.
+    std::string resumed_from = {};
+    int resumed_step = -1;
+    std::string resumed_scenario_sha256 = {};
 };
 
 class run_store {
