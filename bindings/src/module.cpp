@@ -1,8 +1,8 @@
-// kcsim._core: conversion only. Each area of the C++ core gets a bind_<area>() here or in its
-// own file; no model logic lives in the bindings.
+// kcsim._core: conversion only. Each area of the C++ core has a bind_<area>() in its own file,
+// called here in order; no model logic lives in the bindings.
 #include <pybind11/pybind11.h>
 
-#include "core/error.hpp"
+#include "bind.hpp"
 #include "core/version.hpp"
 
 namespace py = pybind11;
@@ -12,4 +12,8 @@ PYBIND11_MODULE(_core, m) {
     m.attr("__version__") = std::string(kcsim::version());
     m.attr("git_commit") = std::string(kcsim::git_commit());
     m.attr("schema_version") = kcsim::schema_version;
+    kcsim::py_bind::bind_errors(m);
+    kcsim::py_bind::bind_scenario(m);
+    kcsim::py_bind::bind_simulation(m);
+    kcsim::py_bind::bind_run(m);
 }

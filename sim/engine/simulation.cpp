@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "model/metrics.hpp"
+#include "model/phases.hpp"
 #include "model/schedule.hpp"
 
 namespace kcsim::engine {
@@ -37,6 +38,17 @@ void simulation::advance(execution_context& ctx, int n, const std::atomic<bool>*
 
 void simulation::run(execution_context& ctx, const std::atomic<bool>* cancel) {
     advance(ctx, steps_ - w_.step, cancel);
+}
+
+void simulation::apply(const scenario::event& e) {
+    if (e.district >= w_.d.size())
+        throw input_error("event district index " + std::to_string(e.district) + " out of range");
+    for (auto d : e.districts) {
+        if (d >= w_.d.size()) throw input_error("event district index " + std::to_string(d) + " out of range");
+    }
+    if (e.sector >= sc_->sectors.size())
+        throw input_error("event sector index " + std::to_string(e.sector) + " out of range");
+    model::phases::apply_event(*sc_, w_, e, w_.step);
 }
 
 void simulation::continue_from(const simulation& other) {

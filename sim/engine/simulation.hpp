@@ -42,6 +42,9 @@ public:
     // must have the same calendar, districts and sectors (check_comparable).
     void continue_from(const simulation& other);
 
+    // A policy lever pulled now, before the next step (e.g. a district becomes a pilot).
+    void apply(const scenario::event& e);
+
     // Continues from a saved state and the metrics recorded up to it (state files).
     void resume(const state::world& w, std::span<const double> metrics_so_far);
 

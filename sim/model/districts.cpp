@@ -10,24 +10,27 @@ void begin_step(engine::step_context& c) {
     c.w.roadshows = 0;
 }
 
+void apply_event(const scenario::scenario& sc, state::world& w, const scenario::event& e, int step) {
+    if (!sc.p.programme) return;  // the counterfactual has no programme levers
+    switch (e.type) {
+    case scenario::event::kind::pilot: w.d.pilot[e.district] = static_cast<std::uint8_t>(e.level); break;
+    case scenario::event::kind::team:
+        w.t.sector.push_back(e.sector);
+        w.t.districts.push_back(e.districts);
+        w.t.experts.push_back(e.experts);
+        w.t.formed_step.push_back(step);
+        w.t.services.push_back(0);
+        w.t.solved.push_back(0);
+        break;
+    case scenario::event::kind::offshore_base:
+        if (sc.p.incubator) w.d.offshore_bases[e.district] += 1;
+        break;
+    }
+}
+
 void apply_events(engine::step_context& c) {
-    if (!c.sc.p.programme) return;  // the counterfactual has no programme levers
     for (const auto& e : c.sc.events) {
-        if (c.sc.cal.step_of(e.date) != c.step) continue;
-        switch (e.type) {
-        case scenario::event::kind::pilot: c.w.d.pilot[e.district] = static_cast<std::uint8_t>(e.level); break;
-        case scenario::event::kind::team:
-            c.w.t.sector.push_back(e.sector);
-            c.w.t.districts.push_back(e.districts);
-            c.w.t.experts.push_back(e.experts);
-            c.w.t.formed_step.push_back(c.step);
-            c.w.t.services.push_back(0);
-            c.w.t.solved.push_back(0);
-            break;
-        case scenario::event::kind::offshore_base:
-            if (c.sc.p.incubator) c.w.d.offshore_bases[e.district] += 1;
-            break;
-        }
+        if (c.sc.cal.step_of(e.date) == c.step) apply_event(c.sc, c.w, e, c.step);
     }
 }
 

@@ -4,8 +4,10 @@
 
 namespace kcsim::model::phases {
 
-void begin_step(engine::step_context& c);             // districts.cpp
-void apply_events(engine::step_context& c);           // districts.cpp
+void begin_step(engine::step_context& c);    // districts.cpp
+void apply_events(engine::step_context& c);  // districts.cpp
+// One event now (the Python API's mid-run levers use it too).
+void apply_event(const scenario::scenario& sc, state::world& w, const scenario::event& e, int step);
 void programme_calendar(engine::step_context& c);     // programme.cpp
 void update_awareness(engine::step_context& c);       // needs.cpp
 void resolve_needs(engine::step_context& c);          // needs.cpp

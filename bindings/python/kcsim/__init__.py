@@ -1,9 +1,52 @@
 """kcsim: agent-based scenario planning for the Sci-Tech China programme in Chongqing.
 
-The compiled core lives in ``kcsim._core``; this package re-exports it and adds what is
-natural in Python (xarray results, plots) as later releases grow.
+The compiled core is ``kcsim._core`` (thin conversions of the C++ library); this package
+re-exports it and adds what is natural in Python: xarray results and plain-Python overrides.
+
+Quick start::
+
+    import kcsim
+    plan = kcsim.load_scenario("builtin:plan.toml")
+    ds = kcsim.run(plan, replicates=4)            # xarray Dataset, labelled like kcsim's HDF5 files
+    sim = kcsim.Simulation(plan, seed=1)
+    sim.run_until("2022-06-30")
+    sim.set_pilot("kaizhou", "municipal")          # a lever pulled mid-run
+    sim.run()
 """
 
-from ._core import __version__, git_commit, schema_version
+from __future__ import annotations
 
-__all__ = ["__version__", "git_commit", "schema_version"]
+from ._core import (
+    ScenarioError,
+    Scenario,
+    Simulation,
+    State,
+    __version__,
+    builtin_scenarios,
+    git_commit,
+    ledger_items,
+    load_scenario,
+    load_scenario_text,
+    metric_names,
+    schema_version,
+)
+from .results import derive, open_results, run, simulation_metrics
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "Simulation",
+    "State",
+    "__version__",
+    "builtin_scenarios",
+    "derive",
+    "git_commit",
+    "ledger_items",
+    "load_scenario",
+    "load_scenario_text",
+    "metric_names",
+    "open_results",
+    "run",
+    "schema_version",
+    "simulation_metrics",
+]

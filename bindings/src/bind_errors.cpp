@@ -1,0 +1,42 @@
+// C++ errors become Python exceptions: scenario errors ScenarioError (a ValueError carrying
+// file, line, column and key), other bad input ValueError, I/O OSError, model errors RuntimeError.
+#include <pybind11/pybind11.h>
+
+#include "bind.hpp"
+#include "core/error.hpp"
+
+namespace py = pybind11;
+
+namespace kcsim::py_bind {
+
+void bind_errors(py::module_& m) {
+    static py::exception<scenario_error> scenario_exc(m, "ScenarioError", PyExc_ValueError);
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const scenario_error& e) {
+            py::object exc = py::handle(scenario_exc.ptr())(py::str(e.what()));
+            exc.attr("file") = e.file;
+            exc.attr("line") = e.line;
+            exc.attr("column") = e.column;
+            exc.attr("key") = e.key;
+            exc.attr("message") = e.message;
+            PyErr_SetObject(scenario_exc.ptr(), exc.ptr());
+        } catch (const cancelled&) {
+            PyErr_SetNone(PyExc_KeyboardInterrupt);
+        } catch (const input_error& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        } catch (const io_error& e) {
+            PyErr_SetString(PyExc_OSError, e.what());
+        } catch (const model_error& e) {
+            PyErr_SetString(PyExc_RuntimeError, e.what());
+        }
+    });
+}
+
+void check_signals() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
+}  // namespace kcsim::py_bind
