@@ -1,14 +1,14 @@
 // Ensembles from Python: the C++ ensemble runs on its own thread with the GIL released, while
 // the caller checks for Ctrl-C every 50 ms and cancels cleanly (nothing half-made is returned).
-#include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include <atomic>
 #include <chrono>
 #include <exception>
 #include <future>
 #include <thread>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "bind.hpp"
 #include "engine/ensemble.hpp"
@@ -22,10 +22,11 @@ namespace kcsim::py_bind {
 void bind_run(py::module_& m) {
     m.def(
         "run_ensemble",
-        [](std::shared_ptr<scenario::scenario> sc, std::uint64_t replicates, std::optional<std::uint64_t> seed, int threads,
-           py::object progress) {
+        [](std::shared_ptr<scenario::scenario> sc, std::uint64_t replicates, std::optional<std::uint64_t> seed,
+           int threads, py::object progress) {
             const std::uint64_t s = seed.value_or(static_cast<std::uint64_t>(sc->p.seed));
-            const std::size_t T = static_cast<std::size_t>(sc->cal.steps()), D = sc->districts.size(), M = model::n_metrics;
+            const std::size_t T = static_cast<std::size_t>(sc->cal.steps()), D = sc->districts.size(),
+                              M = model::n_metrics;
             const std::size_t Y = model::ledger_years(sc->cal).size(), L = model::ledger_items().size();
             py::array_t<double> metrics({replicates, T, D, M});
             py::array_t<double> ledger({replicates, Y, L});
@@ -44,7 +45,8 @@ void bind_run(py::module_& m) {
                     try {
                         engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = &cancel}, ctx,
                                              [&](engine::replicate_result&& r) {
-                                                 std::copy(r.metrics.begin(), r.metrics.end(), mp + r.replicate * T * D * M);
+                                                 std::copy(r.metrics.begin(), r.metrics.end(),
+                                                           mp + r.replicate * T * D * M);
                                                  std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
                                                  okp[r.replicate] = r.ok ? 1 : 0;
                                                  messages[r.replicate] = r.message;

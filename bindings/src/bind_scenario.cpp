@@ -1,8 +1,8 @@
 // Scenarios: load, inspect, derive. The C++ scenario is immutable; Python holds a shared_ptr.
+#include <variant>
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-
-#include <variant>
 
 #include "bind.hpp"
 #include "scenario/load.hpp"
@@ -19,8 +19,10 @@ py::object param_value(const scenario::params& p, const scenario::param_spec& s)
                 return py::str(p.*(field.field));
             } else {
                 const auto& v = p.*field;
-                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, core::date>) return py::str(core::to_iso(v));
-                else return py::cast(v);
+                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, core::date>)
+                    return py::str(core::to_iso(v));
+                else
+                    return py::cast(v);
             }
         },
         s.field);
@@ -29,7 +31,7 @@ py::object param_value(const scenario::params& p, const scenario::param_spec& s)
 
 void bind_scenario(py::module_& m) {
     py::class_<scenario::scenario, std::shared_ptr<scenario::scenario>>(m, "Scenario",
-                                                                         "An immutable, validated scenario.")
+                                                                        "An immutable, validated scenario.")
         .def_readonly("name", &scenario::scenario::name)
         .def_readonly("description", &scenario::scenario::description)
         .def_readonly("source", &scenario::scenario::source)
@@ -37,42 +39,49 @@ void bind_scenario(py::module_& m) {
         .def_readonly("sha256", &scenario::scenario::hash)
         .def_property_readonly("steps", [](const scenario::scenario& s) { return s.cal.steps(); })
         .def_property_readonly("step_days", [](const scenario::scenario& s) { return s.cal.step_days; })
-        .def_property_readonly("dates",
-                               [](const scenario::scenario& s) {
-                                   std::vector<std::string> v;
-                                   for (int k = 0; k < s.cal.steps(); ++k) v.push_back(core::to_iso(s.cal.step_last_day(k)));
-                                   return v;
-                               },
-                               "last day of each step, ISO text")
+        .def_property_readonly(
+            "dates",
+            [](const scenario::scenario& s) {
+                std::vector<std::string> v;
+                for (int k = 0; k < s.cal.steps(); ++k) v.push_back(core::to_iso(s.cal.step_last_day(k)));
+                return v;
+            },
+            "last day of each step, ISO text")
         .def_property_readonly("districts",
                                [](const scenario::scenario& s) {
                                    std::vector<std::string> v;
                                    for (const auto& d : s.districts) v.push_back(d.id);
                                    return v;
                                })
-        .def_property_readonly("params",
-                               [](const scenario::scenario& s) {
-                                   py::dict d;
-                                   for (const auto& spec : scenario::parameter_specs()) {
-                                       d[py::str(std::string(spec.key))] = param_value(s.p, spec);
-                                   }
-                                   return d;
-                               },
-                               "every parameter by its dotted key")
-        .def("derive", [](const scenario::scenario& s, const std::string& overrides, const std::string& name) {
-                 return std::const_pointer_cast<scenario::scenario>(scenario::derive(s, overrides, name));
-             },
-             py::arg("overrides"), py::arg("name") = "", "A validated variant: TOML overrides on the resolved scenario.")
-        .def("__repr__", [](const scenario::scenario& s) { return "<kcsim.Scenario '" + s.name + "' from " + s.source + ">"; });
+        .def_property_readonly(
+            "params",
+            [](const scenario::scenario& s) {
+                py::dict d;
+                for (const auto& spec : scenario::parameter_specs()) {
+                    d[py::str(std::string(spec.key))] = param_value(s.p, spec);
+                }
+                return d;
+            },
+            "every parameter by its dotted key")
+        .def(
+            "derive",
+            [](const scenario::scenario& s, const std::string& overrides, const std::string& name) {
+                return std::const_pointer_cast<scenario::scenario>(scenario::derive(s, overrides, name));
+            },
+            py::arg("overrides"), py::arg("name") = "", "A validated variant: TOML overrides on the resolved scenario.")
+        .def("__repr__",
+             [](const scenario::scenario& s) { return "<kcsim.Scenario '" + s.name + "' from " + s.source + ">"; });
 
-    m.def("load_scenario",
-          [](const std::string& path) { return std::const_pointer_cast<scenario::scenario>(scenario::load(path)); },
-          py::arg("path"), "Load and validate a scenario file (or 'builtin:plan.toml').");
-    m.def("load_scenario_text",
-          [](const std::string& text, const std::string& origin, const std::string& base_dir) {
-              return std::const_pointer_cast<scenario::scenario>(scenario::load_text(text, origin, base_dir));
-          },
-          py::arg("text"), py::arg("origin") = "<text>", py::arg("base_dir") = ".");
+    m.def(
+        "load_scenario",
+        [](const std::string& path) { return std::const_pointer_cast<scenario::scenario>(scenario::load(path)); },
+        py::arg("path"), "Load and validate a scenario file (or 'builtin:plan.toml').");
+    m.def(
+        "load_scenario_text",
+        [](const std::string& text, const std::string& origin, const std::string& base_dir) {
+            return std::const_pointer_cast<scenario::scenario>(scenario::load_text(text, origin, base_dir));
+        },
+        py::arg("text"), py::arg("origin") = "<text>", py::arg("base_dir") = ".");
     m.def("builtin_scenarios", &scenario::builtin_names);
 }
 

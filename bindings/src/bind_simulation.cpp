@@ -1,10 +1,10 @@
 // One replicate, stepped from Python: long calls release the GIL and stop on Ctrl-C between
 // steps; metrics are a read-only numpy view of the C++ buffer (fixed size, so always valid).
+#include <memory>
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-
-#include <memory>
 
 #include "bind.hpp"
 #include "core/error.hpp"
@@ -38,8 +38,7 @@ void advance(py_simulation& s, int n) {
     }
 }
 
-template <class T>
-py::array copy_column(const std::vector<T>& v) {
+template <class T> py::array copy_column(const std::vector<T>& v) {
     return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());  // no base: a copy
 }
 
@@ -50,31 +49,33 @@ void bind_simulation(py::module_& m) {
         .def_property_readonly("step", [](const py_state& s) { return s.world.step; });
 
     py::class_<py_simulation>(m, "Simulation")
-        .def(py::init([](std::shared_ptr<scenario::scenario> sc, std::optional<std::uint64_t> seed, std::uint64_t replicate,
-                         int threads) {
+        .def(py::init([](std::shared_ptr<scenario::scenario> sc, std::optional<std::uint64_t> seed,
+                         std::uint64_t replicate, int threads) {
                  auto s = std::make_unique<py_simulation>();
                  s->ctx = std::make_unique<engine::execution_context>(threads);
-                 s->sim = std::make_unique<engine::simulation>(sc, seed.value_or(static_cast<std::uint64_t>(sc->p.seed)), replicate);
+                 s->sim = std::make_unique<engine::simulation>(
+                     sc, seed.value_or(static_cast<std::uint64_t>(sc->p.seed)), replicate);
                  return s;
              }),
              py::arg("scenario"), py::arg("seed") = py::none(), py::arg("replicate") = 0, py::arg("threads") = 0)
         .def("step", &advance, py::arg("n") = 1, "Advance n steps (fewer at the end of the period).")
         .def("run", [](py_simulation& s) { advance(s, s.sim->steps_total() - s.sim->steps_done()); })
-        .def("run_until",
-             [](py_simulation& s, const std::string& date) {
-                 const auto d = core::parse_date(date);
-                 if (!d) throw input_error("run_until: '" + date + "': expected a date like 2022-06-30");
-                 const auto& cal = s.sim->scene().cal;
-                 const int target = std::clamp(cal.step_of(*d) + 1, 0, cal.steps());
-                 advance(s, target - s.sim->steps_done());
-             },
-             py::arg("date"), "Run through the step that contains `date`.")
+        .def(
+            "run_until",
+            [](py_simulation& s, const std::string& date) {
+                const auto d = core::parse_date(date);
+                if (!d) throw input_error("run_until: '" + date + "': expected a date like 2022-06-30");
+                const auto& cal = s.sim->scene().cal;
+                const int target = std::clamp(cal.step_of(*d) + 1, 0, cal.steps());
+                advance(s, target - s.sim->steps_done());
+            },
+            py::arg("date"), "Run through the step that contains `date`.")
         .def_property_readonly("steps_done", [](const py_simulation& s) { return s.sim->steps_done(); })
         .def_property_readonly("steps_total", [](const py_simulation& s) { return s.sim->steps_total(); })
         .def_property_readonly("done", [](const py_simulation& s) { return s.sim->done(); })
-        .def_property_readonly("scenario", [](const py_simulation& s) {
-            return std::const_pointer_cast<scenario::scenario>(s.sim->scenario_ptr());
-        })
+        .def_property_readonly(
+            "scenario",
+            [](const py_simulation& s) { return std::const_pointer_cast<scenario::scenario>(s.sim->scenario_ptr()); })
         .def_property_readonly(
             "metrics_view",
             [](py::object self) {
@@ -88,62 +89,73 @@ void bind_simulation(py::module_& m) {
                 return a;
             },
             "(step, district, metric), shared with C++: steps not yet run are NaN")
-        .def("firm_column",
-             [](const py_simulation& s, const std::string& name) -> py::array {
-                 py::array out;
-                 bool found = false;
-                 // A copy: firm columns grow with births, so a view could dangle.
-                 state::for_each_column(s.sim->world(), [&](const char* n, const auto& v) {
-                     if (!found && std::string(n) == "firms/" + name) {
-                         out = copy_column(v);
-                         found = true;
-                     }
-                 });
-                 if (!found) throw input_error("firm_column: no firm column '" + name + "'");
-                 return out;
-             },
-             py::arg("name"))
-        .def("set_pilot",
-             [](py_simulation& s, const std::string& district, const std::string& level) {
-                 const auto& sc = s.sim->scene();
-                 const std::size_t d = sc.district_index(district);
-                 if (d == static_cast<std::size_t>(-1)) throw input_error("set_pilot: no district '" + district + "'");
-                 scenario::event e;
-                 e.type = scenario::event::kind::pilot;
-                 e.district = static_cast<std::uint32_t>(d);
-                 if (level == "none") e.level = scenario::pilot_level::none;
-                 else if (level == "municipal") e.level = scenario::pilot_level::municipal;
-                 else if (level == "national") e.level = scenario::pilot_level::national;
-                 else throw input_error("set_pilot: level '" + level + "': expected none, municipal or national");
-                 s.sim->apply(e);
-             },
-             py::arg("district"), py::arg("level"), "A mid-run lever: the district's pilot status from the next step.")
-        .def("add_team",
-             [](py_simulation& s, const std::string& sector, const std::vector<std::string>& districts, int experts) {
-                 const auto& sc = s.sim->scene();
-                 scenario::event e;
-                 e.type = scenario::event::kind::team;
-                 const std::size_t si = sc.sector_index(sector);
-                 if (si == static_cast<std::size_t>(-1)) throw input_error("add_team: no sector '" + sector + "'");
-                 e.sector = static_cast<std::uint8_t>(si);
-                 for (const auto& id : districts) {
-                     const std::size_t d = sc.district_index(id);
-                     if (d == static_cast<std::size_t>(-1)) throw input_error("add_team: no district '" + id + "'");
-                     e.districts.push_back(static_cast<std::uint16_t>(d));
-                 }
-                 if (experts < 1 || e.districts.empty()) throw input_error("add_team: expected experts >= 1 and at least one district");
-                 e.experts = experts;
-                 s.sim->apply(e);
-             },
-             py::arg("sector"), py::arg("districts"), py::arg("experts"), "A mid-run lever: a new expert team.")
-        .def("snapshot",
-             [](const py_simulation& s) {
-                 const std::size_t row = s.sim->scene().districts.size() * model::n_metrics;
-                 const auto done = s.sim->metrics().subspan(0, static_cast<std::size_t>(s.sim->steps_done()) * row);
-                 return py_state{s.sim->snapshot(), std::vector<double>(done.begin(), done.end())};
-             },
-             "The state now, bit-exact.")
-        .def("restore", [](py_simulation& s, const py_state& st) { s.sim->resume(st.world, st.metrics); }, py::arg("state"))
+        .def(
+            "firm_column",
+            [](const py_simulation& s, const std::string& name) -> py::array {
+                py::array out;
+                bool found = false;
+                // A copy: firm columns grow with births, so a view could dangle.
+                state::for_each_column(s.sim->world(), [&](const char* n, const auto& v) {
+                    if (!found && std::string(n) == "firms/" + name) {
+                        out = copy_column(v);
+                        found = true;
+                    }
+                });
+                if (!found) throw input_error("firm_column: no firm column '" + name + "'");
+                return out;
+            },
+            py::arg("name"))
+        .def(
+            "set_pilot",
+            [](py_simulation& s, const std::string& district, const std::string& level) {
+                const auto& sc = s.sim->scene();
+                const std::size_t d = sc.district_index(district);
+                if (d == static_cast<std::size_t>(-1)) throw input_error("set_pilot: no district '" + district + "'");
+                scenario::event e;
+                e.type = scenario::event::kind::pilot;
+                e.district = static_cast<std::uint32_t>(d);
+                if (level == "none")
+                    e.level = scenario::pilot_level::none;
+                else if (level == "municipal")
+                    e.level = scenario::pilot_level::municipal;
+                else if (level == "national")
+                    e.level = scenario::pilot_level::national;
+                else
+                    throw input_error("set_pilot: level '" + level + "': expected none, municipal or national");
+                s.sim->apply(e);
+            },
+            py::arg("district"), py::arg("level"), "A mid-run lever: the district's pilot status from the next step.")
+        .def(
+            "add_team",
+            [](py_simulation& s, const std::string& sector, const std::vector<std::string>& districts, int experts) {
+                const auto& sc = s.sim->scene();
+                scenario::event e;
+                e.type = scenario::event::kind::team;
+                const std::size_t si = sc.sector_index(sector);
+                if (si == static_cast<std::size_t>(-1)) throw input_error("add_team: no sector '" + sector + "'");
+                e.sector = static_cast<std::uint8_t>(si);
+                for (const auto& id : districts) {
+                    const std::size_t d = sc.district_index(id);
+                    if (d == static_cast<std::size_t>(-1)) throw input_error("add_team: no district '" + id + "'");
+                    e.districts.push_back(static_cast<std::uint16_t>(d));
+                }
+                if (experts < 1 || e.districts.empty())
+                    throw input_error("add_team: expected experts >= 1 and at least one district");
+                e.experts = experts;
+                s.sim->apply(e);
+            },
+            py::arg("sector"), py::arg("districts"), py::arg("experts"), "A mid-run lever: a new expert team.")
+        .def(
+            "snapshot",
+            [](const py_simulation& s) {
+                const std::size_t row = s.sim->scene().districts.size() * model::n_metrics;
+                const auto done = s.sim->metrics().subspan(0, static_cast<std::size_t>(s.sim->steps_done()) * row);
+                return py_state{s.sim->snapshot(), std::vector<double>(done.begin(), done.end())};
+            },
+            "The state now, bit-exact.")
+        .def(
+            "restore", [](py_simulation& s, const py_state& st) { s.sim->resume(st.world, st.metrics); },
+            py::arg("state"))
         .def_property_readonly("phase_seconds", [](const py_simulation& s) {
             py::dict d;
             for (std::size_t i = 0; i < s.sim->phases().size(); ++i) {

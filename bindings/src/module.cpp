@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
     kcsim::py_bind::bind_scenario(m);
     kcsim::py_bind::bind_simulation(m);
     kcsim::py_bind::bind_run(m);
+    kcsim::py_bind::bind_compare(m);
 }

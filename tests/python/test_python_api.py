@@ -157,3 +157,51 @@ def test_open_results_round_trip(short, tmp_path, kcsim_bin):
     again = kcsim.run(short, replicates=2, seed=4)
     assert np.array_equal(ds.metrics.values, again.metrics.values)
     assert str(ds.time.values[0])[:10] == short.dates[0]
+
+
+def test_compare_matches_the_command_line(kcsim_bin, scenarios_dir, tmp_path):
+    import h5py
+
+    ds = kcsim.compare([str(scenarios_dir / "no-programme.toml"), str(scenarios_dir / "plan.toml")], replicates=2,
+                       seed=17, threads=2, progress=False)
+    assert list(ds.scenario.values) == ["no-programme", "plan"]
+    out = tmp_path / "c.h5"
+    proc = subprocess.run([str(kcsim_bin), "compare", str(scenarios_dir / "no-programme.toml"), str(scenarios_dir / "plan.toml"),
+                           "--replicates", "2", "--seed", "17", "--out", str(out), "--quiet"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(out) as f:
+        assert np.array_equal(f["comparison/summary"][...], ds.summary.values, equal_nan=True)
+        assert np.array_equal(f["comparison/targets"][...], ds.targets.values)
+        assert f["scenarios/plan/metrics"][...].tobytes() == ds.metrics.sel(scenario="plan").values.tobytes()
+    # The programme solves problems the counterfactual does not: a positive paired difference.
+    assert float(ds.summary.sel(scenario="plan", metric="problems_solved", statistic="diff_lo95")) > 0
+
+
+def test_sweep_from_python(tmp_path):
+    (tmp_path / "base.toml").write_text(
+        'extends = "builtin:base/programme-2021.toml"\n' + SHORT, encoding="utf-8")
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(textwrap.dedent("""
+        name = "py"
+        scenario = "base.toml"
+        design = "morris"
+        samples = 2
+        outcomes = ["expert_services"]
+        [[uncertain]]
+        key = "experts.services_per_expert_week"
+        min = 0.25
+        max = 1.0
+        [[uncertain]]
+        key = "enterprise.need_rate"
+        min = 0.5
+        max = 1.5
+    """), encoding="utf-8")
+    ds = kcsim.sweep(str(sweep), threads=2, progress=False)
+    assert ds.outcomes.dims == ("experiment", "replicate", "metric")
+    assert ds.sizes["experiment"] == 2 * 3
+    mu = ds.morris_mu_star.sel(policy_id=0, outcome="expert_services")
+    assert float(mu.sel(parameter="experts.services_per_expert_week")) > float(mu.sel(parameter="enterprise.need_rate"))
+    with pytest.raises(kcsim.ScenarioError):
+        bad = tmp_path / "bad.toml"
+        bad.write_text('scenario = "base.toml"\ndesign = "morriss"\n', encoding="utf-8")
+        kcsim.sweep(str(bad))

@@ -30,7 +30,7 @@ from ._core import (
     metric_names,
     schema_version,
 )
-from .results import derive, open_results, run, simulation_metrics
+from .results import compare, derive, open_results, run, simulation_metrics, sweep
 
 __all__ = [
     "Scenario",
@@ -39,6 +39,7 @@ __all__ = [
     "State",
     "__version__",
     "builtin_scenarios",
+    "compare",
     "derive",
     "git_commit",
     "ledger_items",
@@ -49,4 +50,5 @@ __all__ = [
     "run",
     "schema_version",
     "simulation_metrics",
+    "sweep",
 ]

@@ -49,12 +49,38 @@ def _coords(scenario: _core.Scenario):
     }
 
 
+def _progress(label: str, progress):
+    """A progress callback: a given callable, or a one-line bar on a terminal or in a notebook
+    (progress=None: only when interactive), or nothing (progress=False)."""
+    import sys
+    import time
+
+    if callable(progress):
+        return progress
+    if progress is False:
+        return None
+    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
+    if progress is None and not interactive:
+        return None
+    start = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        secs = time.perf_counter() - start
+        rate = done / secs if secs > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label}: {done}/{total}  {rate:.1f}/s  about {left:.0f}s left   {end}")
+        sys.stderr.flush()
+
+    return show
+
+
 def run(
     scenario: Union[_core.Scenario, str],
     replicates: Optional[int] = None,
     seed: Optional[int] = None,
     threads: int = 0,
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress=None,
 ):
     """Run replicates of a scenario in parallel (GIL released; Ctrl-C stops it cleanly).
 
@@ -67,7 +93,7 @@ def run(
     if isinstance(scenario, str):
         scenario = _core.load_scenario(scenario)
     reps = int(replicates if replicates is not None else scenario.params["run.replicates"])
-    metrics, ledger, ok, messages = _core.run_ensemble(scenario, reps, seed, threads, progress)
+    metrics, ledger, ok, messages = _core.run_ensemble(scenario, reps, seed, threads, _progress(scenario.name, progress))
     years = sorted({int(d[:4]) for d in scenario.dates})
     ds = xr.Dataset(
         {
@@ -121,3 +147,79 @@ def open_results(path: str, group: Optional[str] = None):
             else:
                 raise ValueError(f"{path}: choose a group: " + ", ".join("scenarios/" + n for n in names))
     return xr.open_dataset(path, group=group, engine="h5netcdf")
+
+
+def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0,
+            fork_at: Optional[str] = None, progress=None):
+    """Scenarios on the same seeds, as ``kcsim compare`` does: returns an xarray Dataset with
+    each scenario's ``metrics(scenario, replicate, time, district, metric)`` and ``ledger``, and
+    the comparison: ``city(scenario, replicate_kept, metric)``, ``summary(scenario, metric,
+    statistic)`` and ``targets(scenario, target)``. The first scenario is the baseline.
+    ``fork_at``: run the first scenario to that date, then every scenario from that state."""
+    import xarray as xr
+
+    scs = [_core.load_scenario(s) if isinstance(s, str) else s for s in scenarios]
+    first = scs[0]
+    reps = int(replicates if replicates is not None else first.params["run.replicates"])
+    s = int(seed if seed is not None else first.params["run.seed"])
+    fork_step = -1
+    if fork_at is not None:
+        import datetime as dt
+
+        day = dt.date.fromisoformat(fork_at)
+        start = dt.date.fromisoformat(first.dates[0]) - dt.timedelta(days=first.step_days - 1)
+        fork_step = (day - start).days // first.step_days
+        if fork_step < 1 or fork_step >= first.steps:
+            raise ValueError(f"fork_at={fork_at!r}: expected a date after the first week and inside the period")
+    out = _core.compare_scenarios(scs, reps, s, threads, fork_step, _progress("compare", progress))
+    years = sorted({int(d[:4]) for d in first.dates})
+    ds = xr.Dataset(
+        {
+            "metrics": (("scenario", "replicate", "time", "district", "metric"), out["metrics"]),
+            "ledger": (("scenario", "replicate", "year", "ledger_item"), out["ledger"]),
+            "replicate_ok": (("scenario", "replicate"), out["replicate_ok"]),
+            "city": (("scenario", "replicate_kept", "metric"), out["city"]),
+            "summary": (("scenario", "metric", "statistic"), out["summary"]),
+            "targets": (("scenario", "target"), out["targets"]),
+        },
+        coords={**_coords(first), "scenario": [x.name for x in scs], "replicate": np.arange(reps, dtype=np.uint64),
+                "replicate_kept": np.array(out["kept"], dtype=np.uint64), "year": years,
+                "ledger_item": _core.ledger_items(), "statistic": out["statistics"], "target": out["target_names"]},
+        attrs={"baseline": scs[0].name, "fork_date": out["fork_date"], "seed": s, "kcsim_version": _core.__version__},
+    )
+    return ds
+
+
+def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0, progress=None):
+    """A sweep file run as ``kcsim sweep`` runs it: returns an xarray Dataset with the
+    experiments table (one variable per uncertain parameter and lever, ``policy``, ``sample``),
+    ``outcomes(experiment, replicate, metric)`` and, for saltelli/morris designs, the indices
+    ``sobol_*`` or ``morris_*`` (policy, outcome, parameter)."""
+    import xarray as xr
+
+    out = _core.run_sweep(str(path), replicates, seed, threads, _progress("sweep", progress))
+    n = out["outcomes"].shape[0]
+    data = {
+        "outcomes": (("experiment", "replicate", "metric"), out["outcomes"]),
+        "policy": (("experiment",), np.array(out["policy"])),
+        "sample": (("experiment",), np.array(out["sample"])),
+    }
+    for k, key in enumerate(out["uncertain"]):
+        data[key] = (("experiment",), out["uncertain_values"][:, k])
+    nl = len(out["levers"])
+    for k, key in enumerate(out["levers"]):
+        data[key] = (("experiment",), np.array(out["lever_values"][k::nl] if nl else [], dtype=object))
+    names = {"s1": "sobol_s1", "s1_lo": "sobol_s1_lo", "s1_hi": "sobol_s1_hi", "st": "sobol_st", "st_lo": "sobol_st_lo",
+             "st_hi": "sobol_st_hi", "mu": "morris_mu", "mu_star": "morris_mu_star", "sigma": "morris_sigma"}
+    for field, var in names.items():
+        values = [[d[field] for d in per] for per in out["indices"]]
+        if values and values[0] and len(values[0][0]) > 0:
+            data[var] = (("policy_id", "outcome", "parameter"), np.array(values, dtype=float))
+    ds = xr.Dataset(
+        data,
+        coords={"experiment": np.arange(n), "replicate": np.arange(out["outcomes"].shape[1]),
+                "metric": _core.metric_names(), "outcome": out["outcome_names"], "parameter": out["uncertain"],
+                "policy_id": np.arange(len(out["indices"]))},
+        attrs={"sweep_name": out["name"], "design": out["design"]},
+    )
+    return ds
