@@ -115,3 +115,24 @@ def test_bad_job_file_fails_on_every_rank_writing_nothing(kcsim_bin, scenarios_d
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("bad.toml:3:1: unknown key 'enterprise.need_rte'") == 3  # each rank says it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+def test_mpi4py_driver_equals_kcsim_run(tmp_path):
+    pytest.importorskip("mpi4py")
+    import sys
+
+    script = tmp_path / "drive.py"
+    script.write_text(
+        "import kcsim, kcsim.mpi\n"
+        "ds = kcsim.mpi.run('builtin:base/programme-2021.toml', replicates=4, seed=9)\n"
+        "if ds is not None:\n"
+        "    ref = kcsim.run('builtin:base/programme-2021.toml', replicates=4, seed=9, progress=False)\n"
+        "    assert ds.metrics.values.tobytes() == ref.metrics.values.tobytes()\n"
+        "    print('identical on', ds.attrs['ranks'], 'ranks')\n",
+        encoding="utf-8",
+    )
+    env = {**MPI_ENV, "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.run([MPIRUN, "-n", "3", "--bind-to", "none", sys.executable, str(script)], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "identical on 3 ranks" in proc.stdout
