@@ -8,6 +8,7 @@ namespace kcsim::cli {
 int run_command(const std::vector<std::string>& args, const std::string& command_line);
 int compare_command(const std::vector<std::string>& args, const std::string& command_line);
 int sweep_command(const std::vector<std::string>& args, const std::string& command_line);
+int verify_command(const std::vector<std::string>& args);
 int check_command(const std::vector<std::string>& args);
 int params_command(const std::vector<std::string>& args);
 int metrics_command(const std::vector<std::string>& args);
