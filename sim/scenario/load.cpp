@@ -439,9 +439,14 @@ void check_records(const toml::node& n, const std::string& name, const std::vect
     std::vector<std::string> names;
     for (const auto& f : fields) names.emplace_back(f.name);
     std::size_t i = 0;
+    std::set<std::string, std::less<>> ids;  // within one file an id appears once
     for (const auto& rec : *n.as_array()) {
         const auto& t = *rec.as_table();
         std::string label = name + "[" + std::to_string(i) + "]";
+        if (auto id = t["id"].value<std::string>(); id && !ids.insert(*id).second) {
+            fail(locate(t["id"].node()->source(), file), name + "[" + *id + "].id",
+                 "duplicate " + name.substr(0, name.size() - 1) + " id '" + *id + "' in this file");
+        }
         if (auto id = t["id"].value<std::string>()) label = name + "[" + *id + "]";
         for (auto&& [k, v] : t) {
             const std::string key(k.str());
