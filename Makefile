@@ -8,7 +8,7 @@ PYTHON  := $(VENV)/bin/python
 KCSIM   := $(BUILD)/bin/kcsim
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build deps venv configure demo test bench format format-check clean distclean help
+.PHONY: all build deps venv configure demo test bench notebook format format-check clean distclean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
 	@echo "make test     install what is missing, build, run every test (ctest: Catch2 + pytest)"
 	@echo "make bench    build and run the benchmarks"
+	@echo "make notebook build, then open Jupyter on notebooks/ with kcsim importable (needs jupyter-notebook)"
 	@echo "make format   clang-format the C++ sources"
 
 deps:
@@ -52,6 +53,25 @@ test: deps
 
 bench: build
 	bash scripts/bench.sh $(BUILD)
+
+# Jupyter on notebooks/, its kernel the venv (which imports the build): Debian's python3 kernel
+# spec runs /usr/bin/python3, so a spec for the venv goes to build/jupyter, first on JUPYTER_PATH.
+# Jupyter itself is not installed by `make deps`; the notebooks also run in `make test`.
+notebook: build
+	@if ! $(PYTHON) -c 'import notebook' 2>/dev/null; then \
+		echo "make notebook: Jupyter Notebook is not installed. Install the Debian package and try again:"; \
+		echo "    sudo apt-get install jupyter-notebook     (the command; it brings python3-notebook)"; \
+		echo "The notebooks in notebooks/ also run without it: ctest --test-dir $(BUILD) -R python.notebooks"; \
+		exit 1; \
+	fi
+	@$(PYTHON) -m ipykernel install --prefix $(abspath $(BUILD))/jupyter --name python3 \
+		--display-name "Python 3 (kcsim venv)" >/dev/null 2>&1 \
+		|| { echo "make notebook: could not write the kernel spec to $(BUILD)/jupyter (python3-ipykernel?)"; exit 1; }
+	@if command -v jupyter-notebook >/dev/null; then \
+		JUPYTER_PATH=$(abspath $(BUILD))/jupyter/share/jupyter $(PYTHON) -m jupyter notebook --notebook-dir=notebooks; \
+	else \
+		JUPYTER_PATH=$(abspath $(BUILD))/jupyter/share/jupyter $(PYTHON) -m notebook --notebook-dir=notebooks; \
+	fi
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -1,13 +1,13 @@
 // Comparisons and sweeps from Python, in memory, with the semantics of `kcsim compare` and
 // `kcsim sweep` (same units, same seeds, same numbers); the GIL is released while they run.
-#include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include <atomic>
 #include <chrono>
 #include <exception>
 #include <thread>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "analysis/compare.hpp"
 #include "analysis/sweep.hpp"
@@ -98,13 +98,16 @@ void bind_compare(py::module_& m) {
             engine::execution_context ctx(threads);
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
-                    engine::paired_options opt{.seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = cancel};
+                    engine::paired_options opt{
+                        .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = cancel};
                     engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
                         bool all_ok = true;
                         for (std::size_t s = 0; s < S; ++s) {
                             const auto r = rs[s].replicate;
-                            std::copy(rs[s].metrics.begin(), rs[s].metrics.end(), metrics.begin() + static_cast<std::ptrdiff_t>((s * replicates + r) * T * D * M));
-                            std::copy(rs[s].ledger.begin(), rs[s].ledger.end(), ledger.begin() + static_cast<std::ptrdiff_t>((s * replicates + r) * Y * L));
+                            std::copy(rs[s].metrics.begin(), rs[s].metrics.end(),
+                                      metrics.begin() + static_cast<std::ptrdiff_t>((s * replicates + r) * T * D * M));
+                            std::copy(rs[s].ledger.begin(), rs[s].ledger.end(),
+                                      ledger.begin() + static_cast<std::ptrdiff_t>((s * replicates + r) * Y * L));
                             ok[s * replicates + r] = rs[s].ok ? 1 : 0;
                             all_ok = all_ok && rs[s].ok;
                         }
@@ -123,17 +126,22 @@ void bind_compare(py::module_& m) {
             for (const auto& sc : scs) names.push_back(sc->name);
             const auto c = analysis::compare(names, kept, figs, met,
                                              fork_step >= 0 ? core::to_iso(sc0.cal.step_start(fork_step)) : "");
-            const auto R = static_cast<py::ssize_t>(replicates), K = static_cast<py::ssize_t>(analysis::comparison_statistics().size());
+            const auto R = static_cast<py::ssize_t>(replicates),
+                       K = static_cast<py::ssize_t>(analysis::comparison_statistics().size());
             py::dict out;
-            out["metrics"] = array(metrics, {static_cast<py::ssize_t>(S), R, static_cast<py::ssize_t>(T), static_cast<py::ssize_t>(D), static_cast<py::ssize_t>(M)});
-            out["ledger"] = array(ledger, {static_cast<py::ssize_t>(S), R, static_cast<py::ssize_t>(Y), static_cast<py::ssize_t>(L)});
+            out["metrics"] = array(metrics, {static_cast<py::ssize_t>(S), R, static_cast<py::ssize_t>(T),
+                                             static_cast<py::ssize_t>(D), static_cast<py::ssize_t>(M)});
+            out["ledger"] = array(
+                ledger, {static_cast<py::ssize_t>(S), R, static_cast<py::ssize_t>(Y), static_cast<py::ssize_t>(L)});
             py::array_t<std::int8_t> oka({static_cast<py::ssize_t>(S), R});
             std::copy(ok.begin(), ok.end(), oka.mutable_data());
             out["replicate_ok"] = oka;
             out["kept"] = c.replicate_ids;
-            out["city"] = array(c.city, {static_cast<py::ssize_t>(S), static_cast<py::ssize_t>(c.replicates), static_cast<py::ssize_t>(M)});
+            out["city"] = array(c.city, {static_cast<py::ssize_t>(S), static_cast<py::ssize_t>(c.replicates),
+                                         static_cast<py::ssize_t>(M)});
             out["summary"] = array(c.summary, {static_cast<py::ssize_t>(S), static_cast<py::ssize_t>(M), K});
-            out["targets"] = array(c.targets, {static_cast<py::ssize_t>(S), static_cast<py::ssize_t>(analysis::plan_targets().size())});
+            out["targets"] = array(
+                c.targets, {static_cast<py::ssize_t>(S), static_cast<py::ssize_t>(analysis::plan_targets().size())});
             out["statistics"] = analysis::comparison_statistics();
             std::vector<std::string> tn;
             for (const auto& t : analysis::plan_targets()) tn.emplace_back(t.name);
@@ -146,12 +154,14 @@ void bind_compare(py::module_& m) {
 
     m.def(
         "run_sweep",
-        [](const std::string& path, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed, int threads,
-           py::object progress) {
+        [](const std::string& path, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed,
+           int threads, py::object progress) {
             auto sw = scenario::load_sweep(path);
             if (replicates) sw.replicates = *replicates;
             if (seed) sw.seed = *seed;
-            if (sw.outcomes.empty()) sw.outcomes = {"tech_firms", "high_tech_firms", "problems_solved", "expert_services", "tech_contracts", "innovations"};
+            if (sw.outcomes.empty())
+                sw.outcomes = {"tech_firms",      "high_tech_firms", "problems_solved",
+                               "expert_services", "tech_contracts",  "innovations"};
             const auto names = model::metric_names();
             std::vector<std::size_t> outcome_index;
             for (const auto& o : sw.outcomes) {
@@ -178,8 +188,10 @@ void bind_compare(py::module_& m) {
                                 } catch (const model_error&) {
                                     continue;
                                 }
-                                const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
-                                std::copy(f.value.begin(), f.value.end(), figs.begin() + static_cast<std::ptrdiff_t>(r * M));
+                                const auto f = model::city_summary(
+                                    sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
+                                std::copy(f.value.begin(), f.value.end(),
+                                          figs.begin() + static_cast<std::ptrdiff_t>(r * M));
                             }
                             std::memcpy(bytes.data(), figs.data(), bytes.size());
                             return bytes;
@@ -193,13 +205,15 @@ void bind_compare(py::module_& m) {
             py::dict out;
             out["name"] = sw.name;
             out["design"] = sw.design;
-            out["outcomes"] = array(outcomes, {static_cast<py::ssize_t>(ex.count), static_cast<py::ssize_t>(R), static_cast<py::ssize_t>(M)});
+            out["outcomes"] = array(outcomes, {static_cast<py::ssize_t>(ex.count), static_cast<py::ssize_t>(R),
+                                               static_cast<py::ssize_t>(M)});
             std::vector<std::string> unc, lev;
             for (const auto& u : sw.uncertain) unc.push_back(u.key);
             for (const auto& l : sw.levers) lev.push_back(l.key);
             out["uncertain"] = unc;
             out["levers"] = lev;
-            out["uncertain_values"] = array(ex.uncertain, {static_cast<py::ssize_t>(ex.count), static_cast<py::ssize_t>(unc.size())});
+            out["uncertain_values"] =
+                array(ex.uncertain, {static_cast<py::ssize_t>(ex.count), static_cast<py::ssize_t>(unc.size())});
             out["lever_values"] = ex.lever_values;
             out["policy"] = ex.policy;
             out["sample"] = ex.sample;
@@ -212,12 +226,14 @@ void bind_compare(py::module_& m) {
                     std::vector<double> y(ex.samples);
                     for (std::size_t s = 0; s < ex.samples; ++s) {
                         double sum = 0;
-                        for (std::size_t r = 0; r < R; ++r) sum += outcomes[((pol * ex.samples + s) * R + r) * M + outcome_index[o]];
+                        for (std::size_t r = 0; r < R; ++r)
+                            sum += outcomes[((pol * ex.samples + s) * R + r) * M + outcome_index[o]];
                         y[s] = sum / static_cast<double>(R);
                     }
                     const auto a = analysis::analyse(ex, y, sw.seed);
                     py::dict d;
-                    d["s1"] = a.s1, d["s1_lo"] = a.s1_lo, d["s1_hi"] = a.s1_hi, d["st"] = a.st, d["st_lo"] = a.st_lo, d["st_hi"] = a.st_hi;
+                    d["s1"] = a.s1, d["s1_lo"] = a.s1_lo, d["s1_hi"] = a.s1_hi, d["st"] = a.st, d["st_lo"] = a.st_lo,
+                    d["st_hi"] = a.st_hi;
                     d["mu"] = a.mu, d["mu_star"] = a.mu_star, d["sigma"] = a.sigma;
                     per.append(d);
                 }

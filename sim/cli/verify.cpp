@@ -1,13 +1,13 @@
 // kcsim verify FILE.h5: is a results file whole and sound? Structure, provenance, checksums
 // (HDF5's Fletcher32 filter on every metrics chunk), completeness of every replicate, and the
 // ledger identity. Prints what it checked and every problem; exit 0 if sound, 1 if not.
-#include <hdf5.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <hdf5.h>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -47,7 +47,9 @@ bool read_doubles(hid_t group, const std::string& name, std::vector<double>& out
         hsize_t n = 1;
         for (auto x : dims_of(group, name)) n *= x;
         out.resize(n);
-        if (n > 0) io::h5::check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "reading '" + name + "'");
+        if (n > 0)
+            io::h5::check(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                          "reading '" + name + "'");
         r.ok(true, "");
         return true;
     } catch (const error& e) {
@@ -76,8 +78,8 @@ void check_scenario(hid_t file, const std::string& name, report& r) {
         std::uint64_t planned = 0;
         io::h5::handle a(H5Aopen(g, "replicates_planned", H5P_DEFAULT), H5Aclose, "attribute");
         H5Aread(a, H5T_NATIVE_UINT64, &planned);
-        r.ok(dims[0] == planned, where + " is incomplete: " + std::to_string(dims[0]) + " of " + std::to_string(planned) +
-                                     " replicates");
+        r.ok(dims[0] == planned,
+             where + " is incomplete: " + std::to_string(dims[0]) + " of " + std::to_string(planned) + " replicates");
     }
     std::vector<double> m, okv, ledger;
     if (!read_doubles(g, "metrics", m, r, where)) return;
@@ -91,7 +93,8 @@ void check_scenario(hid_t file, const std::string& name, report& r) {
             if (!std::isfinite(v) || v < 0) ++bad;
         }
     }
-    r.ok(bad == 0, where + "/metrics has " + std::to_string(bad) + " missing, infinite or negative values in completed replicates");
+    r.ok(bad == 0, where + "/metrics has " + std::to_string(bad) +
+                       " missing, infinite or negative values in completed replicates");
     if (has_link(g, "ledger") && read_doubles(g, "ledger", ledger, r, where)) {
         std::size_t unbalanced = 0;
         for (std::size_t i = 0; i + 4 < ledger.size() + 1; i += 5) {
@@ -113,9 +116,10 @@ herr_t collect_names(hid_t, const char* name, const H5L_info_t*, void* out) {
 int verify_command(const std::vector<std::string>& args) {
     auto p = parse(args, {{"--help", "", "this help"}}, "kcsim verify", 1);
     if (p.has("--help") || p.positional.empty()) {
-        std::printf("Usage: kcsim verify FILE.h5\n\nChecks a kcsim results file: structure, provenance, checksums of every "
-                    "metrics chunk,\ncompleteness of every replicate, no missing or negative values, and the ledger.\n"
-                    "Exit 0 if it is sound, 1 if not.\n");
+        std::printf(
+            "Usage: kcsim verify FILE.h5\n\nChecks a kcsim results file: structure, provenance, checksums of every "
+            "metrics chunk,\ncompleteness of every replicate, no missing or negative values, and the ledger.\n"
+            "Exit 0 if it is sound, 1 if not.\n");
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
     const std::string path = p.positional[0];
@@ -136,7 +140,8 @@ int verify_command(const std::vector<std::string>& args) {
         std::int64_t v = 0;
         io::h5::handle a(H5Aopen(f, "schema_version", H5P_DEFAULT), H5Aclose, "attribute");
         H5Aread(a, H5T_NATIVE_INT64, &v);
-        r.ok(v == schema_version, "schema_version " + std::to_string(v) + " is not this kcsim's " + std::to_string(schema_version));
+        r.ok(v == schema_version,
+             "schema_version " + std::to_string(v) + " is not this kcsim's " + std::to_string(schema_version));
     }
     std::vector<std::string> scenarios;
     if (has_link(f, "scenarios")) {

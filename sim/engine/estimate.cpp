@@ -1,9 +1,8 @@
 #include "engine/estimate.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <string_view>
+#include <unistd.h>
 
 #include "model/metrics.hpp"
 #include "state/columns.hpp"
@@ -22,7 +21,8 @@ estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, in
     // Bytes per firm from the firm columns of the state itself, so the figure follows the model.
     state::world w;
     state::for_each_column(w, [&](const char* name, const auto& v) {
-        if (std::string_view(name).starts_with("firms/")) e.bytes_per_firm += sizeof(typename std::decay_t<decltype(v)>::value_type);
+        if (std::string_view(name).starts_with("firms/"))
+            e.bytes_per_firm += sizeof(typename std::decay_t<decltype(v)>::value_type);
     });
     const double steps = sc.cal.steps();
     const double metrics = steps * static_cast<double>(sc.districts.size()) * model::n_metrics * sizeof(double);

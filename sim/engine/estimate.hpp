@@ -8,12 +8,12 @@
 namespace kcsim::engine {
 
 struct estimate {
-    std::uint64_t firms = 0;          // at the start
-    double bytes_per_firm = 0;        // every firm column of the state
-    double bytes_per_replicate = 0;   // state (with 20% growth for births) + metrics buffer
-    double peak_bytes = 0;            // replicates in flight x bytes per replicate
-    double firm_steps = 0;            // per replicate
-    double seconds = 0;               // rough: measured cost per firm-step on one core / threads
+    std::uint64_t firms = 0;         // at the start
+    double bytes_per_firm = 0;       // every firm column of the state
+    double bytes_per_replicate = 0;  // state (with 20% growth for births) + metrics buffer
+    double peak_bytes = 0;           // replicates in flight x bytes per replicate
+    double firm_steps = 0;           // per replicate
+    double seconds = 0;              // rough: measured cost per firm-step on one core / threads
 };
 
 // `in_flight`: replicates held in memory at once (the ensemble keeps 2 per thread).

@@ -12,6 +12,7 @@ Quick start::
     sim.run_until("2022-06-30")
     sim.set_pilot("kaizhou", "municipal")          # a lever pulled mid-run
     sim.run()
+    kcsim.plots.fan_chart(ds, "tech_firms")       # matplotlib; see docs/python.md
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ._core import (
     metric_names,
     schema_version,
 )
+from . import plots  # matplotlib is imported inside its functions, not here
 from .results import compare, derive, open_results, run, simulation_metrics, sweep
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "load_scenario_text",
     "metric_names",
     "open_results",
+    "plots",
     "run",
     "schema_version",
     "simulation_metrics",
