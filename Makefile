@@ -8,14 +8,14 @@ PYTHON  := $(VENV)/bin/python
 KCSIM   := $(BUILD)/bin/kcsim
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build deps venv configure demo test bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo test sanitize bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
-	@echo "make test     install what is missing, build, run every test (ctest: Catch2 + pytest)"
+	@echo "make test     install what is missing, build, run every test (ASan+UBSan C++ run, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make bench    build and run the benchmarks"
 	@echo "make notebook build, then open Jupyter on notebooks/ with kcsim importable (needs jupyter-notebook)"
 	@echo "make format   clang-format the C++ sources"
@@ -49,7 +49,16 @@ demo: deps
 
 test: deps
 	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory sanitize
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The C++ tests again under AddressSanitizer + UndefinedBehaviorSanitizer (all but the slow
+# [behaviour] ones); any report fails the run.
+sanitize: venv
+	cmake --preset asan > /dev/null
+	cmake --build build-asan -j $(JOBS) --target kcsim_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		build-asan/bin/kcsim_tests "~[behaviour]" --reporter compact
 
 bench: build
 	bash scripts/bench.sh $(BUILD)

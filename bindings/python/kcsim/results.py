@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 import numpy as np
 
@@ -10,6 +10,10 @@ from . import _core
 
 
 def _toml_value(value: Any) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()  # a TOML date, unquoted
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
@@ -93,6 +97,8 @@ def run(
     if isinstance(scenario, str):
         scenario = _core.load_scenario(scenario)
     reps = int(replicates if replicates is not None else scenario.params["run.replicates"])
+    if reps < 1:
+        raise ValueError(f"replicates={reps}: expected at least 1")
     metrics, ledger, ok, messages = _core.run_ensemble(scenario, reps, seed, threads, _progress(scenario.name, progress))
     years = sorted({int(d[:4]) for d in scenario.dates})
     ds = xr.Dataset(
@@ -159,6 +165,9 @@ def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = N
     import xarray as xr
 
     scs = [_core.load_scenario(s) if isinstance(s, str) else s for s in scenarios]
+    names = [x.name for x in scs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"compare: scenario names must differ (they label the results), got {names}")
     first = scs[0]
     reps = int(replicates if replicates is not None else first.params["run.replicates"])
     s = int(seed if seed is not None else first.params["run.seed"])
