@@ -21,6 +21,9 @@ namespace {
 struct py_simulation {
     std::unique_ptr<engine::execution_context> ctx;
     std::unique_ptr<engine::simulation> sim;
+    // Live zero-copy views of firm columns. Firm columns reallocate only when a step adds
+    // firms, so stepping is refused while any view is alive: a view can never dangle.
+    std::shared_ptr<int> firm_views = std::make_shared<int>(0);
 };
 
 struct py_state {
@@ -29,6 +32,11 @@ struct py_state {
 };
 
 void advance(py_simulation& s, int n) {
+    if (*s.firm_views > 0) {
+        throw input_error(std::to_string(*s.firm_views) +
+                          " view(s) of firm columns are alive; delete them (or use firm_column for copies) before "
+                          "stepping, since a step can add firms and move the columns");
+    }
     for (int k = 0; k < n && !s.sim->done(); ++k) {
         {
             py::gil_scoped_release release;
@@ -105,6 +113,34 @@ void bind_simulation(py::module_& m) {
                 return out;
             },
             py::arg("name"))
+        .def(
+            "firm_view",
+            [](py::object self, const std::string& name) -> py::array {
+                auto& s = self.cast<py_simulation&>();
+                py::array out;
+                bool found = false;
+                state::for_each_column(s.sim->world(), [&](const char* n, const auto& v) {
+                    if (found || std::string(n) != "firms/" + name) return;
+                    using T = typename std::decay_t<decltype(v)>::value_type;
+                    // The base object counts the view while it lives and keeps the simulation alive.
+                    auto* token = new std::pair<std::shared_ptr<int>, py::object>(s.firm_views, self);
+                    ++*s.firm_views;
+                    py::capsule base(token, [](void* p) {
+                        auto* t = static_cast<std::pair<std::shared_ptr<int>, py::object>*>(p);
+                        --*t->first;
+                        delete t;
+                    });
+                    py::array_t<T> a(static_cast<py::ssize_t>(v.size()), v.data(), base);
+                    a.attr("setflags")(py::arg("write") = false);
+                    out = a;
+                    found = true;
+                });
+                if (!found) throw input_error("firm_view: no firm column '" + name + "'");
+                return out;
+            },
+            py::arg("name"),
+            "A read-only view of a firm column, sharing memory with C++; stepping is refused while it lives.")
+        .def_property_readonly("firm_views_alive", [](const py_simulation& s) { return *s.firm_views; })
         .def(
             "set_pilot",
             [](py_simulation& s, const std::string& district, const std::string& level) {

@@ -205,3 +205,25 @@ def test_sweep_from_python(tmp_path):
         bad = tmp_path / "bad.toml"
         bad.write_text('scenario = "base.toml"\ndesign = "morriss"\n', encoding="utf-8")
         kcsim.sweep(str(bad))
+
+
+def test_firm_views_share_memory_and_block_steps_while_alive(short):
+    import gc
+
+    sim = kcsim.Simulation(short, seed=2)
+    sim.step(3)
+    view = sim.firm_view("awareness")
+    assert not view.flags.writeable and not view.flags.owndata
+    assert np.array_equal(view, sim.firm_column("awareness"))
+    again = sim.firm_view("awareness")
+    assert np.shares_memory(view, again)  # both are the C++ column itself
+    assert sim.firm_views_alive == 2
+    with pytest.raises(ValueError, match="view"):
+        sim.step()  # a step could add firms and move the column: refused while views live
+    del view, again
+    gc.collect()
+    assert sim.firm_views_alive == 0
+    sim.step()
+    assert sim.steps_done == 4
+    with pytest.raises(ValueError):
+        sim.firm_view("no_such_column")

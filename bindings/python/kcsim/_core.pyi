@@ -106,6 +106,12 @@ class Simulation:
     def metrics_view(self) -> npt.NDArray[np.float64]:
         """(step, district, metric), read-only and shared with C++ (no copy): steps not yet run
         are NaN, and the array fills in as the simulation steps. It keeps the simulation alive."""
+    def firm_view(self, name: str) -> npt.NDArray[Any]:
+        """A read-only view of a firm column, sharing memory with C++. While any such view is
+        alive, step/run/run_until raise ValueError (a step can add firms and move the column)."""
+        ...
+    @property
+    def firm_views_alive(self) -> int: ...
     def firm_column(self, name: str) -> npt.NDArray[Any]:
         """A copy of one firm column ('awareness', 'district', 'output', ...)."""
     def set_pilot(self, district: str, level: Literal["none", "municipal", "national"]) -> None:
