@@ -67,12 +67,7 @@ bench: build
 # spec runs /usr/bin/python3, so a spec for the venv goes to build/jupyter, first on JUPYTER_PATH.
 # Jupyter itself is not installed by `make deps`; the notebooks also run in `make test`.
 notebook: build
-	@if ! $(PYTHON) -c 'import notebook' 2>/dev/null; then \
-		echo "make notebook: Jupyter Notebook is not installed. Install the Debian package and try again:"; \
-		echo "    sudo apt-get install jupyter-notebook     (the command; it brings python3-notebook)"; \
-		echo "The notebooks in notebooks/ also run without it: ctest --test-dir $(BUILD) -R python.notebooks"; \
-		exit 1; \
-	fi
+	@bash scripts/install-deps.sh jupyter-notebook
 	@$(PYTHON) -m ipykernel install --prefix $(abspath $(BUILD))/jupyter --name python3 \
 		--display-name "Python 3 (kcsim venv)" >/dev/null 2>&1 \
 		|| { echo "make notebook: could not write the kernel spec to $(BUILD)/jupyter (python3-ipykernel?)"; exit 1; }

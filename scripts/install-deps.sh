@@ -24,6 +24,9 @@ packages=(
     clang-format clang-tidy
 )
 
+# Extra packages for optional targets (make notebook passes jupyter-notebook).
+packages+=("$@")
+
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
