@@ -27,49 +27,6 @@ namespace kcsim::py_bind {
 
 namespace {
 
-// Runs `job` on its own thread with the GIL released; checks Ctrl-C every 50 ms and reports
-// progress(done, total) when given.
-void run_cancellable(const std::function<void(const std::atomic<bool>*, std::atomic<std::uint64_t>&)>& job,
-                     std::uint64_t total, const py::object& progress) {
-    std::atomic<bool> cancel{false};
-    std::atomic<std::uint64_t> done{0};
-    std::exception_ptr failure;
-    bool finished = false;
-    {
-        py::gil_scoped_release release;
-        std::thread worker([&] {
-            try {
-                job(&cancel, done);
-            } catch (...) {
-                failure = std::current_exception();
-            }
-        });
-        std::uint64_t shown = 0;
-        for (;;) {
-            finished = done.load() == total || failure != nullptr;
-            {
-                py::gil_scoped_acquire gil;
-                if (PyErr_CheckSignals() != 0) {
-                    cancel = true;
-                    PyErr_Clear();
-                }
-                if (!progress.is_none() && done.load() != shown) {
-                    shown = done.load();
-                    progress(shown, total);
-                }
-            }
-            if (finished || cancel) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        worker.join();
-    }
-    if (cancel && !finished) {
-        PyErr_SetNone(PyExc_KeyboardInterrupt);
-        throw py::error_already_set();
-    }
-    if (failure) std::rethrow_exception(failure);
-}
-
 py::array_t<double> array(const std::vector<double>& v, std::vector<py::ssize_t> shape) {
     py::array_t<double> a(shape);
     std::copy(v.begin(), v.end(), a.mutable_data());

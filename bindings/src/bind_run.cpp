@@ -35,48 +35,20 @@ void bind_run(py::module_& m) {
             double* mp = metrics.mutable_data();
             double* lp = ledger.mutable_data();
             std::int8_t* okp = ok.mutable_data();
-            std::atomic<bool> cancel{false};
-            std::atomic<std::uint64_t> done{0};
             engine::execution_context ctx(threads);
-            std::exception_ptr failure;
-            {
-                py::gil_scoped_release release;
-                std::thread worker([&] {
-                    try {
-                        engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = &cancel}, ctx,
-                                             [&](engine::replicate_result&& r) {
-                                                 std::copy(r.metrics.begin(), r.metrics.end(),
-                                                           mp + r.replicate * T * D * M);
-                                                 std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
-                                                 okp[r.replicate] = r.ok ? 1 : 0;
-                                                 messages[r.replicate] = r.message;
-                                                 ++done;
-                                             });
-                    } catch (...) {
-                        failure = std::current_exception();
-                    }
-                });
-                std::uint64_t shown = 0;
-                for (;;) {
-                    const bool finished = done.load() == replicates || failure != nullptr;
-                    {
-                        py::gil_scoped_acquire gil;
-                        if (PyErr_CheckSignals() != 0) {
-                            cancel = true;
-                            PyErr_Clear();
-                        }
-                        if (!progress.is_none() && done.load() != shown) {
-                            shown = done.load();
-                            progress(shown, replicates);
-                        }
-                    }
-                    if (finished || cancel) break;
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                }
-                worker.join();
-            }
-            if (cancel) throw py::error_already_set((PyErr_SetNone(PyExc_KeyboardInterrupt), py::error_already_set()));
-            if (failure) std::rethrow_exception(failure);
+            run_cancellable(
+                [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
+                    engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,
+                                         [&](engine::replicate_result&& r) {
+                                             std::copy(r.metrics.begin(), r.metrics.end(),
+                                                       mp + r.replicate * T * D * M);
+                                             std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
+                                             okp[r.replicate] = r.ok ? 1 : 0;
+                                             messages[r.replicate] = r.message;
+                                             ++done;
+                                         });
+                },
+                replicates, progress);
             return py::make_tuple(metrics, ledger, ok, messages);
         },
         py::arg("scenario"), py::arg("replicates"), py::arg("seed") = py::none(), py::arg("threads") = 0,
