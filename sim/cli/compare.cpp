@@ -94,9 +94,9 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
     const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
-    if (writer) {
+    dist::on_coordinator([&] {
         for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
-    }
+    });
 
     // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
     // interrupted comparison resumes (--resume) with only the missing replicates.
@@ -104,7 +104,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                       std::to_string(fork_step) + "\n";
     for (const auto& sc : scs) job += sc->hash + "\n";
     std::optional<io::journal> jr;
-    if (writer) jr.emplace(out, job_id(job), p.has("--resume"), force);
+    dist::on_coordinator([&] { jr.emplace(out, job_id(job), p.has("--resume"), force); });
 
     engine::execution_context ctx(threads);
     interrupt_guard guard;

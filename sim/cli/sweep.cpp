@@ -79,7 +79,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
     std::string out = p.get("--out").value_or("");
     if (out.empty()) out = writer ? default_output("sweep-" + sw.name) : "outputs/sweep-" + sw.name + ".h5";
-    if (writer) io::check_can_write(out, force);
+    dist::on_coordinator([&] { io::check_can_write(out, force); });
     const auto ex = analysis::plan_experiments(sw);
     // Every experiment's scenario must load: check them all before any run (errors exit 2).
     for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
@@ -88,7 +88,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     const std::string job = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
                             std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
     std::optional<io::journal> jr;
-    if (writer) jr.emplace(out, job_id(job), p.has("--resume"), force);
+    dist::on_coordinator([&] { jr.emplace(out, job_id(job), p.has("--resume"), force); });
     engine::execution_context ctx(threads);
     interrupt_guard guard;
     const std::size_t R = sw.replicates, M = model::n_metrics;

@@ -67,6 +67,29 @@ int size() {
     return s;
 }
 
+void on_coordinator(const std::function<void()>& check) {
+    if (!active || size() == 1) {
+        check();
+        return;
+    }
+    int code = 0;  // 0 ok, 1 io_error or other failure, 2 input_error
+    std::string message;
+    std::exception_ptr held;
+    if (rank() == 0) {
+        try {
+            check();
+        } catch (const input_error& e) {
+            code = 2, message = e.what(), held = std::current_exception();
+        } catch (const std::exception& e) {
+            code = 1, message = e.what(), held = std::current_exception();
+        }
+    }
+    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (held) std::rethrow_exception(held);
+    if (code == 2) throw input_error("rank 0 refused the job (see its message)");
+    if (code == 1) throw io_error("rank 0 refused the job (see its message)");
+}
+
 void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,
                const std::function<void(std::size_t, std::string&&)>& on_result,
                const std::function<bool()>& cancelled) {

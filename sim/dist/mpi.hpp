@@ -23,6 +23,11 @@ int rank();  // 0 without MPI
 int size();  // 1 without MPI
 inline bool coordinator() { return rank() == 0; }
 
+// Runs `check` on rank 0 only (e.g. "may the output be written?") and tells every rank the
+// outcome: if it throws, every rank throws the same kind of error, so no rank waits forever
+// for work that will never come. Without MPI it just runs `check`.
+void on_coordinator(const std::function<void()>& check);
+
 // Runs the units `todo` across the ranks. Every rank calls it with the same arguments; on rank
 // 0, on_result(unit, bytes) is called for each finished unit, from rank 0's main thread, in
 // the order they finish; on other ranks never. `cancelled` is polled on rank 0.

@@ -136,3 +136,13 @@ def test_mpi4py_driver_equals_kcsim_run(tmp_path):
                           text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "identical on 3 ranks" in proc.stdout
+
+
+def test_refusal_on_rank_0_stops_every_rank(kcsim_bin, scenarios_dir, tmp_path):
+    out = tmp_path / "exists.h5"
+    out.write_text("precious", encoding="utf-8")
+    proc = mpirun(2, kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
+                  "--replicates", "2", "--out", out, "--quiet", timeout=120)  # used to hang here
+    assert proc.returncode != 0
+    assert "already exists" in proc.stderr
+    assert out.read_text(encoding="utf-8") == "precious"
