@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/execution.hpp"
+#include "model/collect.hpp"
 #include "model/common.hpp"
 #include "model/phases.hpp"
 
@@ -33,6 +34,7 @@ void births(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& w = c.w;
     const auto cdf = sector_cdf(c.sc);
+    const std::size_t first = w.f.size();
     for (std::size_t k = 0; k < w.s.size(); ++k) {
         if (w.s.status[k] != state::startup_status::graduated || w.s.ended_step[k] != c.step) continue;
         rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step),
@@ -40,15 +42,25 @@ void births(engine::step_context& c) {
         add_firm(c, cdf, w.s.district[k], s.uniform() < p.graduate_tech_share, true, w.s.sector[k]);
     }
     if (p.birth_rate > 0) {
-        const std::size_t nd = w.d.size();
-        std::vector<double> firms(nd, 0.0);
-        for (std::size_t i = 0; i < w.f.size(); ++i) firms[w.f.district[i]] += alive(w.f, i) ? 1 : 0;
-        for (std::size_t d = 0; d < nd; ++d) {
+        for (std::size_t d = 0; d < w.d.size(); ++d) {
+            // Living firms after this step's exits: the firm pass has counted them.
+            const double firms = c.row[d * n_metrics + index(metric::firms)];
             rng::stream s(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step),
                           rng::purpose::district_births);
-            const std::uint32_t n = s.poisson(p.birth_rate * firms[d] * c.years);
+            const std::uint32_t n = s.poisson(p.birth_rate * firms * c.years);
             for (std::uint32_t k = 0; k < n; ++k) add_firm(c, cdf, static_cast<std::uint16_t>(d), false, false, 0);
         }
+    }
+    // The newborns' part of the step's metrics (the firm pass saw the others).
+    const auto metrics = metric_step::of(c);
+    const firm_columns f = columns(w.f);
+    for (std::size_t i = first; i < w.f.size(); ++i) {
+        if (!possible_state(f, i)) impossible_state(c, i);
+        add_flows(f, i, c.row.data());
+        w.pitch_eligible += f.tech(i) && f.awareness[i] >= p.pitch_awareness ? 1 : 0;
+        stock_sums stocks;
+        stocks.add(metrics, f, i);
+        stocks.flush(metrics, c.row.data() + f.district[i] * n_metrics);
     }
 }
 

@@ -1,4 +1,7 @@
-// Per-district metrics of the step, reduced deterministically, and the numeric checks.
+// Per-district metrics of the step: the district-level values (the firms' are reduced in the
+// firm pass, collect.hpp), and the numeric checks.
+#include "model/collect.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -11,64 +14,11 @@
 namespace kcsim::model::phases {
 
 void collect_metrics(engine::step_context& c) {
-    const auto& p = c.sc.p;
+    // The firms' part of the row is in already (firm_actions, then births); the district-level
+    // values and the programme's own counts are added here.
     const auto& w = c.w;
-    const auto& f = w.f;
     const std::size_t nd = w.d.size();
-    const std::size_t nb = (f.size() + block - 1) / block;
     constexpr std::size_t M = n_metrics;
-    const double years = c.years;
-    std::vector<double> partial(std::max<std::size_t>(nb, 1) * nd * M, 0.0);
-    engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
-        double* part = partial.data() + (b / block) * nd * M;
-        for (std::size_t i = b; i < e; ++i) {
-            double* r = part + f.district[i] * M;
-            // Flows count for every firm (an exiting firm's last flows too); stocks for the living.
-            // Most firms have no flow in a week: test once, skip the adds.
-            const bool any_flow =
-                (f.raised[i] | f.posted[i] | f.solved_posted[i] | f.solved_unposted[i] | f.abandoned[i] |
-                 f.services[i] | f.contracts[i] | f.innovations[i] | f.events[i]) != 0 ||
-                f.deal_amount[i] != 0.0f || f.contract_value[i] != 0.0f;
-            if (any_flow) {
-                r[index(metric::needs_raised)] += f.raised[i];
-                r[index(metric::problems_posted)] += f.posted[i];
-                r[index(metric::problems_solved)] += f.solved_posted[i];
-                r[index(metric::needs_solved)] += f.solved_posted[i] + f.solved_unposted[i];
-                r[index(metric::needs_abandoned)] += f.abandoned[i];
-                r[index(metric::expert_services)] += f.services[i];
-                r[index(metric::tech_contracts)] += f.contracts[i];
-                r[index(metric::tech_contract_value)] += f.contract_value[i];
-                r[index(metric::financing_deals)] += (f.events[i] & state::firm_event::financed) ? 1 : 0;
-                r[index(metric::financing_amount)] += f.deal_amount[i];
-                r[index(metric::innovations)] += f.innovations[i];
-                r[index(metric::firm_births)] += (f.events[i] & state::firm_event::born) ? 1 : 0;
-                r[index(metric::firm_exits)] += (f.events[i] & state::firm_event::exited) ? 1 : 0;
-                r[index(metric::certifications)] += (f.events[i] & state::firm_event::certified_tech) ? 1 : 0;
-            }
-            if (!alive(f, i)) continue;
-            const bool tech = is_tech(f, i), high = (f.flags[i] & state::firm_flag::high_tech) != 0;
-            const bool financed = f.financed_until[i] >= c.step;
-            r[index(metric::firms)] += 1;
-            r[index(metric::tech_firms)] += tech ? 1 : 0;
-            r[index(metric::high_tech_firms)] += high ? 1 : 0;
-            r[index(metric::awareness)] += f.awareness[i];
-            r[index(metric::needs_unposted)] += f.needs_unposted[i];
-            r[index(metric::problems_open)] += f.needs_posted[i];
-            r[index(metric::consortium_members)] += f.consortium[i] >= 0 ? 1 : 0;
-            const double intensity = (high   ? p.rd_intensity_high_tech
-                                      : tech ? p.rd_intensity_tech
-                                             : p.rd_intensity_other) *
-                                     (financed ? 1.0 + p.finance_rd_boost : 1.0);
-            r[index(metric::rd_spend)] += f.output[i] * intensity * years;
-            r[index(metric::output_value)] += f.output[i] * years;
-        }
-    });
-    // Combine blocks in block order: the same sums, bit for bit, on any number of threads.
-    std::fill(c.row.begin(), c.row.end(), 0.0);
-    for (std::size_t b = 0; b < nb; ++b) {
-        const double* part = partial.data() + b * nd * M;
-        for (std::size_t k = 0; k < nd * M; ++k) c.row[k] += part[k];
-    }
     auto at = [&](std::size_t d, metric m) -> double& { return c.row[d * M + index(m)]; };
     for (std::size_t d = 0; d < nd; ++d) {
         const double n = at(d, metric::firms);
@@ -113,17 +63,6 @@ void check_invariants(engine::step_context& c) {
             }
         }
     }
-    const auto& f = c.w.f;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (!(f.awareness[i] >= 0.0f && f.awareness[i] <= 1.0f) ||
-            !(f.tech_level[i] >= 0.0f && f.tech_level[i] <= 1.0f) || !(f.output[i] >= 0.0f) ||
-            !std::isfinite(f.output[i])) {
-            throw model_error("firm " + std::to_string(f.id[i]) + " is in an impossible state at step " +
-                              std::to_string(c.step) + ": awareness " + std::to_string(f.awareness[i]) +
-                              ", technology level " + std::to_string(f.tech_level[i]) + ", output " +
-                              std::to_string(f.output[i]) + " (expected 0..1, 0..1 and a finite non-negative value)");
-        }
-    }
     // The ledger balances: funds in = operations + rewards + unspent, nothing negative.
     for (const auto& y : c.w.ledger) {
         const double gap = y.funds_in - (y.operations + y.rewards + y.unspent);
@@ -138,3 +77,15 @@ void check_invariants(engine::step_context& c) {
 }
 
 }  // namespace kcsim::model::phases
+
+namespace kcsim::model {
+
+void impossible_state(const engine::step_context& c, std::size_t i) {
+    const auto& f = c.w.f;
+    throw model_error("firm " + std::to_string(f.id[i]) + " is in an impossible state at step " +
+                      std::to_string(c.step) + ": awareness " + std::to_string(f.awareness[i]) + ", technology level " +
+                      std::to_string(f.tech_level[i]) + ", output " + std::to_string(f.output[i]) +
+                      " (expected 0..1, 0..1 and a finite non-negative value)");
+}
+
+}  // namespace kcsim::model

@@ -9,7 +9,7 @@
 namespace kcsim::model {
 
 // Agents per parallel block. Fixed: per-block partial sums must not depend on the thread count.
-inline constexpr std::size_t block = 16384;
+inline constexpr std::size_t block = 4096;
 
 inline bool alive(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::alive) != 0; }
 inline bool is_tech(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::tech) != 0; }

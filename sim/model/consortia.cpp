@@ -1,53 +1,46 @@
-// Firms join and leave innovation consortia (创新创业共同体): aware tech firms in pilot districts
-// join one of their sector; members leave, and all leave a dissolved consortium.
+// Consortium membership: the step's open consortia by sector, for the firm pass (consortia.hpp).
+#include "model/consortia.hpp"
+
 #include <algorithm>
 
-#include "engine/execution.hpp"
-#include "model/common.hpp"
-#include "model/phases.hpp"
+namespace kcsim::model {
 
-namespace kcsim::model::phases {
-
-void consortium_membership(engine::step_context& c) {
+consortium_step consortium_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
-    auto& w = c.w;
-    auto& f = w.f;
-    if (w.c.size() == 0) return;
-    const bool on = p.programme && p.consortia;
-    std::vector<std::vector<std::int32_t>> by_sector(c.sc.sectors.size());
-    for (std::size_t k = 0; k < w.c.size(); ++k) {
-        if (w.c.active[k]) by_sector[w.c.sector[k]].push_back(static_cast<std::int32_t>(k));
-    }
-    engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) {
-            if (!alive(f, i)) continue;
-            const std::int32_t k = f.consortium[i];
-            if (k >= 0) {
-                if (!on || !w.c.active[static_cast<std::size_t>(k)]) {
-                    f.consortium[i] = -1;
-                    continue;
-                }
-                if (run_clock(f.clock_consortium[i], p.leave_rate * c.years, 1, [&] {
-                        return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step),
-                                           rng::purpose::consortium);
-                    }) > 0) {
-                    f.consortium[i] = -1;
-                }
-                continue;
-            }
-            if (!on || !is_tech(f, i) || w.d.pilot[f.district[i]] == 0) continue;
-            const auto& options = by_sector[f.sector[i]];
-            if (options.empty()) continue;
-            if (run_clock(f.clock_consortium[i], p.join_rate * f.awareness[i] * c.years, 1, [&] {
-                    return rng::stream(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium);
-                }) > 0) {
-                rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::consortium_pick);
-                const auto pick = static_cast<std::size_t>(s.uniform() * static_cast<double>(options.size()));
-                f.consortium[i] = options[std::min(pick, options.size() - 1)];
-                f.events[i] |= state::firm_event::joined;
-            }
+    const auto& con = c.w.c;
+    const std::size_t ns = c.sc.sectors.size();
+    consortium_step x{con.size() > 0,
+                      p.programme && p.consortia,
+                      p.leave_rate * c.years,
+                      p.join_rate * c.years,
+                      con.active.data(),
+                      c.w.d.pilot.data(),
+                      std::vector<std::size_t>(ns + 1, 0),
+                      {}};
+    for (std::size_t s = 0; s < ns; ++s) {
+        for (std::size_t k = 0; k < con.size(); ++k) {
+            if (con.active[k] && con.sector[k] == s) x.open.push_back(static_cast<std::int32_t>(k));
         }
-    });
+        x.first[s + 1] = x.open.size();
+    }
+    return x;
 }
 
-}  // namespace kcsim::model::phases
+void consortium_event(const consortium_step& x, firm_columns f, std::size_t i, rng::key key, std::uint64_t step,
+                      double left) {
+    rng::stream s(key, f.id[i], step, rng::purpose::consortium);
+    left += s.exp1();  // one change a step: if that budget is used up too, the clock restarts
+    if (left <= 0) left = s.exp1();
+    f.clock_consortium[i] = static_cast<float>(left);
+    if (f.consortium[i] >= 0) {
+        f.consortium[i] = -1;
+        return;
+    }
+    const std::size_t lo = x.first[f.sector[i]], n = x.first[f.sector[i] + 1u] - lo;
+    rng::stream pick_s(key, f.id[i], step, rng::purpose::consortium_pick);
+    const auto pick = static_cast<std::size_t>(pick_s.uniform() * static_cast<double>(n));
+    f.consortium[i] = x.open[lo + std::min(pick, n - 1)];
+    f.events[i] |= state::firm_event::joined;
+}
+
+}  // namespace kcsim::model

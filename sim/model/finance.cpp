@@ -1,52 +1,56 @@
 // Roadshows of the financial services platform: aware tech firms and active start-ups pitch;
-// some get deals, which raise R&D and lower the exit hazard for a while.
-#include <algorithm>
+// some get deals, which raise R&D and lower the exit hazard for a while. Firms pitch in the
+// firm pass (finance.hpp); start-ups here, after it.
+#include "model/finance.hpp"
+
 #include <cmath>
 
-#include "engine/execution.hpp"
 #include "model/common.hpp"
 #include "model/phases.hpp"
 
-namespace kcsim::model::phases {
+namespace kcsim::model {
 
 namespace {
-bool may_pitch(const state::firms& f, std::size_t i, double least) {
-    return alive(f, i) && is_tech(f, i) && f.awareness[i] >= least;
+int deal_weeks(const engine::step_context& c) {
+    return static_cast<int>(std::lround(c.sc.p.finance_weeks * 7.0 / c.sc.cal.step_days));
 }
 }  // namespace
 
-void finance_deals(engine::step_context& c) {
+double pitch_chance(const engine::step_context& c, double firms) {
+    const auto& w = c.w;
+    if (w.roadshows == 0) return 0.0;
+    double eligible = firms;
+    for (std::size_t k = 0; k < w.s.size(); ++k) eligible += w.s.status[k] == state::startup_status::active ? 1 : 0;
+    return eligible > 0 ? std::min(1.0, w.roadshows * c.sc.p.pitches_per_roadshow / eligible) : 0.0;
+}
+
+finance_step finance_step::of(const engine::step_context& c) {
+    const auto& p = c.sc.p;
+    return {c.w.pitch_chance, p.pitch_awareness,   p.deal_prob,
+            p.deal_amount,    p.deal_amount_sigma, c.step + deal_weeks(c)};
+}
+
+namespace phases {
+
+void open_roadshows(engine::step_context& c) {
+    c.w.pitch_chance = pitch_chance(c, static_cast<double>(c.w.pitch_eligible));
+}
+
+void startup_deals(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& w = c.w;
-    auto& f = w.f;
-    if (w.roadshows == 0) return;
-    std::size_t eligible = 0;
-    for (std::size_t i = 0; i < f.size(); ++i) eligible += may_pitch(f, i, p.pitch_awareness) ? 1u : 0u;
-    for (std::size_t k = 0; k < w.s.size(); ++k) eligible += w.s.status[k] == state::startup_status::active ? 1u : 0u;
-    if (eligible == 0) return;
-    const double pitch = std::min(1.0, w.roadshows * p.pitches_per_roadshow / static_cast<double>(eligible));
-    const int weeks = static_cast<int>(std::lround(p.finance_weeks * 7.0 / c.sc.cal.step_days));
-    engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) {
-            if (!may_pitch(f, i, p.pitch_awareness)) continue;
-            rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::finance);
-            if (s.uniform() < pitch && s.uniform() < std::min(1.0, p.deal_prob * (0.5 + f.tech_level[i]))) {
-                f.deal_amount[i] = static_cast<float>(s.lognormal(p.deal_amount, p.deal_amount_sigma));
-                f.financed_until[i] = c.step + weeks;
-                f.events[i] |= state::firm_event::financed;
-            }
-        }
-    });
+    if (!(w.pitch_chance > 0)) return;
     for (std::size_t k = 0; k < w.s.size(); ++k) {
         if (w.s.status[k] != state::startup_status::active) continue;
         rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step), rng::purpose::finance);
-        if (s.uniform() < pitch && s.uniform() < std::min(1.0, p.deal_prob * 0.5)) {
+        if (s.uniform() < w.pitch_chance && s.uniform() < std::min(1.0, p.deal_prob * 0.5)) {
             const std::size_t d = w.s.district[k];
             w.d.deals[d] += 1;
             w.d.deal_amount[d] += s.lognormal(p.deal_amount, p.deal_amount_sigma);
-            w.s.financed_until[k] = c.step + weeks;
+            w.s.financed_until[k] = c.step + deal_weeks(c);
         }
     }
 }
 
-}  // namespace kcsim::model::phases
+}  // namespace phases
+}  // namespace kcsim::model

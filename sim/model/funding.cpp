@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "engine/execution.hpp"
 #include "model/common.hpp"
+#include "model/metrics.hpp"
 #include "model/phases.hpp"
 
 namespace kcsim::model {
@@ -104,31 +105,17 @@ void funding(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& w = c.w;
     auto& d = w.d;
-    auto& f = w.f;
     const std::size_t nd = d.size();
 
-    // District results of the step, for the evaluation, and firms per district.
-    const std::size_t nb = (f.size() + block - 1) / block;
-    std::vector<double> partial(std::max<std::size_t>(nb, 1) * nd * 4, 0.0);
-    engine::for_blocks(f.size(), block, [&](std::size_t b, std::size_t e) {
-        double* part = partial.data() + (b / block) * nd * 4;
-        for (std::size_t i = b; i < e; ++i) {
-            double* r = part + f.district[i] * 4;
-            r[0] += f.solved_posted[i];
-            r[1] += f.contracts[i];
-            r[2] += (f.events[i] & state::firm_event::certified_tech) ? 1 : 0;
-            r[3] += alive(f, i) ? 1 : 0;
-        }
-    });
+    // District results of the step, for the evaluation, and firms per district: the firms' part
+    // of the step's metrics, which the firm pass and births have summed (collect.hpp).
     std::vector<double> firms(nd, 0.0);
-    for (std::size_t b = 0; b < nb; ++b) {
-        const double* part = partial.data() + b * nd * 4;
-        for (std::size_t k = 0; k < nd; ++k) {
-            d.year_solved[k] += part[k * 4];
-            d.year_contracts[k] += part[k * 4 + 1];
-            d.year_certified[k] += part[k * 4 + 2];
-            firms[k] += part[k * 4 + 3];
-        }
+    for (std::size_t k = 0; k < nd; ++k) {
+        const double* r = c.row.data() + k * n_metrics;
+        d.year_solved[k] += r[index(metric::problems_solved)];
+        d.year_contracts[k] += r[index(metric::tech_contracts)];
+        d.year_certified[k] += r[index(metric::certifications)];
+        firms[k] = r[index(metric::firms)];
     }
     for (std::size_t k = 0; k < nd; ++k) d.year_contracts[k] += d.contracts[k];  // forum agreements
 

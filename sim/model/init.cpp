@@ -63,13 +63,15 @@ void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, sta
     f.clock_certify[i] = static_cast<float>(s.exp1());
     f.clock_consortium[i] = static_cast<float>(s.exp1());
     f.clock_resolve[i] = static_cast<float>(s.exp1());
+    f.clock_service[i] = static_cast<float>(s.exp1());
+    f.clock_match[i] = static_cast<float>(s.exp1());
 }
 
 state::world initial_world(const scenario::scenario& sc, rng::key key) {
     const auto& p = sc.p;
     state::world w;
     const std::size_t nd = sc.districts.size();
-    w.d.resize(nd);
+    w.d.resize(nd, sc.sectors.size());
     for (std::size_t d = 0; d < nd; ++d) {
         w.d.pilot[d] = p.programme ? static_cast<std::uint8_t>(sc.districts[d].pilot) : 0;
     }
@@ -110,6 +112,14 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
         }
     }
     w.next_firm_id = n;
+    // What the first step's service allocation and roadshows start from (the firm pass keeps
+    // these for the steps after).
+    const std::size_t ns = sc.sectors.size();
+    for (std::size_t j = 0; j < n; ++j) {
+        w.d.open_posted[w.f.district[j] * ns + w.f.sector[j]] += w.f.needs_posted[j];
+        w.d.open_unposted[w.f.district[j] * ns + w.f.sector[j]] += w.f.needs_unposted[j];
+        w.pitch_eligible += is_tech(w.f, j) && w.f.awareness[j] >= p.pitch_awareness ? 1 : 0;
+    }
     return w;
 }
 

@@ -15,7 +15,9 @@ template <class W, class F> void for_each_column(W& w, F&& f) {
     f("firms/clock_need", a.clock_need), f("firms/clock_exit", a.clock_exit),
         f("firms/clock_innovate", a.clock_innovate);
     f("firms/clock_certify", a.clock_certify), f("firms/clock_consortium", a.clock_consortium);
-    f("firms/clock_resolve", a.clock_resolve), f("firms/needs_unposted", a.needs_unposted);
+    f("firms/clock_resolve", a.clock_resolve), f("firms/clock_service", a.clock_service);
+    f("firms/clock_match", a.clock_match);
+    f("firms/needs_unposted", a.needs_unposted);
     f("firms/needs_posted", a.needs_posted), f("firms/raised", a.raised), f("firms/posted", a.posted);
     f("firms/solved_posted", a.solved_posted), f("firms/solved_unposted", a.solved_unposted);
     f("firms/abandoned", a.abandoned), f("firms/services", a.services), f("firms/contracts", a.contracts);
@@ -44,13 +46,17 @@ template <class W, class F> void for_each_column(W& w, F&& f) {
     f("districts/deals", d.deals), f("districts/deal_amount", d.deal_amount), f("districts/fair", d.fair);
     f("districts/year_solved", d.year_solved), f("districts/year_contracts", d.year_contracts);
     f("districts/year_certified", d.year_certified);
+    f("districts/open_posted", d.open_posted), f("districts/open_unposted", d.open_unposted);
+    f("districts/serve_chance", d.serve_chance), f("districts/visit_chance", d.visit_chance);
+    f("districts/fit", d.fit), f("districts/match_chance", d.match_chance);
 }
 
 // f(name, scalar&) for every scalar of the world.
 template <class W, class F> void for_each_scalar(W& w, F&& f) {
     f("step", w.step), f("next_firm_id", w.next_firm_id), f("next_startup_id", w.next_startup_id);
     f("forums_held", w.forums_held), f("consortia_formed", w.consortia_formed), f("cases", w.cases);
-    f("visit_district", w.visit_district), f("roadshows", w.roadshows);
+    f("visit_district", w.visit_district), f("roadshows", w.roadshows), f("pitch_chance", w.pitch_chance);
+    f("pitch_eligible", w.pitch_eligible);
 }
 
 }  // namespace kcsim::state

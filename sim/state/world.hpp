@@ -37,6 +37,8 @@ struct firms {
     std::vector<float> clock_certify;           // next certification (tech-based, then high-tech)
     std::vector<float> clock_consortium;        // joining, or for members leaving, a consortium
     std::vector<float> clock_resolve;           // next open need solved on the market or abandoned
+    std::vector<float> clock_service;           // next expert service or visit to one of its open needs
+    std::vector<float> clock_match;             // next posted need matched into a technology contract
     std::vector<std::uint32_t> needs_unposted;  // open needs not in the problem library
     std::vector<std::uint32_t> needs_posted;    // open needs in the problem library
     // flows in the current step
@@ -65,6 +67,7 @@ inline constexpr std::uint8_t exited = 4;
 inline constexpr std::uint8_t born = 8;
 inline constexpr std::uint8_t financed = 16;
 inline constexpr std::uint8_t joined = 32;
+inline constexpr std::uint8_t flow = 64;  // some flow column is nonzero (the metrics read them only then)
 }  // namespace firm_event
 
 // Expert service teams (专家服务队) and their experts.
@@ -126,8 +129,14 @@ struct districts {
     std::vector<std::uint8_t> fair;  // a matching fair is held this step
     // this calendar year, for the annual evaluation
     std::vector<double> year_solved, year_contracts, year_certified;
+    // [district][sector] open needs at the end of the last step, over which the teams share out
+    // their capacity (model/experts.cpp); what the programme offers this step: the expected
+    // services to an open posted need and visits about an unposted one, and the teams' best
+    // sector fit; per district, the chance that a posted need is matched.
+    std::vector<double> open_posted, open_unposted, serve_chance, visit_chance, fit;
+    std::vector<double> match_chance;
     std::size_t size() const { return pilot.size(); }
-    void resize(std::size_t n);
+    void resize(std::size_t n, std::size_t sectors);
     void clear_flows();
     bool operator==(const districts&) const = default;
 };
@@ -153,6 +162,8 @@ struct world {
     // programme decisions of the current step (model/programme.cpp)
     std::int32_t visit_district = -1;  // a national service group visits this district
     std::int32_t roadshows = 0;
+    double pitch_chance = 0;          // that an eligible firm pitches at this step's roadshows
+    std::int64_t pitch_eligible = 0;  // firms that may pitch, at the end of the last step
     firms f;
     districts d;
     teams t;

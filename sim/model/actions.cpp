@@ -1,0 +1,107 @@
+// The firm pass of a step: for each firm in turn, its needs (awareness, market resolution, new
+// needs), expert services, matches, consortium membership, roadshow pitches and its life
+// (innovation, growth, certification, exit), then its part of the step's metrics, a check that
+// its state is possible, and its open needs counted for the next step's service allocation. The
+// processes are the per-firm functions of needs.hpp, experts.hpp, matching.hpp, consortia.hpp,
+// finance.hpp, firms.hpp and collect.hpp, in that order; each reads only its own firm and the
+// step's shared rates and chances, so one pass gives the same result as one pass per process,
+// and a firm's columns come through the cache once a step instead of once a process.
+#include <algorithm>
+
+#include "engine/execution.hpp"
+#include "model/collect.hpp"
+#include "model/common.hpp"
+#include "model/consortia.hpp"
+#include "model/experts.hpp"
+#include "model/finance.hpp"
+#include "model/firms.hpp"
+#include "model/matching.hpp"
+#include "model/needs.hpp"
+#include "model/phases.hpp"
+
+namespace kcsim::model::phases {
+
+void firm_step(engine::step_context& c) {
+    auto& w = c.w;
+    const std::size_t nd = w.d.size(), ns = c.sc.sectors.size();
+    const auto needs = needs_step::of(c);
+    const auto services = service_step::of(c);
+    const auto matches = match_step::of(c);
+    const auto membership = consortium_step::of(c);
+    const auto pitches = finance_step::of(c);
+    const auto life = life_step::of(c);
+    const auto metrics = metric_step::of(c);
+    const auto key = c.key;
+    const auto step = static_cast<std::uint64_t>(c.step);
+
+    // Per block: the metrics [district][metric], then the needs experts solved and the first
+    // firm in an impossible state (or none); and as integers (exact in any order) the open needs
+    // [district][sector][posted, unposted] and the firms that may pitch, for the next step.
+    const std::size_t rows = nd * n_metrics, width = rows + 2, counts = nd * ns * 2 + 1;
+    const std::size_t nb = (w.f.size() + block - 1) / block;
+    constexpr double none = -1;
+    std::vector<double> partial(std::max<std::size_t>(nb, 1) * width, 0.0);
+    std::vector<std::uint64_t> partial_counts(std::max<std::size_t>(nb, 1) * counts, 0);
+    const double least = c.sc.p.pitch_awareness;
+    const firm_columns cols = columns(w.f);
+    engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
+        const firm_columns f = cols;
+        double* part = partial.data() + (b / block) * width;
+        std::uint64_t* open = partial_counts.data() + (b / block) * counts;
+        double solved = 0, bad = none;
+        std::uint64_t pitchers = 0;
+        stock_sums stocks;
+        std::size_t run = f.district[b];  // the district whose stocks are being summed
+        f.clear_flows(b, e);
+        for (std::size_t i = b; i < e; ++i) {
+            bool alive = f.alive(i);
+            if (alive) {
+                firm_needs(needs, f, i, key, step);
+                if (services.any) solved += serve_needs(services, f, i, key, step);
+                if (matches.any) match_needs(matches, f, i, key, step);
+                if (membership.any) consortium_membership(membership, f, i, key, step);
+                roadshow_pitch(pitches, f, i, key, step);
+                alive = firm_life(life, f, i, key);
+            }
+            add_flows(f, i, part);
+            if (!alive) continue;
+            if (bad == none && !possible_state(f, i)) bad = static_cast<double>(i);
+            if (f.district[i] != run) {
+                stocks.flush(metrics, part + run * n_metrics);
+                run = f.district[i];
+            }
+            stocks.add(metrics, f, i);
+            std::uint64_t* o = open + (f.district[i] * ns + f.sector[i]) * 2;
+            o[0] += f.needs_posted[i];
+            o[1] += f.needs_unposted[i];
+            pitchers += static_cast<std::uint64_t>(f.tech(i) & (f.awareness[i] >= least));
+        }
+        stocks.flush(metrics, part + run * n_metrics);
+        part[rows] = solved;
+        part[rows + 1] = bad;
+        open[counts - 1] = pitchers;
+    });
+    // Combine blocks in block order: the same sums, bit for bit, on any number of threads.
+    std::fill(c.row.begin(), c.row.end(), 0.0);
+    double solved = 0;
+    for (std::size_t k = 0; k < nb; ++k) {
+        const double* part = partial.data() + k * width;
+        if (part[rows + 1] != none) impossible_state(c, static_cast<std::size_t>(part[rows + 1]));
+        for (std::size_t j = 0; j < rows; ++j) c.row[j] += part[j];
+        solved += part[rows];
+    }
+    report_services(c, solved);
+    std::fill(w.d.open_posted.begin(), w.d.open_posted.end(), 0.0);
+    std::fill(w.d.open_unposted.begin(), w.d.open_unposted.end(), 0.0);
+    w.pitch_eligible = 0;
+    for (std::size_t k = 0; k < nb; ++k) {
+        const std::uint64_t* open = partial_counts.data() + k * counts;
+        for (std::size_t j = 0; j < nd * ns; ++j) {
+            w.d.open_posted[j] += static_cast<double>(open[2 * j]);
+            w.d.open_unposted[j] += static_cast<double>(open[2 * j + 1]);
+        }
+        w.pitch_eligible += static_cast<std::int64_t>(open[counts - 1]);
+    }
+}
+
+}  // namespace kcsim::model::phases

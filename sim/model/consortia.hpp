@@ -1,0 +1,53 @@
+#pragma once
+// Firms join and leave innovation consortia (创新创业共同体), in the second firm pass
+// (actions.cpp): aware tech firms in pilot districts join one of their sector; members leave,
+// and all leave a dissolved consortium.
+#include <algorithm>
+#include <vector>
+
+#include "core/inline.hpp"
+#include "model/common.hpp"
+#include "model/firm_columns.hpp"
+
+namespace kcsim::model {
+
+struct consortium_step {
+    bool any;                        // some consortium exists
+    bool on;                         // the programme runs consortia
+    double leave, join;              // hazards over the step: per member, and per unit of awareness
+    const std::uint8_t* active;      // per consortium
+    const std::uint8_t* pilot;       // per district
+    std::vector<std::size_t> first;  // [sector]: the active consortia of sector s are open[first[s] .. first[s+1])
+    std::vector<std::int32_t> open;
+    static consortium_step of(const engine::step_context& c);
+};
+
+// The rare branches, out of line (consortia.cpp): the clock ran out, so a member leaves or a
+// firm joins one of the open consortia of its sector.
+void consortium_event(const consortium_step& x, firm_columns f, std::size_t i, rng::key key, std::uint64_t step,
+                      double left);
+
+KCSIM_ALWAYS_INLINE void consortium_membership(const consortium_step& x, const firm_columns& f, std::size_t i,
+                                               rng::key key, std::uint64_t step) {
+    // Members leave at the leave rate, and at once if their consortium was dissolved; aware tech
+    // firms in pilots join where their sector has a consortium. Hazards by arithmetic, not
+    // branches on the firm's kind, which the CPU cannot predict.
+    const std::int32_t k = f.consortium[i];
+    const bool member = k >= 0;
+    if (member & !(x.on & (x.active[member ? k : 0] != 0))) {
+        f.consortium[i] = -1;
+        return;
+    }
+    const std::size_t s = f.sector[i];
+    const bool may_join = x.on & f.tech(i) & (x.pilot[f.district[i]] != 0) & (x.first[s + 1] > x.first[s]);
+    const double rate[2] = {x.join * f.awareness[i] * static_cast<double>(may_join), x.leave};
+    const double h = rate[member ? 1 : 0];
+    const double left = f.clock_consortium[i] - h;
+    if (left <= 0 && h > 0) {
+        consortium_event(x, f, i, key, step, left);
+    } else {
+        f.clock_consortium[i] = static_cast<float>(left);
+    }
+}
+
+}  // namespace kcsim::model

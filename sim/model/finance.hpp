@@ -1,0 +1,36 @@
+#pragma once
+// Roadshow pitches of one firm in the second firm pass (actions.cpp): an aware tech firm may
+// pitch, and a pitch may become a deal, which raises R&D and lowers the exit hazard for a while.
+#include <algorithm>
+
+#include "core/inline.hpp"
+#include "engine/schedule.hpp"
+#include "model/firm_columns.hpp"
+
+namespace kcsim::model {
+
+struct finance_step {
+    double pitch;      // chance that an eligible firm pitches (world::pitch_chance)
+    double least;      // awareness a firm needs to pitch
+    double deal_prob;  // before the firm's technology level
+    double amount, amount_sigma;
+    std::int32_t until;  // last step a deal made now has effect
+    static finance_step of(const engine::step_context& c);
+};
+
+KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_columns& f, std::size_t i, rng::key key,
+                                        std::uint64_t step) {
+    if (!(x.pitch > 0) || !f.tech(i) || !(f.awareness[i] >= x.least)) return;
+    rng::stream s(key, f.id[i], step, rng::purpose::finance);
+    if (s.uniform() < x.pitch && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]))) {
+        f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));
+        f.financed_until[i] = x.until;
+        f.events[i] |= state::firm_event::financed;
+    }
+}
+
+// The chance to pitch this step, from the roadshows held and who may pitch: `firms` eligible
+// firms (counted by the last step's firm pass) and the active start-ups.
+double pitch_chance(const engine::step_context& c, double firms);
+
+}  // namespace kcsim::model

@@ -1,0 +1,98 @@
+#pragma once
+// Firm life in the second firm pass (actions.cpp): innovation (own research, absorbed
+// solutions, consortia, workstations, finance), output growth, certification as tech-based and
+// high-tech firms, and exit. Own research, certification and exit run on event clocks
+// (state/world.hpp).
+#include <cmath>
+
+#include "core/inline.hpp"
+#include "model/common.hpp"
+#include "model/firm_columns.hpp"
+
+namespace kcsim::model {
+
+// The step's rates, worked out once: hazards over the step by the kind of firm.
+struct life_step {
+    double exit[4];              // [tech][financed]
+    double innovate[8];          // [consortium member][workstation][financed], per unit of technology level
+    double certify[3];           // [other, tech, high-tech]: per unit of technology level (high-tech: none)
+    double certify_aware[3];     // extra certification per unit of awareness, relative (non-tech firms only)
+    double solution_innovation;  // chance per solved need, per unit of absorptive capacity
+    double learning;             // share of the gap to 1 that an innovation closes (technology, absorption)
+    double output_gain;          // output factor per innovation
+    double growth;               // output factor over the step
+    int step;
+    static life_step of(const engine::step_context& c) {
+        const auto& p = c.sc.p;
+        const double dt = c.years;
+        life_step x{};
+        for (int tech = 0; tech < 2; ++tech) {
+            for (int fin = 0; fin < 2; ++fin) {
+                x.exit[tech * 2 + fin] =
+                    (tech ? p.exit_rate_tech : p.exit_rate_other) * (fin ? p.finance_survival : 1.0) * dt;
+            }
+        }
+        for (int k = 0; k < 8; ++k) {
+            const double boost = 1.0 + ((k & 4) ? p.consortium_boost : 0.0) + ((k & 2) ? p.workstation_boost : 0.0) +
+                                 ((k & 1) ? p.finance_rd_boost : 0.0);
+            x.innovate[k] = p.innovation_rate * boost * dt;
+        }
+        x.certify[0] = p.certification_rate / p.tech_level_other * dt;
+        x.certify[1] = p.high_tech_rate / p.tech_level_tech * dt;
+        x.certify[2] = 0.0;
+        x.certify_aware[0] = p.programme ? p.certification_awareness_boost : 0.0;
+        x.certify_aware[1] = x.certify_aware[2] = 0.0;
+        x.solution_innovation = p.solution_innovation;
+        x.learning = 1.0 - p.innovation_learning;
+        x.output_gain = 1.0 + p.innovation_output_gain;
+        x.growth = std::exp(p.growth_rate * dt);
+        x.step = c.step;
+        return x;
+    }
+};
+
+// The rare branches of firm_life, out of line (firms.cpp) so the loop it sits in stays small.
+void firm_exit(firm_columns f, std::size_t i);
+void innovate(const life_step& x, firm_columns f, std::size_t i, std::uint32_t innovations);
+void certify(firm_columns f, std::size_t i, rng::key key, std::uint64_t step, double left);
+std::uint32_t absorb_solutions(const life_step& x, firm_columns f, std::size_t i, rng::key key, std::uint32_t solved);
+
+// Returns false if the firm exited in this step.
+KCSIM_ALWAYS_INLINE bool firm_life(const life_step& x, const firm_columns& f, std::size_t i, rng::key key) {
+    const auto step = static_cast<std::uint64_t>(x.step);
+    const bool financed = f.financed_until[i] >= x.step;
+    const bool tech = f.tech(i);
+
+    f.clock_exit[i] -= static_cast<float>(x.exit[(tech ? 2 : 0) + (financed ? 1 : 0)]);
+    if (f.clock_exit[i] <= 0) {
+        firm_exit(f, i);
+        return false;
+    }
+
+    const double level = f.tech_level[i];
+    const int kind =
+        (f.consortium[i] >= 0 ? 4 : 0) + ((f.flags[i] & state::firm_flag::workstation) ? 2 : 0) + (financed ? 1 : 0);
+    std::uint32_t innovations = run_clock(f.clock_innovate[i], x.innovate[kind] * level, 255,
+                                          [&] { return rng::stream(key, f.id[i], step, rng::purpose::firm_life); });
+    const std::uint32_t solved = f.solved_posted[i] + f.solved_unposted[i];
+    if (solved > 0) innovations += absorb_solutions(x, f, i, key, solved);
+    if (innovations > 0) {
+        innovate(x, f, i, innovations);
+    } else {
+        f.output[i] = static_cast<float>(f.output[i] * x.growth);
+    }
+
+    // One clock for the next certification: tech-based first, then high-tech. By table, not by
+    // branches on the kind of firm, which the CPU cannot predict.
+    const int level3 = (tech ? 1 : 0) + (f.high_tech(i) ? 1 : 0);
+    const double h = x.certify[level3] * f.tech_level[i] * (1.0 + x.certify_aware[level3] * f.awareness[i]);
+    const double left = f.clock_certify[i] - h;
+    if (left <= 0 && h > 0) {
+        certify(f, i, key, step, left);
+    } else {
+        f.clock_certify[i] = static_cast<float>(left);
+    }
+    return true;
+}
+
+}  // namespace kcsim::model
