@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/ensemble.hpp"
@@ -74,8 +75,22 @@ int main(int argc, char** argv) {
         std::printf("\n");
     }
     const double one = one_replicate(plan, 1, 7);
-    row("plan.toml, one replicate, 1 thread", one * 1e3, "ms", "< 100 ms (issue 4); < 1 s (issue 3)");
-    row("  per firm-step", one / agent_steps * 1e9, "ns", "-");
+    const double one2 = one_replicate(plan, 2, 7);
+    row("plan.toml, one replicate, 2 threads", one2 * 1e3, "ms", "< 100 ms (issue 4)");
+    row("plan.toml, one replicate, 1 thread", one * 1e3, "ms", "< 1 s (issue 3)");
+    row("  per firm-step, 1 thread", one / agent_steps * 1e9, "ns", "-");
+    // How close the firm pass comes to memory bandwidth: the bytes of state per firm it reads and
+    // writes each step (every column it touches on a quiet step, flows cleared), over the time.
+    {
+        engine::simulation sim(plan, 1, 0);
+        double firm_bytes = 0;  // bytes of one firm's columns
+        state::for_each_column(sim.world(), [&](const char* name, const auto& v) {
+            if (std::string_view(name).starts_with("firms/"))
+                firm_bytes += static_cast<double>(sizeof(typename std::decay_t<decltype(v)>::value_type));
+        });
+        const double gbs = 2 * firm_bytes * agent_steps / one / 1e9;  // the state read once and written once
+        row("  state traffic, 1 thread (2 x state / time)", gbs, "GB/s", "report: L3 triad 23-28 GB/s (engineering.md 7)");
+    }
 
     const std::uint64_t reps = 40;
     const double e1 = ensemble(plan, 1, reps);
@@ -106,7 +121,7 @@ int main(int argc, char** argv) {
 
     // Large population: one replicate of 1,000,000 firms (issue 4's bench scenario).
     {
-        auto big = scenario::derive(*plan, "[population]\nother_firms = 973600\n", "bench-1m");
+        auto big = scenario::load(scenarios + "/bench/million-firms.toml");
         const double t = one_replicate(big, 2, 1);
         const double firms = static_cast<double>(big->p.tech_firms + big->p.other_firms);
         row("1,000,000 firms, one replicate, 2 threads", t, "s", "< 5 s (issue 4)");
