@@ -9,19 +9,28 @@ consortium_step consortium_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
     const auto& con = c.w.c;
     const std::size_t ns = c.sc.sectors.size();
+    const bool on = p.programme && p.consortia;
+    const std::size_t nd = c.w.d.size();
     consortium_step x{con.size() > 0,
-                      p.programme && p.consortia,
                       p.leave_rate * c.years,
-                      p.join_rate * c.years,
-                      con.active.data(),
-                      c.w.d.pilot.data(),
+                      ns,
+                      std::vector<double>(nd * ns, 0.0),
+                      {},
                       std::vector<std::size_t>(ns + 1, 0),
                       {}};
+    for (std::size_t k = 0; k < con.size(); ++k) x.stays.push_back(on && con.active[k] ? 1 : 0);
     for (std::size_t s = 0; s < ns; ++s) {
         for (std::size_t k = 0; k < con.size(); ++k) {
             if (con.active[k] && con.sector[k] == s) x.open.push_back(static_cast<std::int32_t>(k));
         }
         x.first[s + 1] = x.open.size();
+    }
+    // Tech firms in pilot districts join where their sector has an active consortium.
+    for (std::size_t d = 0; d < nd; ++d) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            const bool open = on && c.w.d.pilot[d] != 0 && x.first[s + 1] > x.first[s];
+            x.join[d * ns + s] = open ? p.join_rate * c.years : 0.0;
+        }
     }
     return x;
 }

@@ -12,12 +12,12 @@
 namespace kcsim::model {
 
 struct consortium_step {
-    bool any;                        // some consortium exists
-    bool on;                         // the programme runs consortia
-    double leave, join;              // hazards over the step: per member, and per unit of awareness
-    const std::uint8_t* active;      // per consortium
-    const std::uint8_t* pilot;       // per district
-    std::vector<std::size_t> first;  // [sector]: the active consortia of sector s are open[first[s] .. first[s+1])
+    bool any;      // some consortium exists
+    double leave;  // hazard over the step of a member leaving
+    std::size_t sectors;
+    std::vector<double> join;  // [district][sector]: hazard over the step of a tech firm joining, per unit of awareness
+    std::vector<std::uint8_t> stays;  // [consortium]: 1 if its members stay (active, consortia on)
+    std::vector<std::size_t> first;   // [sector]: the active consortia of sector s are open[first[s] .. first[s+1])
     std::vector<std::int32_t> open;
     static consortium_step of(const engine::step_context& c);
 };
@@ -34,13 +34,13 @@ KCSIM_ALWAYS_INLINE void consortium_membership(const consortium_step& x, const f
     // branches on the firm's kind, which the CPU cannot predict.
     const std::int32_t k = f.consortium[i];
     const bool member = k >= 0;
-    if (member & !(x.on & (x.active[member ? k : 0] != 0))) {
+    if (member & (x.stays[member ? static_cast<std::size_t>(k) : 0] == 0)) {
         f.consortium[i] = -1;
         return;
     }
-    const std::size_t s = f.sector[i];
-    const bool may_join = x.on & f.tech(i) & (x.pilot[f.district[i]] != 0) & (x.first[s + 1] > x.first[s]);
-    const double rate[2] = {x.join * f.awareness[i] * static_cast<double>(may_join), x.leave};
+    const double join =
+        x.join[f.district[i] * x.sectors + f.sector[i]] * f.awareness[i] * static_cast<double>(f.tech(i));
+    const double rate[2] = {join, x.leave};
     const double h = rate[member ? 1 : 0];
     const double left = f.clock_consortium[i] - h;
     if (left <= 0 && h > 0) {
