@@ -65,7 +65,7 @@ void firm_step(engine::step_context& c) {
             }
             add_flows(f, i, part);
             if (!alive) continue;
-            if (bad == none && !possible_state(f, i)) bad = static_cast<double>(i);
+            if (!possible_state(f, i) && bad == none) bad = static_cast<double>(i);
             if (f.district[i] != run) {
                 stocks.flush(metrics, part + run * n_metrics);
                 run = f.district[i];
