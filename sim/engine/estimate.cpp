@@ -11,8 +11,8 @@ namespace kcsim::engine {
 
 namespace {
 // Single-core cost per firm-step of the programme model, measured by `make bench`
-// (plan.toml, about 60-90 ns on the 2-core development machine). A planning figure only.
-constexpr double seconds_per_firm_step = 80e-9;
+// (plan.toml, about 31-35 ns on the 2-core development machine, 2026-11). A planning figure only.
+constexpr double seconds_per_firm_step = 35e-9;
 }  // namespace
 
 estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, int threads) {
