@@ -8,14 +8,15 @@ PYTHON  := $(VENV)/bin/python
 KCSIM   := $(BUILD)/bin/kcsim
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build deps venv configure demo test sanitize bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo test sanitize tsan bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
-	@echo "make test     install what is missing, build, run every test (ASan+UBSan C++ run, then ctest: Catch2, pytest, notebooks, MPI)"
+	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, then ctest: Catch2, pytest, notebooks, MPI)"
+	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
 	@echo "make bench    build and run the benchmarks"
 	@echo "make notebook build, then open Jupyter on notebooks/ with kcsim importable (needs jupyter-notebook)"
 	@echo "make format   clang-format the C++ sources"
@@ -50,6 +51,7 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory tsan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # The C++ tests again under AddressSanitizer + UndefinedBehaviorSanitizer (all but the slow
@@ -59,6 +61,16 @@ sanitize: venv
 	cmake --build build-asan -j $(JOBS) --target kcsim_tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build-asan/bin/kcsim_tests "~[behaviour]" --reporter compact
+
+# The [tsan] Catch2 cases (parallel loops, 1 vs 2 threads, an ensemble, sweep units) under
+# ThreadSanitizer, linked against oneTBB rebuilt with TSan (scripts/build-tsan-tbb.sh, once), so
+# that TBB's own synchronisation is seen; tests/tsan.supp suppresses nothing. Any report fails.
+tsan: venv
+	@bash scripts/build-tsan-tbb.sh build-tsan/onetbb
+	cmake --preset tsan > /dev/null
+	cmake --build build-tsan -j $(JOBS) --target kcsim_thread_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(abspath tests/tsan.supp) \
+		build-tsan/bin/kcsim_thread_tests "[tsan]" --reporter compact
 
 bench: build
 	bash scripts/bench.sh $(BUILD)
