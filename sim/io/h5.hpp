@@ -38,7 +38,20 @@ private:
 };
 
 void check(herr_t status, const std::string& what);  // throws io_error if status < 0
-std::string last_error();                            // innermost HDF5 error message
+std::string last_error();  // the system error behind the failure, else the innermost HDF5 message, one line
+
+// Call first in a program: HDF5 registers no exit handler. Its handler closes files left open,
+// and crashes (HDF5 1.10) on a file whose close already failed for want of disk space; kcsim
+// closes every file it completes itself and deletes the others.
+void skip_exit_cleanup();
+
+// File access for the files kcsim writes: the HDF5 1.10 format, whose superblock, object headers,
+// B-trees and heaps carry checksums, so damaged metadata is detected rather than parsed.
+handle file_access();
+// Opens a kcsim file read-only. Refuses (io_error) a file that does not start with the HDF5
+// signature or has no metadata checksums (superblock version < 2; kcsim before 0.1 wrote those):
+// HDF5 1.10 parses such metadata unchecked, and damaged metadata can make it read out of bounds.
+handle open_for_reading(const std::string& path, const std::string& what);
 
 handle utf8_string_type();
 handle create_group(hid_t parent, const std::string& name);

@@ -133,10 +133,7 @@ state::world read_world(hid_t g) {
     return w;
 }
 
-h5::handle open_file(const std::string& path) {
-    return h5::handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                      "opening state file '" + path + "'");
-}
+h5::handle open_file(const std::string& path) { return h5::open_for_reading(path, "state file"); }
 
 }  // namespace
 
@@ -148,10 +145,10 @@ struct state_writer::impl {
     impl(const std::string& path, bool overwrite) : out(path, overwrite) {}
 };
 
-state_writer::state_writer(const std::string& path, bool overwrite, const state_header& h)
+state_writer::state_writer(const std::string& path, bool overwrite, const state_header& h) try
     : impl_(std::make_unique<impl>(path, overwrite)) {
     auto& s = *impl_;
-    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, h5::file_access()), H5Fclose,
                         "creating '" + s.out.temp_path() + "'");
     h5::write_attr(s.file, "kind", std::string("kcsim state"));
     h5::write_attr(s.file, "kcsim_version", std::string(version()));
@@ -165,6 +162,8 @@ state_writer::state_writer(const std::string& path, bool overwrite, const state_
     h5::write_attr(s.file, "date", h.date);
     h5::write_attr(s.file, "replicates", h.replicates);
     s.states = h5::create_group(s.file, "states");
+} catch (const io_error&) {
+    rethrow_write_error(path);
 }
 
 state_writer::~state_writer() {
@@ -174,18 +173,24 @@ state_writer::~state_writer() {
     }
 }
 
-void state_writer::add(const saved_state& st) {
+void state_writer::add(const saved_state& st) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto g = h5::create_group(impl_->states, std::to_string(st.replicate));
     write_world(g, st.world);
     write_column(g, "metrics", st.metrics);
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
-void state_writer::commit() {
+void state_writer::commit() try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     h5::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flushing the state file");
     s.states.reset();
     s.file.reset();
     s.out.commit();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
 state_header read_state_header(const std::string& path) {

@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "scenario/embedded.hpp"
 #include "scenario/sweep.hpp"
+#include "scenario/toml_guard.hpp"
 
 // toml++ is included in this file only: it is slow to compile and no other part needs it.
 #define TOML_EXCEPTIONS 1
@@ -162,6 +163,10 @@ toml::table parse(const source_text& s) {
         int line =
             1 + static_cast<int>(std::count(s.text.begin(), s.text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
         fail(where{s.name, line, 0}, "", "not a TOML text file (contains a NUL byte)");
+    }
+    if (const auto at = find_bare_non_ascii(s.text)) {
+        fail(where{s.name, at->line, at->column}, "",
+             "TOML syntax error: a non-ASCII character outside a quoted string or comment; quote the text");
     }
     try {
         return toml::parse(s.text, s.name);
