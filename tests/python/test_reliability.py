@@ -64,3 +64,68 @@ def test_a_killed_run_leaves_no_file_under_its_name(kcsim_bin, tmp_path):
     # What is left is recognisably partial: verify refuses it.
     for p in leftovers:
         assert subprocess.run([str(kcsim_bin), "verify", str(p)], capture_output=True).returncode == 1
+
+
+def _huge(tmp_path, name):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'extends = "builtin:plan.toml"\nname = "{name}"\n[population]\nother_firms = 50000000\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_compare_and_sweep_dry_runs_say_what_they_need_and_write_nothing(run_kcsim, scenarios_dir, tmp_path):
+    proc = run_kcsim("compare", scenarios_dir / "plan.toml", scenarios_dir / "plan-low.toml", "--dry-run",
+                     "--replicates", 10, "--threads", 2, "--out", tmp_path / "c.h5")
+    assert proc.returncode == 0, proc.stderr
+    # Two scenarios of 66,400 firms each make one unit of work.
+    assert "132800 firm agents in 41 districts" in proc.stdout and "10 paired replicates of 2 scenarios" in proc.stdout
+    assert "peak memory" in proc.stdout and "time: about" in proc.stdout
+
+    proc = run_kcsim("sweep", scenarios_dir / "sweeps" / "plan-screening.toml", "--dry-run", "--threads", 2,
+                     "--out", tmp_path / "s.h5")
+    assert proc.returncode == 0, proc.stderr
+    assert "36 experiments x 2 replicates on 2 threads" in proc.stdout and "peak memory" in proc.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_and_sweep_too_big_for_the_machine_are_refused_before_they_start(run_kcsim, tmp_path):
+    a, b = _huge(tmp_path, "huge-a"), _huge(tmp_path, "huge-b")
+    t0 = time.time()
+    proc = run_kcsim("compare", a, b, "--threads", 2, "--out", tmp_path / "c.h5")
+    assert proc.returncode == 2, proc.stderr
+    assert "kcsim compare: the job needs about" in proc.stderr and "--allow-large-memory" in proc.stderr
+
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('scenario = "huge-a.toml"\ndesign = "latin_hypercube"\nsamples = 4\n'
+                     '[[uncertain]]\nkey = "experts.solve_prob"\nmin = 0.3\nmax = 0.7\n', encoding="utf-8")
+    proc = run_kcsim("sweep", sweep, "--threads", 2, "--out", tmp_path / "s.h5")
+    assert proc.returncode == 2, proc.stderr
+    assert "kcsim sweep: the job needs about" in proc.stderr and "--allow-large-memory" in proc.stderr
+    assert time.time() - t0 < 30  # refused at once, nothing allocated
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge-a.toml", "huge-b.toml", "sweep.toml"]
+
+
+def test_allow_large_memory_lets_a_job_past_the_guard(run_kcsim, tmp_path):
+    # Past the guard a job goes on to its next check, the output folder, which here is a file:
+    # the refusal is then about the folder (exit 1), not the memory (exit 2), and nothing runs.
+    a, b = _huge(tmp_path, "huge-a"), _huge(tmp_path, "huge-b")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    refused = run_kcsim("compare", a, b, "--threads", 2, "--out", blocker / "c.h5")
+    assert refused.returncode == 2 and "--allow-large-memory" in refused.stderr
+    allowed = run_kcsim("compare", a, b, "--threads", 2, "--allow-large-memory", "--out", blocker / "c.h5")
+    assert allowed.returncode == 1, allowed.stderr
+    assert "is a file, not a folder" in allowed.stderr and "GB" not in allowed.stderr
+
+
+def test_verify_refuses_a_file_without_metadata_checksums(run_kcsim, tmp_path):
+    # h5py's default format (superblock 0) has no metadata checksums: HDF5 would parse damaged
+    # metadata unchecked, so kcsim refuses to read such a file rather than risk it.
+    import h5py
+
+    old = tmp_path / "old.h5"
+    with h5py.File(old, "w", libver="earliest") as f:
+        f.attrs["schema_version"] = 1
+    proc = run_kcsim("verify", old)
+    assert proc.returncode == 1
+    assert "no metadata checksums (HDF5 superblock version 0)" in proc.stdout
