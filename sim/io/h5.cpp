@@ -125,6 +125,44 @@ void write_attr(hid_t obj, const std::string& name, double value) {
     write_scalar_attr(obj, name, H5T_NATIVE_DOUBLE, value);
 }
 
+namespace {
+handle open_one_value_attr(hid_t obj, const std::string& name) {
+    handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute '" + name + "'");
+    handle space(H5Aget_space(a), H5Sclose, "attribute space");
+    if (H5Sget_simple_extent_npoints(space) != 1)
+        throw io_error("attribute '" + name + "' is not a single value (damaged or not a kcsim file)");
+    return a;
+}
+}  // namespace
+
+void read_attr(hid_t obj, const std::string& name, hid_t mem_type, void* out) {
+    auto a = open_one_value_attr(obj, name);
+    check(H5Aread(a, mem_type, out), "reading attribute '" + name + "'");
+}
+
+void write_fixed_attr(hid_t obj, const std::string& name, const std::string& value) {
+    handle t(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    check(H5Tset_size(t, value.size() + 1), "string size");
+    check(H5Tset_cset(t, H5T_CSET_UTF8), "string charset");
+    handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
+    handle a(H5Acreate2(obj, name.c_str(), t, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+             "creating attribute '" + name + "'");
+    check(H5Awrite(a, t, value.c_str()), "writing attribute '" + name + "'");
+}
+
+std::string read_fixed_attr(hid_t obj, const std::string& name) {
+    auto a = open_one_value_attr(obj, name);
+    handle t(H5Aget_type(a), H5Tclose, "attribute type");
+    if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) != 0)
+        throw io_error("attribute '" + name + "' is not a fixed-length string (damaged or not a kcsim file)");
+    const std::size_t size = H5Tget_size(t);
+    if (size == 0 || size > (std::size_t{64} << 20)) throw io_error("attribute '" + name + "' has an impossible size");
+    std::string buf(size, '\0');
+    check(H5Aread(a, t, buf.data()), "reading attribute '" + name + "'");
+    buf.resize(std::strlen(buf.c_str()));
+    return buf;
+}
+
 handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values) {
     auto t = utf8_string_type();
     const hsize_t n = values.size();

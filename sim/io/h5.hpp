@@ -60,6 +60,16 @@ void write_attr(hid_t obj, const std::string& name, std::int64_t value);
 void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
 void write_attr(hid_t obj, const std::string& name, double value);
 
+// A fixed-length UTF-8 string attribute: stored in its object's header, so under the header's
+// checksum (a variable-length string lives in the global heap, which has none; HDF5 1.10.8 loops
+// forever on a damaged one, found by fuzz_h5). For files only kcsim reads: the state files.
+void write_fixed_attr(hid_t obj, const std::string& name, const std::string& value);
+// Reads such an attribute; refuses a variable-length or non-string one, and one of more than one value.
+std::string read_fixed_attr(hid_t obj, const std::string& name);
+// Reads a one-value attribute converted to `mem_type` into `out`; refuses (io_error) one of
+// another shape, so that a damaged file cannot make HDF5 write past `out`.
+void read_attr(hid_t obj, const std::string& name, hid_t mem_type, void* out);
+
 // 1-D coordinate datasets; `scale` turns one into a dimension scale named after it.
 handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values);
 handle write_ints(hid_t group, const std::string& name, std::span<const std::int32_t> values);

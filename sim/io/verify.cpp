@@ -69,8 +69,7 @@ void check_scenario(hid_t file, const std::string& name, verify_report& r) {
     expect(r, dims_of(g, "metric").at(0) == dims[3], where + ": metric coordinate does not match metrics");
     if (has_attr(g, "replicates_planned")) {
         std::uint64_t planned = 0;
-        h5::handle a(H5Aopen(g, "replicates_planned", H5P_DEFAULT), H5Aclose, "attribute");
-        H5Aread(a, H5T_NATIVE_UINT64, &planned);
+        h5::read_attr(g, "replicates_planned", H5T_NATIVE_UINT64, &planned);
         expect(r, dims[0] == planned,
                where + " is incomplete: " + std::to_string(dims[0]) + " of " + std::to_string(planned) + " replicates");
     }
@@ -124,8 +123,7 @@ verify_report verify_file(const std::string& path) {
     }
     if (has_attr(f, "schema_version")) {
         std::int64_t v = 0;
-        h5::handle a(H5Aopen(f, "schema_version", H5P_DEFAULT), H5Aclose, "attribute");
-        H5Aread(a, H5T_NATIVE_INT64, &v);
+        h5::read_attr(f, "schema_version", H5T_NATIVE_INT64, &v);
         expect(r, v == schema_version,
                "schema_version " + std::to_string(v) + " is not this kcsim's " + std::to_string(schema_version));
     }

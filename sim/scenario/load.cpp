@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int max_extends_depth = 16;
+constexpr std::size_t max_file_bytes = std::size_t{16} << 20;
 
 // ---------------------------------------------------------------------------------------------
 // Locations and messages
@@ -136,9 +137,15 @@ source_text read_source(const std::string& path, const where& from, const std::s
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(from, key, "cannot read scenario file '" + path + "'");
-    std::ostringstream os;
-    os << in.rdbuf();
-    s.text = os.str();
+    // A cap, so that `extends = "/dev/zero"` or a huge file is an error, not all of memory.
+    std::string text(max_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_file_bytes) {
+        fail(from, key, "'" + path + "' is larger than " + std::to_string(max_file_bytes >> 20) +
+                            " MiB; a scenario or sweep file is a few KB");
+    }
+    s.text = std::move(text);
     s.dir = fs::path(path).parent_path().string();
     if (s.dir.empty()) s.dir = ".";
     return s;

@@ -9,6 +9,17 @@ namespace {
 bool opens_string(char prev) {
     return prev == '\n' || prev == '=' || prev == '[' || prev == ',' || prev == '{' || prev == '.';
 }
+
+// Bytes in the UTF-8 sequence that starts at text[i], or 0 if it is not valid UTF-8.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    if (n == 0 || i + n > text.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
+    }
+    return n;
+}
 }  // namespace
 
 std::optional<text_position> find_bare_non_ascii(std::string_view text) {
@@ -19,6 +30,15 @@ std::optional<text_position> find_bare_non_ascii(std::string_view text) {
     auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
     for (std::size_t i = 0; i < text.size(); ++i, ++pos.column) {
         const char c = text[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            // Invalid UTF-8 is an error toml++ reports where it meets it, before anything after.
+            const std::size_t n = utf8_length(text, i);
+            if (n == 0) return std::nullopt;
+            if (state == in::code) return pos;
+            i += n - 1;
+            pos.column += static_cast<int>(n) - 1;
+            continue;
+        }
         if (c == '\n') {
             // A single-line string or a comment ends at the line's end (an open string is a
             // syntax error that toml++ reports before it reads further).
@@ -30,7 +50,6 @@ std::optional<text_position> find_bare_non_ascii(std::string_view text) {
         }
         switch (state) {
         case in::code:
-            if (static_cast<unsigned char>(c) >= 0x80) return pos;
             if (c == '#') {
                 state = in::comment;
             } else if ((c == '"' || c == '\'') && opens_string(prev)) {

@@ -80,7 +80,7 @@ def test_compare_hits_the_limit_and_keeps_only_whole_units(kcsim_bin, tmp_path):
     assert all(p.name.startswith("unit-") and p.name.endswith(".bin") for p in partial.iterdir())
 
 
-def test_run_on_a_full_filesystem(kcsim_bin, tmp_path):
+def test_run_and_compare_on_a_full_filesystem(kcsim_bin, tmp_path):
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     mnt = tmp_path / "small"

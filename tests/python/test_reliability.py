@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 
 def test_dry_run_says_what_a_run_needs_and_writes_nothing(run_kcsim, tmp_path):
@@ -129,3 +130,32 @@ def test_verify_refuses_a_file_without_metadata_checksums(run_kcsim, tmp_path):
     proc = run_kcsim("verify", old)
     assert proc.returncode == 1
     assert "no metadata checksums (HDF5 superblock version 0)" in proc.stdout
+
+
+def test_a_scenario_that_extends_an_endless_file_is_refused(run_kcsim, tmp_path):
+    bad = tmp_path / "zero.toml"
+    bad.write_text('extends = "/dev/zero"\n', encoding="utf-8")
+    t0 = time.time()
+    proc = run_kcsim("run", bad, "--out", tmp_path / "x.h5")
+    assert time.time() - t0 < 20
+    assert proc.returncode == 2, proc.stderr
+    assert "zero.toml:1:11" in proc.stderr and "'/dev/zero' is larger than 16 MiB" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zero.toml"]
+
+
+def test_commands_never_start_a_program_or_open_a_socket(kcsim_bin, tmp_path):
+    # strace records every execve (a shell, a helper) and socket of the process and its threads:
+    # only kcsim's own start may appear. (MPI opens sockets, but only under mpirun.)
+    tiny = Path(__file__).resolve().parents[1] / "fuzz" / "tiny.toml"
+    other = tmp_path / "other.toml"
+    other.write_text(f'extends = "{tiny}"\nname = "other"\n[programme]\nlibraries = false\n', encoding="utf-8")
+    log = tmp_path / "trace"
+    for args, code in ((["run", tiny, "--out", tmp_path / "r.h5", "--save-state", "2021-01-11", "--quiet"], 0),
+                       (["compare", tiny, other, "--out", tmp_path / "c.h5", "--quiet"], 0),
+                       (["verify", tmp_path / "r.h5"], 0),
+                       (["run", tmp_path / "missing.toml"], 2)):
+        proc = subprocess.run(["strace", "-f", "-qq", "-e", "trace=execve,execveat,socket,connect", "-o", str(log),
+                               str(kcsim_bin), *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == code, proc.stderr
+        calls = [line for line in log.read_text().splitlines() if line.strip()]
+        assert len(calls) == 1 and f'execve("{kcsim_bin}"' in calls[0], calls
