@@ -12,6 +12,7 @@
 
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
+#include "ensemble_metrics.hpp"
 #include "scenario/load.hpp"
 
 using namespace kcsim;
@@ -32,18 +33,6 @@ std::vector<double> simulate(int threads) {
     return {sim.metrics().begin(), sim.metrics().end()};
 }
 
-std::vector<double> ensemble(int threads, std::uint64_t reps) {
-    engine::execution_context ctx(threads);
-    std::vector<double> all;
-    std::uint64_t expect = 0;
-    engine::run_ensemble(tiny(), {.seed = 21, .replicates = reps}, ctx, [&](engine::replicate_result&& r) {
-        CHECK(r.replicate == expect++);  // the sink sees replicates in order, one at a time
-        CHECK(r.ok);
-        all.insert(all.end(), r.metrics.begin(), r.metrics.end());
-    });
-    CHECK(expect == reps);
-    return all;
-}
 }  // namespace
 
 TEST_CASE("for_blocks visits every item once and block sums combine identically", "[tsan][threads]") {
@@ -84,8 +73,8 @@ TEST_CASE("a small simulation gives identical metrics on 1 and 2 threads", "[tsa
 }
 
 TEST_CASE("a small ensemble on 2 threads equals the same ensemble on 1", "[tsan][threads]") {
-    const auto one = ensemble(1, 3);
-    const auto two = ensemble(2, 3);
+    const auto one = testing::ensemble_metrics(tiny(), 1, 3, 21);
+    const auto two = testing::ensemble_metrics(tiny(), 2, 3, 21);
     REQUIRE(one.size() == two.size());
     CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
 }
