@@ -7,15 +7,19 @@ VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 KCSIM   := $(BUILD)/bin/kcsim
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS      ?= 60
+FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all build deps venv configure demo test sanitize bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo test sanitize tsan fuzz bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
-	@echo "make test     install what is missing, build, run every test (ASan+UBSan C++ run, then ctest: Catch2, pytest, notebooks, MPI)"
+	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
+	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
+	@echo "make fuzz     replay the fuzz corpora, then fuzz each loader FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"
 	@echo "make bench    build and run the benchmarks"
 	@echo "make notebook build, then open Jupyter on notebooks/ with kcsim importable (needs jupyter-notebook)"
 	@echo "make format   clang-format the C++ sources"
@@ -50,6 +54,8 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory tsan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # The C++ tests again under AddressSanitizer + UndefinedBehaviorSanitizer (all but the slow
@@ -59,6 +65,24 @@ sanitize: venv
 	cmake --build build-asan -j $(JOBS) --target kcsim_tests
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		build-asan/bin/kcsim_tests "~[behaviour]" --reporter compact
+
+# The [tsan] Catch2 cases (parallel loops, 1 vs 2 threads, an ensemble, sweep units) under
+# ThreadSanitizer, linked against oneTBB rebuilt with TSan (scripts/build-tsan-tbb.sh, once), so
+# that TBB's own synchronisation is seen; tests/tsan.supp suppresses nothing. Any report fails.
+tsan: venv
+	@bash scripts/build-tsan-tbb.sh build-tsan/onetbb
+	cmake --preset tsan > /dev/null
+	cmake --build build-tsan -j $(JOBS) --target kcsim_thread_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(abspath tests/tsan.supp) \
+		build-tsan/bin/kcsim_thread_tests "[tsan]" --reporter compact
+
+# libFuzzer (clang, ASan + UBSan) on the scenario loader, the sweep loader and the HDF5 readers:
+# replays tests/fuzz/corpus and tests/fuzz/regressions, then fuzzes each FUZZ_SECONDS seconds
+# (make test: FUZZ_TEST_SECONDS). Any crash, report, leak or hang fails. See scripts/fuzz.sh.
+fuzz: venv
+	cmake --preset fuzz > /dev/null
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_sweep fuzz_h5
+	bash scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
 	bash scripts/bench.sh $(BUILD)
@@ -87,4 +111,4 @@ clean:
 	rm -rf $(BUILD)
 
 distclean: clean
-	rm -rf $(VENV) build-debug build-asan build-tsan
+	rm -rf $(VENV) build-debug build-asan build-tsan build-fuzz

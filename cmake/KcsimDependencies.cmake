@@ -10,6 +10,10 @@ endmacro()
 
 find_package(Threads REQUIRED)
 find_package(TBB CONFIG QUIET)
+if(NOT TBB_FOUND AND KCSIM_SANITIZE MATCHES "thread")
+  message(FATAL_ERROR "kcsim: the tsan preset needs oneTBB built with ThreadSanitizer in "
+                      "${TBB_DIR}: run scripts/build-tsan-tbb.sh build-tsan/onetbb (make tsan does).")
+endif()
 kcsim_require(TBB_FOUND libtbb-dev "oneTBB")
 find_package(Boost 1.74 QUIET)
 kcsim_require(Boost_FOUND libboost-dev "Boost")

@@ -22,6 +22,8 @@ packages=(
     python3-nbclient python3-nbformat python3-ipykernel python3-mpi4py
     # formatting and lint
     clang-format clang-tidy
+    # make fuzz: clang with libFuzzer and the sanitizer runtimes; strace for test_reliability.py
+    clang libclang-rt-14-dev strace
 )
 
 # Extra packages for optional targets (make notebook passes jupyter-notebook).

@@ -1,13 +1,14 @@
 #include "cli/common.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.hpp"
-#include "io/output_file.hpp"
+#include "engine/estimate.hpp"
+#include "engine/execution.hpp"
 
 namespace kcsim::cli {
 
@@ -31,6 +32,64 @@ interrupt_guard::~interrupt_guard() {
 
 const std::atomic<bool>* interrupt_guard::flag() { return &interrupted; }
 
+const option_spec dry_run_option{"--dry-run", "",
+                                 "print agent counts and the memory and time the job needs, then stop"};
+const option_spec allow_large_memory_option{"--allow-large-memory", "",
+                                            "run even if the memory estimate exceeds the machine's memory"};
+
+job_estimate estimate_job(const std::string& label, const std::vector<scenario::scenario_ptr>& per_unit,
+                          std::uint64_t units, const std::string& units_text, std::uint64_t repeats, int threads) {
+    const int t = threads > 0 ? threads : engine::available_cores();
+    job_estimate j;
+    double unit_bytes = 0, firm_steps = 0, bytes_per_firm = 0;
+    std::uint64_t firms = 0;
+    for (const auto& sc : per_unit) {
+        const auto e = engine::estimate_run(*sc, units * repeats, t);
+        unit_bytes += e.bytes_per_replicate;
+        firm_steps += e.firm_steps;
+        bytes_per_firm = e.bytes_per_firm;
+        firms += e.firms;
+        j.seconds += e.seconds;
+    }
+    const auto& first = *per_unit.front();
+    const auto in_flight = std::min<std::uint64_t>(units, 2 * static_cast<std::uint64_t>(t));
+    j.peak_bytes = static_cast<double>(in_flight) * unit_bytes;
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%s: %llu firm agents in %zu districts, %d steps of %d days, %s on %d threads",
+                  label.c_str(), static_cast<unsigned long long>(firms), first.districts.size(), first.cal.steps(),
+                  first.cal.step_days, units_text.c_str(), t);
+    j.what = buf;
+    std::snprintf(buf, sizeof buf, "state: %.0f bytes per firm, %.1f MB per %s", bytes_per_firm, unit_bytes / 1e6,
+                  per_unit.size() == 1 ? "replicate" : "replicate of every scenario");
+    j.state = buf;
+    // The cost per firm-step is engine::estimate_run's own (measured by make bench).
+    const double replicates = static_cast<double>(units * repeats);
+    const double ns = firm_steps > 0 ? 1e9 * j.seconds * t / (firm_steps * replicates) : 0;
+    std::snprintf(buf, sizeof buf, "%.3g firm-steps per replicate at about %.0f ns each on one core", firm_steps, ns);
+    j.time_basis = buf;
+    j.in_memory = std::to_string(in_flight) + " units of " + std::to_string(firms) + " firms";
+    return j;
+}
+
+bool dry_run_or_guard(const parsed& p, const std::string& command, const job_estimate& e) {
+    const double mem = engine::machine_memory();
+    if (p.has("--dry-run")) {
+        std::printf("%s\n%s; peak memory about %.2f GB (machine: %.1f GB)\ntime: about %.0f s (%s)\n", e.what.c_str(),
+                    e.state.c_str(), e.peak_bytes / 1e9, mem / 1e9, e.seconds, e.time_basis.c_str());
+        return true;
+    }
+    if (mem > 0 && e.peak_bytes > 0.8 * mem && !p.has("--allow-large-memory")) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.2f GB", e.peak_bytes / 1e9);
+        std::string need = buf;
+        std::snprintf(buf, sizeof buf, "%.1f GB", mem / 1e9);
+        throw input_error(command + ": the job needs about " + need + " (" + e.in_memory +
+                          " in memory at once), more than 80% of this machine's " + buf +
+                          "; use fewer --threads or firms, or pass --allow-large-memory");
+    }
+    return false;
+}
+
 std::string default_output(const std::string& stem) {
     std::filesystem::create_directories("outputs");
     return "outputs/" + stem + ".h5";
@@ -40,17 +99,6 @@ std::string sibling(const std::string& h5_path, const std::string& suffix) {
     std::filesystem::path p(h5_path);
     p.replace_extension(suffix);
     return p.string();
-}
-
-void write_text_file(const std::string& path, const std::string& text, bool overwrite) {
-    io::output_file out(path, overwrite);
-    {
-        std::ofstream f(out.temp_path(), std::ios::binary);
-        f << text;
-        f.flush();
-        if (!f) throw io_error("cannot write '" + out.temp_path() + "'");
-    }
-    out.commit();
 }
 
 std::string fmt(double x) {

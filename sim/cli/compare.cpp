@@ -33,10 +33,20 @@ const std::vector<option_spec> compare_options = {
     {"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"},
     {"--out", "FILE.h5", "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md"},
     {"--resume", "", "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial"},
+    dry_run_option,
+    allow_large_memory_option,
     {"--force", "", "replace the output files if they exist"},
     {"--quiet", "", "no progress line and no table"},
     {"--help", "", "this help"},
 };
+}  // namespace
+
+namespace {
+std::string join_names(const std::vector<scenario::scenario_ptr>& scs) {
+    std::string s;
+    for (const auto& sc : scs) s += (s.empty() ? "" : ", ") + sc->name;
+    return s;
+}
 }  // namespace
 
 int compare_command(const std::vector<std::string>& args, const std::string& command_line) {
@@ -84,6 +94,16 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                               core::to_iso(first.cal.step_start(1)));
         }
         fork_date = core::to_iso(first.cal.step_start(fork_step));
+    }
+    {
+        // Resource guard: a replicate of every scenario (and the shared trunk when forking) is one unit.
+        auto per_unit = scs;
+        if (fork_step >= 0) per_unit.push_back(scs.front());
+        const std::string units = std::to_string(replicates) + " paired replicates of " + std::to_string(scs.size()) +
+                                  " scenarios" + (fork_step >= 0 ? " forked at " + fork_date : "");
+        if (dry_run_or_guard(p, "kcsim compare",
+                             estimate_job("compare " + join_names(scs), per_unit, replicates, units, 1, threads)))
+            return exit_code::ok;
     }
     const bool force = p.has("--force"), quiet = p.has("--quiet");
     std::string out = p.get("--out").value_or("");
@@ -160,9 +180,15 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     for (const auto& sc : scs) scenario_names.push_back(sc->name);
     const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
     store.write_comparison(c);
-    write_text_file(csv, comparison_csv(c), force);
-    write_text_file(md, "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true), force);
+    // The three files appear together or not at all: each is written whole under its temporary
+    // name first (a full disk fails here and leaves nothing), then they are renamed.
+    io::output_file csv_file(csv, force), md_file(md, force);
+    io::write_whole_file(csv_file.temp_path(), comparison_csv(c));
+    io::write_whole_file(md_file.temp_path(),
+                         "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true));
     store.commit();
+    csv_file.commit();
+    md_file.commit();
     jr->remove();
     if (!quiet) {
         std::printf("\n%s", comparison_text(c, false).c_str());

@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "core/version.hpp"
 #include "dist/mpi.hpp"
+#include "io/h5.hpp"
 
 namespace {
 
@@ -38,6 +39,7 @@ Documentation: docs/ in the source tree (start with docs/README.md).
 }  // namespace
 
 int main(int argc, char** argv) {
+    kcsim::io::h5::skip_exit_cleanup();    // before any other HDF5 call
     kcsim::dist::session mpi(argc, argv);  // only under mpirun
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string command_line = "kcsim";

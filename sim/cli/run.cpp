@@ -10,7 +10,6 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "engine/ensemble.hpp"
-#include "engine/estimate.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
 #include "io/state_file.hpp"
@@ -30,8 +29,8 @@ const std::vector<option_spec> run_options = {
     {"--save-state", "DATE", "also save every replicate's state at the start of the week of DATE"},
     {"--state-out", "FILE.h5", "where --save-state writes (default: <out>.state.h5)"},
     {"--resume-from", "FILE.h5", "continue the replicates saved in a state file (its seed and replicates)"},
-    {"--dry-run", "", "print agent counts and the memory and time a run needs, then stop"},
-    {"--allow-large-memory", "", "run even if the memory estimate exceeds the machine's memory"},
+    dry_run_option,
+    allow_large_memory_option,
     {"--force", "", "replace the output file if it exists"},
     {"--quiet", "", "no progress line and no summary table"},
     {"--help", "", "this help"},
@@ -112,29 +111,11 @@ int run_command(const std::vector<std::string>& args, const std::string& command
         snapshot_step = sc->cal.step_of(*d);
     }
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
-    {
-        // Resource guard: say what the run needs; refuse one that cannot fit before any work.
-        const int t = threads > 0 ? threads : engine::available_cores();
-        const auto est = engine::estimate_run(*sc, replicates, t);
-        const double mem = engine::machine_memory();
-        if (p.has("--dry-run")) {
-            std::printf(
-                "%s: %llu firm agents in %zu districts, %d steps of %d days, %llu replicates on %d threads\n"
-                "state: %.0f bytes per firm, %.1f MB per replicate; peak memory about %.2f GB (machine: %.1f GB)\n"
-                "time: about %.0f s (%.3g firm-steps per replicate at about 80 ns each on one core)\n",
-                sc->name.c_str(), static_cast<unsigned long long>(est.firms), sc->districts.size(), sc->cal.steps(),
-                sc->cal.step_days, static_cast<unsigned long long>(replicates), t, est.bytes_per_firm,
-                est.bytes_per_replicate / 1e6, est.peak_bytes / 1e9, mem / 1e9, est.seconds, est.firm_steps);
-            return exit_code::ok;
-        }
-        if (mem > 0 && est.peak_bytes > 0.8 * mem && !p.has("--allow-large-memory")) {
-            throw input_error("kcsim run: the run needs about " + std::to_string(est.peak_bytes / 1e9).substr(0, 5) +
-                              " GB (" + std::to_string(est.firms) + " firms, " + std::to_string(2 * t) +
-                              " replicates in memory at once), more than 80% of this machine's " +
-                              std::to_string(mem / 1e9).substr(0, 5) +
-                              " GB; use fewer --threads or firms, or pass --allow-large-memory");
-        }
-    }
+    // Resource guard: say what the run needs; refuse one that cannot fit before any work.
+    if (dry_run_or_guard(
+            p, "kcsim run",
+            estimate_job(sc->name, {sc}, replicates, std::to_string(replicates) + " replicates", 1, threads)))
+        return exit_code::ok;
     const bool force = p.has("--force");
     const bool quiet = p.has("--quiet");
     std::string out = p.get("--out").value_or("");
@@ -189,8 +170,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
             }
             bar.update(++done);
         });
-        store.commit();
+        // The state file first: a disk that fills while finishing it leaves no results either.
         if (states) states->commit();
+        store.commit();
     } catch (...) {
         bar.finish();
         throw;

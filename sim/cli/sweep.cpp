@@ -36,6 +36,8 @@ const std::vector<option_spec> sweep_options = {
     {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
     {"--out", "FILE.h5", "output file (default: outputs/sweep-<name>.h5)"},
     {"--resume", "", "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial"},
+    dry_run_option,
+    allow_large_memory_option,
     {"--force", "", "replace the output file if it exists"},
     {"--quiet", "", "no progress line and no ranking"},
     {"--help", "", "this help"},
@@ -79,10 +81,21 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
     std::string out = p.get("--out").value_or("");
     if (out.empty()) out = writer ? default_output("sweep-" + sw.name) : "outputs/sweep-" + sw.name + ".h5";
-    dist::on_coordinator([&] { io::check_can_write(out, force); });
     const auto ex = analysis::plan_experiments(sw);
-    // Every experiment's scenario must load: check them all before any run (errors exit 2).
-    for (std::size_t e = 0; e < ex.count; ++e) scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+    // Every experiment's scenario must load: check them all before any run (errors exit 2). The
+    // largest (most firms) sizes the resource guard: one experiment runs its replicates in turn.
+    scenario::scenario_ptr largest = sw.base;
+    for (std::size_t e = 0; e < ex.count; ++e) {
+        auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+        if (sc->p.tech_firms + sc->p.other_firms > largest->p.tech_firms + largest->p.other_firms) largest = sc;
+    }
+    if (dry_run_or_guard(
+            p, "kcsim sweep",
+            estimate_job("sweep " + sw.name, {largest}, ex.count,
+                         std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
+                         sw.replicates, threads)))
+        return exit_code::ok;
+    dist::on_coordinator([&] { io::check_can_write(out, force); });
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string job = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +

@@ -38,7 +38,20 @@ private:
 };
 
 void check(herr_t status, const std::string& what);  // throws io_error if status < 0
-std::string last_error();                            // innermost HDF5 error message
+std::string last_error();  // the system error behind the failure, else the innermost HDF5 message, one line
+
+// Call first in a program: HDF5 registers no exit handler. Its handler closes files left open,
+// and crashes (HDF5 1.10) on a file whose close already failed for want of disk space; kcsim
+// closes every file it completes itself and deletes the others.
+void skip_exit_cleanup();
+
+// File access for the files kcsim writes: the HDF5 1.10 format, whose superblock, object headers,
+// B-trees and heaps carry checksums, so damaged metadata is detected rather than parsed.
+handle file_access();
+// Opens a kcsim file read-only. Refuses (io_error) a file that does not start with the HDF5
+// signature or has no metadata checksums (superblock version < 2; kcsim before 0.1 wrote those):
+// HDF5 1.10 parses such metadata unchecked, and damaged metadata can make it read out of bounds.
+handle open_for_reading(const std::string& path, const std::string& what);
 
 handle utf8_string_type();
 handle create_group(hid_t parent, const std::string& name);
@@ -46,6 +59,16 @@ void write_attr(hid_t obj, const std::string& name, const std::string& value);
 void write_attr(hid_t obj, const std::string& name, std::int64_t value);
 void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
 void write_attr(hid_t obj, const std::string& name, double value);
+
+// A fixed-length UTF-8 string attribute: stored in its object's header, so under the header's
+// checksum (a variable-length string lives in the global heap, which has none; HDF5 1.10.8 loops
+// forever on a damaged one, found by fuzz_h5). For files only kcsim reads: the state files.
+void write_fixed_attr(hid_t obj, const std::string& name, const std::string& value);
+// Reads such an attribute; refuses a variable-length or non-string one, and one of more than one value.
+std::string read_fixed_attr(hid_t obj, const std::string& name);
+// Reads a one-value attribute converted to `mem_type` into `out`; refuses (io_error) one of
+// another shape, so that a damaged file cannot make HDF5 write past `out`.
+void read_attr(hid_t obj, const std::string& name, hid_t mem_type, void* out);
 
 // 1-D coordinate datasets; `scale` turns one into a dimension scale named after it.
 handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& values);

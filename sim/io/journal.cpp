@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/sha256.hpp"
+#include "io/output_file.hpp"
 
 namespace kcsim::io {
 
@@ -122,12 +123,7 @@ void journal::write(std::size_t unit, const std::vector<engine::replicate_result
     file += core::sha256_hex(payload);
     const std::string final_path = (fs::path(dir_) / unit_name(unit)).string();
     const std::string temp = final_path + ".tmp";
-    {
-        std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-        f.write(file.data(), static_cast<std::streamsize>(file.size()));
-        f.flush();
-        if (!f) throw io_error("cannot write '" + temp + "' (disk full?)");
-    }
+    write_whole_file(temp, file);
     sync_file(temp);
     if (::rename(temp.c_str(), final_path.c_str()) != 0) {
         throw io_error("cannot rename '" + temp + "': " + std::strerror(errno));

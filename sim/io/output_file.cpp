@@ -26,6 +26,38 @@ void fsync_path(const std::string& path, bool directory) {
 }
 }  // namespace
 
+void write_whole_file(const std::string& path, std::string_view bytes) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw io_error("cannot write '" + path + "': " + sys_error());
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const std::string err = n < 0 ? sys_error() : "no space written";
+            ::close(fd);
+            ::unlink(path.c_str());  // never a truncated file that looks whole
+            throw io_error("cannot write '" + path + "': " + err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) {
+        const std::string err = sys_error();
+        ::unlink(path.c_str());
+        throw io_error("cannot write '" + path + "': " + err);
+    }
+}
+
+void rethrow_write_error(const std::string& path) {
+    try {
+        throw;
+    } catch (const io_error& e) {
+        const std::string msg = e.what();
+        if (!msg.starts_with("HDF5: ")) throw;  // the others name their file already
+        throw io_error("cannot write '" + path + "': " + msg);
+    }
+}
+
 void check_can_write(const std::string& path, bool overwrite) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) throw io_error("output '" + path + "' is a directory; give a file name (.h5)");
@@ -35,6 +67,8 @@ void check_can_write(const std::string& path, bool overwrite) {
     }
     fs::path dir = fs::path(path).parent_path();
     if (dir.empty()) dir = ".";
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        throw io_error("cannot write '" + path + "': '" + dir.string() + "' is a file, not a folder");
     if (!fs::is_directory(dir, ec)) throw io_error("output folder '" + dir.string() + "' does not exist");
     if (::access(dir.c_str(), W_OK) != 0)
         throw io_error("output folder '" + dir.string() + "' is not writable: " + sys_error());

@@ -2,6 +2,7 @@
 // An output written under a temporary name beside its final name, and renamed into place only
 // when complete; never overwrites an existing file unless asked. Removed if never committed.
 #include <string>
+#include <string_view>
 
 namespace kcsim::io {
 
@@ -27,5 +28,13 @@ private:
 
 // Refuses early, before any work, when `path` exists and overwrite is false.
 void check_can_write(const std::string& path, bool overwrite);
+
+// Writes `bytes` to `path` (created or truncated); on failure removes what was written and throws
+// io_error "cannot write 'path': <system reason>" (No space left on device, File too large, ...).
+void write_whole_file(const std::string& path, std::string_view bytes);
+
+// In a catch block: rethrows an HDF5 failure while writing the output `path` as "cannot write
+// 'path': HDF5: ... failed: <system reason>", so that every writer names the file it was writing.
+[[noreturn]] void rethrow_write_error(const std::string& path);
 
 }  // namespace kcsim::io

@@ -50,10 +50,10 @@ struct run_store::impl {
     impl(const std::string& path, bool overwrite) : out(path, overwrite) {}
 };
 
-run_store::run_store(const std::string& path, bool overwrite, const provenance& prov)
+run_store::run_store(const std::string& path, bool overwrite, const provenance& prov) try
     : impl_(std::make_unique<impl>(path, overwrite)) {
     auto& s = *impl_;
-    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, h5::file_access()), H5Fclose,
                         "creating '" + s.out.temp_path() + "'");
     h5::write_attr(s.file, "kcsim_version", std::string(version()));
     h5::write_attr(s.file, "schema_version", static_cast<std::int64_t>(schema_version));
@@ -72,6 +72,8 @@ run_store::run_store(const std::string& path, bool overwrite, const provenance& 
         std::string("Philox4x64-10 (Random123); key (seed, replicate); counter (agent, step, purpose, draw)"));
     h5::write_attr(s.file, "title", std::string("kcsim run: Sci-Tech China programme in Chongqing"));
     s.scenarios = h5::create_group(s.file, "scenarios");
+} catch (const io_error&) {
+    rethrow_write_error(path);
 }
 
 run_store::~run_store() {
@@ -83,7 +85,8 @@ run_store::~run_store() {
     }
 }
 
-std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned) {
+std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     scenario_group g;
     g.group = h5::create_group(s.scenarios, sc.name);
@@ -226,9 +229,12 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
 
     s.groups.push_back(std::move(g));
     return s.groups.size() - 1;
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
-void run_store::append(std::size_t index, const engine::replicate_result& r) {
+void run_store::append(std::size_t index, const engine::replicate_result& r) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     const auto t0 = std::chrono::steady_clock::now();
     auto& g = impl_->groups.at(index);
     const hsize_t M = model::n_metrics;
@@ -281,9 +287,12 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) {
     // Each finished replicate reaches the file before the next one arrives.
     h5::check(H5Fflush(impl_->file, H5F_SCOPE_LOCAL), "flushing the file");
     impl_->write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
-void run_store::write_comparison(const analysis::comparison& c) {
+void run_store::write_comparison(const analysis::comparison& c) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
     auto g = h5::create_group(s.file, "comparison");
@@ -321,11 +330,14 @@ void run_store::write_comparison(const analysis::comparison& c) {
                       "summary statistics per scenario and metric");
     h5::write_doubles(g, "targets", {S, T}, c.targets.data(), {scen, tgt}, "probability of meeting each plan target");
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
 void run_store::write_sweep(const scenario::sweep& sw, const analysis::experiments& ex,
                             const std::vector<double>& outcomes, const std::vector<std::string>& outcome_names,
-                            const std::vector<std::vector<analysis::sensitivity>>& indices) {
+                            const std::vector<std::vector<analysis::sensitivity>>& indices) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
     auto g = h5::create_group(s.file, "sweep");
@@ -427,17 +439,22 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
                                                                                 {"morris_mu_star", &S::mu_star},
                                                                                 {"morris_sigma", &S::sigma}}
                 : std::vector<std::pair<std::string, std::vector<double> S::*>>{};
-        for (const auto& [name, member] : fields) {
+        for (const auto& field : fields) {
+            // Not a structured binding: clang 14 cannot capture one in a lambda (the fuzz build).
+            const auto member = field.second;
             const auto v = gather([&](const S& x) -> const std::vector<double>& { return x.*member; });
             h5::write_doubles(
-                g, name, {P, O, K}, v.data(), {polh, outh, par},
+                g, field.first, {P, O, K}, v.data(), {polh, outh, par},
                 "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
         }
     }
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
-void run_store::commit() {
+void run_store::commit() try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
     h5::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flushing the file");
@@ -446,6 +463,8 @@ void run_store::commit() {
     s.file.reset();
     s.out.commit();
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
 const std::string& run_store::path() const { return impl_->out.final_path(); }

@@ -69,19 +69,11 @@ template <class T> void write_scalar(hid_t obj, const std::string& name, const T
 }
 
 template <class T> void read_scalar(hid_t obj, const std::string& name, T& v) {
-    h5::handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute '" + name + "'");
-    h5::check(H5Aread(a, native<T>(), &v), "reading attribute '" + name + "'");
+    h5::read_attr(obj, name, native<T>(), &v);
 }
 
-std::string read_text(hid_t obj, const std::string& name) {
-    h5::handle a(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "opening attribute '" + name + "'");
-    auto t = h5::utf8_string_type();
-    char* p = nullptr;
-    h5::check(H5Aread(a, t, &p), "reading attribute '" + name + "'");
-    std::string s = p ? p : "";
-    H5free_memory(p);
-    return s;
-}
+// Text attributes are fixed-length strings, under the object header's checksum (h5.hpp).
+std::string read_text(hid_t obj, const std::string& name) { return h5::read_fixed_attr(obj, name); }
 
 void write_world(hid_t g, const state::world& w) {
     state::for_each_column(w, [&](const char* name, const auto& v) { write_column(g, name, v); });
@@ -133,10 +125,7 @@ state::world read_world(hid_t g) {
     return w;
 }
 
-h5::handle open_file(const std::string& path) {
-    return h5::handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                      "opening state file '" + path + "'");
-}
+h5::handle open_file(const std::string& path) { return h5::open_for_reading(path, "state file"); }
 
 }  // namespace
 
@@ -148,23 +137,25 @@ struct state_writer::impl {
     impl(const std::string& path, bool overwrite) : out(path, overwrite) {}
 };
 
-state_writer::state_writer(const std::string& path, bool overwrite, const state_header& h)
+state_writer::state_writer(const std::string& path, bool overwrite, const state_header& h) try
     : impl_(std::make_unique<impl>(path, overwrite)) {
     auto& s = *impl_;
-    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+    s.file = h5::handle(H5Fcreate(s.out.temp_path().c_str(), H5F_ACC_EXCL, H5P_DEFAULT, h5::file_access()), H5Fclose,
                         "creating '" + s.out.temp_path() + "'");
-    h5::write_attr(s.file, "kind", std::string("kcsim state"));
-    h5::write_attr(s.file, "kcsim_version", std::string(version()));
-    h5::write_attr(s.file, "git_commit", std::string(git_commit()));
+    h5::write_fixed_attr(s.file, "kind", "kcsim state");
+    h5::write_fixed_attr(s.file, "kcsim_version", std::string(version()));
+    h5::write_fixed_attr(s.file, "git_commit", std::string(git_commit()));
     h5::write_attr(s.file, "schema_version", static_cast<std::int64_t>(schema_version));
-    h5::write_attr(s.file, "scenario_name", h.scenario_name);
-    h5::write_attr(s.file, "scenario_toml", h.scenario_toml);
-    h5::write_attr(s.file, "scenario_sha256", h.scenario_sha256);
+    h5::write_fixed_attr(s.file, "scenario_name", h.scenario_name);
+    h5::write_fixed_attr(s.file, "scenario_toml", h.scenario_toml);
+    h5::write_fixed_attr(s.file, "scenario_sha256", h.scenario_sha256);
     h5::write_attr(s.file, "seed", h.seed);
     h5::write_attr(s.file, "step", static_cast<std::int64_t>(h.step));
-    h5::write_attr(s.file, "date", h.date);
+    h5::write_fixed_attr(s.file, "date", h.date);
     h5::write_attr(s.file, "replicates", h.replicates);
     s.states = h5::create_group(s.file, "states");
+} catch (const io_error&) {
+    rethrow_write_error(path);
 }
 
 state_writer::~state_writer() {
@@ -174,18 +165,24 @@ state_writer::~state_writer() {
     }
 }
 
-void state_writer::add(const saved_state& st) {
+void state_writer::add(const saved_state& st) try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto g = h5::create_group(impl_->states, std::to_string(st.replicate));
     write_world(g, st.world);
     write_column(g, "metrics", st.metrics);
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
-void state_writer::commit() {
+void state_writer::commit() try {
+    h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     h5::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flushing the state file");
     s.states.reset();
     s.file.reset();
     s.out.commit();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
 }
 
 state_header read_state_header(const std::string& path) {

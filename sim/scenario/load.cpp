@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "scenario/embedded.hpp"
 #include "scenario/sweep.hpp"
+#include "scenario/toml_guard.hpp"
 
 // toml++ is included in this file only: it is slow to compile and no other part needs it.
 #define TOML_EXCEPTIONS 1
@@ -28,6 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int max_extends_depth = 16;
+constexpr std::size_t max_file_bytes = std::size_t{16} << 20;
 
 // ---------------------------------------------------------------------------------------------
 // Locations and messages
@@ -135,9 +137,15 @@ source_text read_source(const std::string& path, const where& from, const std::s
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(from, key, "cannot read scenario file '" + path + "'");
-    std::ostringstream os;
-    os << in.rdbuf();
-    s.text = os.str();
+    // A cap, so that `extends = "/dev/zero"` or a huge file is an error, not all of memory.
+    std::string text(max_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_file_bytes) {
+        fail(from, key, "'" + path + "' is larger than " + std::to_string(max_file_bytes >> 20) +
+                            " MiB; a scenario or sweep file is a few KB");
+    }
+    s.text = std::move(text);
     s.dir = fs::path(path).parent_path().string();
     if (s.dir.empty()) s.dir = ".";
     return s;
@@ -162,6 +170,10 @@ toml::table parse(const source_text& s) {
         int line =
             1 + static_cast<int>(std::count(s.text.begin(), s.text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
         fail(where{s.name, line, 0}, "", "not a TOML text file (contains a NUL byte)");
+    }
+    if (const auto at = find_bare_non_ascii(s.text)) {
+        fail(where{s.name, at->line, at->column}, "",
+             "TOML syntax error: a non-ASCII character outside a quoted string or comment; quote the text");
     }
     try {
         return toml::parse(s.text, s.name);

@@ -5,22 +5,14 @@
 
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
+#include "ensemble_metrics.hpp"
 #include "scenario/load.hpp"
 
 using namespace kcsim;
 
 namespace {
 std::vector<double> ensemble(const scenario::scenario_ptr& sc, int threads, std::uint64_t reps) {
-    engine::execution_context ctx(threads);
-    std::vector<double> all;
-    std::uint64_t expect = 0;
-    engine::run_ensemble(sc, {.seed = 77, .replicates = reps}, ctx, [&](engine::replicate_result&& r) {
-        CHECK(r.replicate == expect++);  // handed over in replicate order
-        CHECK(r.ok);
-        all.insert(all.end(), r.metrics.begin(), r.metrics.end());
-    });
-    CHECK(expect == reps);
-    return all;
+    return testing::ensemble_metrics(sc, threads, reps, 77);
 }
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "scenario/load.hpp"
+#include "scenario/toml_guard.hpp"
 
 using namespace kcsim;
 using Catch::Matchers::Contains;
@@ -162,4 +163,21 @@ TEST_CASE("unsafe scenario names are refused", "[unit][scenario][errors]") {
     auto e = error_of(head + "name = \"../../etc/x\"\n");
     CHECK(e.key == "name");
     CHECK_THAT(e.what(), Contains("not allowed"));
+}
+
+TEST_CASE("non-ASCII characters outside strings are refused before toml++ sees them", "[unit][scenario][errors]") {
+    // toml++ 3.3 has undefined behaviour on many of them (Latin-1, Greek, Cyrillic, kana).
+    using scenario::find_bare_non_ascii;
+    CHECK_FALSE(find_bare_non_ascii("name = \"渝中区 é ×\" # 注释 é\nx = 'ü'\n"));
+    CHECK_FALSE(find_bare_non_ascii("a = \"\"\"\né \\\"\"\" ü\n\"\"\"\nb = '''\n''ü'''\n[\"é\".'ü']\nc = [\n  \"ñ\",\n]\n"));
+    CHECK_FALSE(find_bare_non_ascii("a = { b = \"é\", c.\"ü\" = 1 }\n\"key é\" = 2\n"));
+    const auto bare = find_bare_non_ascii("name = \"x\"\n[population]\nother_firms = 1\xc3\x97" "000\n");
+    REQUIRE(bare);
+    CHECK(bare->line == 3);
+    CHECK(bare->column == 16);
+    // A quote that cannot open a string (after a sign) does not hide what follows it.
+    CHECK(find_bare_non_ascii("scenario =+\"builtin:\xef\xbb\xbd\""));
+    CHECK(find_bare_non_ascii("a = \"x\" é\n"));
+    const auto err = error_of("name = \"x\"\n[calendar]\nstart = 2021-01-04\xc3\xa9\n");
+    CHECK_THAT(err.what(), Contains("bad.toml:3:19") && Contains("non-ASCII character outside a quoted string"));
 }

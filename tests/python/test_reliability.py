@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 
 def test_dry_run_says_what_a_run_needs_and_writes_nothing(run_kcsim, tmp_path):
@@ -64,3 +65,97 @@ def test_a_killed_run_leaves_no_file_under_its_name(kcsim_bin, tmp_path):
     # What is left is recognisably partial: verify refuses it.
     for p in leftovers:
         assert subprocess.run([str(kcsim_bin), "verify", str(p)], capture_output=True).returncode == 1
+
+
+def _huge(tmp_path, name):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'extends = "builtin:plan.toml"\nname = "{name}"\n[population]\nother_firms = 50000000\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_compare_and_sweep_dry_runs_say_what_they_need_and_write_nothing(run_kcsim, scenarios_dir, tmp_path):
+    proc = run_kcsim("compare", scenarios_dir / "plan.toml", scenarios_dir / "plan-low.toml", "--dry-run",
+                     "--replicates", 10, "--threads", 2, "--out", tmp_path / "c.h5")
+    assert proc.returncode == 0, proc.stderr
+    # Two scenarios of 66,400 firms each make one unit of work.
+    assert "132800 firm agents in 41 districts" in proc.stdout and "10 paired replicates of 2 scenarios" in proc.stdout
+    assert "peak memory" in proc.stdout and "time: about" in proc.stdout
+
+    proc = run_kcsim("sweep", scenarios_dir / "sweeps" / "plan-screening.toml", "--dry-run", "--threads", 2,
+                     "--out", tmp_path / "s.h5")
+    assert proc.returncode == 0, proc.stderr
+    assert "36 experiments x 2 replicates on 2 threads" in proc.stdout and "peak memory" in proc.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_and_sweep_too_big_for_the_machine_are_refused_before_they_start(run_kcsim, tmp_path):
+    a, b = _huge(tmp_path, "huge-a"), _huge(tmp_path, "huge-b")
+    t0 = time.time()
+    proc = run_kcsim("compare", a, b, "--threads", 2, "--out", tmp_path / "c.h5")
+    assert proc.returncode == 2, proc.stderr
+    assert "kcsim compare: the job needs about" in proc.stderr and "--allow-large-memory" in proc.stderr
+
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('scenario = "huge-a.toml"\ndesign = "latin_hypercube"\nsamples = 4\n'
+                     '[[uncertain]]\nkey = "experts.solve_prob"\nmin = 0.3\nmax = 0.7\n', encoding="utf-8")
+    proc = run_kcsim("sweep", sweep, "--threads", 2, "--out", tmp_path / "s.h5")
+    assert proc.returncode == 2, proc.stderr
+    assert "kcsim sweep: the job needs about" in proc.stderr and "--allow-large-memory" in proc.stderr
+    assert time.time() - t0 < 30  # refused at once, nothing allocated
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge-a.toml", "huge-b.toml", "sweep.toml"]
+
+
+def test_allow_large_memory_lets_a_job_past_the_guard(run_kcsim, tmp_path):
+    # Past the guard a job goes on to its next check, the output folder, which here is a file:
+    # the refusal is then about the folder (exit 1), not the memory (exit 2), and nothing runs.
+    a, b = _huge(tmp_path, "huge-a"), _huge(tmp_path, "huge-b")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    refused = run_kcsim("compare", a, b, "--threads", 2, "--out", blocker / "c.h5")
+    assert refused.returncode == 2 and "--allow-large-memory" in refused.stderr
+    allowed = run_kcsim("compare", a, b, "--threads", 2, "--allow-large-memory", "--out", blocker / "c.h5")
+    assert allowed.returncode == 1, allowed.stderr
+    assert "is a file, not a folder" in allowed.stderr and "GB" not in allowed.stderr
+
+
+def test_verify_refuses_a_file_without_metadata_checksums(run_kcsim, tmp_path):
+    # h5py's default format (superblock 0) has no metadata checksums: HDF5 would parse damaged
+    # metadata unchecked, so kcsim refuses to read such a file rather than risk it.
+    import h5py
+
+    old = tmp_path / "old.h5"
+    with h5py.File(old, "w", libver="earliest") as f:
+        f.attrs["schema_version"] = 1
+    proc = run_kcsim("verify", old)
+    assert proc.returncode == 1
+    assert "no metadata checksums (HDF5 superblock version 0)" in proc.stdout
+
+
+def test_a_scenario_that_extends_an_endless_file_is_refused(run_kcsim, tmp_path):
+    bad = tmp_path / "zero.toml"
+    bad.write_text('extends = "/dev/zero"\n', encoding="utf-8")
+    t0 = time.time()
+    proc = run_kcsim("run", bad, "--out", tmp_path / "x.h5")
+    assert time.time() - t0 < 20
+    assert proc.returncode == 2, proc.stderr
+    assert "zero.toml:1:11" in proc.stderr and "'/dev/zero' is larger than 16 MiB" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zero.toml"]
+
+
+def test_commands_never_start_a_program_or_open_a_socket(kcsim_bin, tmp_path):
+    # strace records every execve (a shell, a helper) and socket of the process and its threads:
+    # only kcsim's own start may appear. (MPI opens sockets, but only under mpirun.)
+    tiny = Path(__file__).resolve().parents[1] / "fuzz" / "tiny.toml"
+    other = tmp_path / "other.toml"
+    other.write_text(f'extends = "{tiny}"\nname = "other"\n[programme]\nlibraries = false\n', encoding="utf-8")
+    log = tmp_path / "trace"
+    for args, code in ((["run", tiny, "--out", tmp_path / "r.h5", "--save-state", "2021-01-11", "--quiet"], 0),
+                       (["compare", tiny, other, "--out", tmp_path / "c.h5", "--quiet"], 0),
+                       (["verify", tmp_path / "r.h5"], 0),
+                       (["run", tmp_path / "missing.toml"], 2)):
+        proc = subprocess.run(["strace", "-f", "-qq", "-e", "trace=execve,execveat,socket,connect", "-o", str(log),
+                               str(kcsim_bin), *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == code, proc.stderr
+        calls = [line for line in log.read_text().splitlines() if line.strip()]
+        assert len(calls) == 1 and f'execve("{kcsim_bin}"' in calls[0], calls
