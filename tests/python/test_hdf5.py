@@ -164,7 +164,7 @@ def test_metrics_dataset_layout(run_a):
         assert d.chunks == (1, STEPS, DISTRICTS, M)
         assert d.shuffle is True
         assert d.compression == "gzip"
-        assert d.compression_opts == 4
+        assert d.compression_opts == 1  # deflate level 1 (docs/output-format.md)
         assert d.fletcher32 is True
         assert np.isnan(d.fillvalue)
         # compression actually pays
