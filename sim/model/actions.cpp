@@ -74,7 +74,7 @@ void firm_step(engine::step_context& c) {
             std::uint64_t* o = open + (f.district[i] * ns + f.sector[i]) * 2;
             o[0] += f.needs_posted[i];
             o[1] += f.needs_unposted[i];
-            pitchers += static_cast<std::uint64_t>(f.tech(i) & (f.awareness[i] >= least));
+            pitchers += f.may_pitch(i, least) ? 1u : 0u;
         }
         stocks.flush(metrics, part + run * n_metrics);
         part[rows] = solved;

@@ -57,7 +57,7 @@ void births(engine::step_context& c) {
     for (std::size_t i = first; i < w.f.size(); ++i) {
         if (!possible_state(f, i)) impossible_state(c, i);
         add_flows(f, i, c.row.data());
-        w.pitch_eligible += f.tech(i) && f.awareness[i] >= p.pitch_awareness ? 1 : 0;
+        w.pitch_eligible += f.may_pitch(i, p.pitch_awareness) ? 1 : 0;
         stock_sums stocks;
         stocks.add(metrics, f, i);
         stocks.flush(metrics, c.row.data() + f.district[i] * n_metrics);

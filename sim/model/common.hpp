@@ -14,17 +14,10 @@ inline constexpr std::size_t block = 4096;
 inline bool alive(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::alive) != 0; }
 inline bool is_tech(const state::firms& f, std::size_t i) { return (f.flags[i] & state::firm_flag::tech) != 0; }
 
-// Runs an event clock (state/world.hpp) for one step with hazard `h` (per year): returns how
-// many events happened (at most `max_events`), drawing each new budget from the stream that
-// `make_stream` creates, only when an event happens.
-template <class MakeStream>
-std::uint32_t run_clock(float& clock, double used, std::uint32_t max_events, MakeStream make_stream) {
-    double left = static_cast<double>(clock) - used;
-    if (left > 0) {
-        clock = static_cast<float>(left);
-        return 0;
-    }
-    auto s = make_stream();
+// The events of an event clock (state/world.hpp) whose budget ran out in this step (`left` <= 0
+// is what remains after the step's hazard): each event adds a new Exp(1) budget from `s`, until
+// the clock is positive again or `max_events` happened. Stores the clock; returns the events.
+inline std::uint32_t clock_events(float& clock, double left, std::uint32_t max_events, rng::stream& s) {
     std::uint32_t n = 0;
     while (left <= 0 && n < max_events) {
         ++n;
@@ -33,6 +26,20 @@ std::uint32_t run_clock(float& clock, double used, std::uint32_t max_events, Mak
     if (left <= 0) left = s.exp1();  // capped: the clock restarts
     clock = static_cast<float>(left);
     return n;
+}
+
+// Runs an event clock for one step that uses up `used` of its budget: returns how many events
+// happened (at most `max_events`), drawing each new budget from the stream that `make_stream`
+// creates, only when an event happens.
+template <class MakeStream>
+std::uint32_t run_clock(float& clock, double used, std::uint32_t max_events, MakeStream make_stream) {
+    const double left = static_cast<double>(clock) - used;
+    if (left > 0) {
+        clock = static_cast<float>(left);
+        return 0;
+    }
+    auto s = make_stream();
+    return clock_events(clock, left, max_events, s);
 }
 
 // Calendar year of step t (the year of its last day).

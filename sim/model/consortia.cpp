@@ -38,9 +38,7 @@ consortium_step consortium_step::of(const engine::step_context& c) {
 void consortium_event(const consortium_step& x, firm_columns f, std::size_t i, rng::key key, std::uint64_t step,
                       double left) {
     rng::stream s(key, f.id[i], step, rng::purpose::consortium);
-    left += s.exp1();  // one change a step: if that budget is used up too, the clock restarts
-    if (left <= 0) left = s.exp1();
-    f.clock_consortium[i] = static_cast<float>(left);
+    clock_events(f.clock_consortium[i], left, 1, s);  // one change a step
     if (f.consortium[i] >= 0) {
         f.consortium[i] = -1;
         return;

@@ -20,7 +20,7 @@ struct finance_step {
 
 KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                         std::uint64_t step) {
-    if (!(x.pitch > 0) || !f.tech(i) || !(f.awareness[i] >= x.least)) return;
+    if (!(x.pitch > 0) || !f.may_pitch(i, x.least)) return;
     rng::stream s(key, f.id[i], step, rng::purpose::finance);
     if (s.uniform() < x.pitch && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]))) {
         f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));

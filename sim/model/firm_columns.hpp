@@ -46,6 +46,9 @@ struct firm_columns {
     bool alive(std::size_t i) const { return (flags[i] & state::firm_flag::alive) != 0; }
     bool tech(std::size_t i) const { return (flags[i] & state::firm_flag::tech) != 0; }
     bool high_tech(std::size_t i) const { return (flags[i] & state::firm_flag::high_tech) != 0; }
+    // May pitch at roadshows: tech-based, with at least the awareness `least` (bitwise &: no
+    // branch on the firm's kind).
+    bool may_pitch(std::size_t i, double least) const { return tech(i) & (awareness[i] >= least); }
     // Clears the flows of firms [b, e) at the start of a step (state/world.hpp), a column at a time.
     void clear_flows(std::size_t b, std::size_t e) const {
         for (auto* c : {raised, posted, solved_posted, solved_unposted, abandoned, services, contracts})

@@ -28,9 +28,7 @@ void innovate(const life_step& x, firm_columns f, std::size_t i, std::uint32_t i
 
 void certify(firm_columns f, std::size_t i, rng::key key, std::uint64_t step, double left) {
     rng::stream s(key, f.id[i], step, rng::purpose::certification);
-    left += s.exp1();  // one certification a step: if that budget is used up too, the clock restarts
-    if (left <= 0) left = s.exp1();
-    f.clock_certify[i] = static_cast<float>(left);
+    clock_events(f.clock_certify[i], left, 1, s);  // one certification a step
     const bool tech = f.tech(i);
     f.flags[i] |= tech ? state::firm_flag::high_tech : state::firm_flag::tech;
     f.events[i] |= tech ? state::firm_event::certified_high_tech : state::firm_event::certified_tech;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "model/common.hpp"
+#include "model/firm_columns.hpp"
 #include "model/schedule.hpp"
 
 namespace kcsim::model {
@@ -115,10 +116,11 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     // What the first step's service allocation and roadshows start from (the firm pass keeps
     // these for the steps after).
     const std::size_t ns = sc.sectors.size();
+    const firm_columns f = columns(w.f);
     for (std::size_t j = 0; j < n; ++j) {
-        w.d.open_posted[w.f.district[j] * ns + w.f.sector[j]] += w.f.needs_posted[j];
-        w.d.open_unposted[w.f.district[j] * ns + w.f.sector[j]] += w.f.needs_unposted[j];
-        w.pitch_eligible += is_tech(w.f, j) && w.f.awareness[j] >= p.pitch_awareness ? 1 : 0;
+        w.d.open_posted[f.district[j] * ns + f.sector[j]] += f.needs_posted[j];
+        w.d.open_unposted[f.district[j] * ns + f.sector[j]] += f.needs_unposted[j];
+        w.pitch_eligible += f.may_pitch(j, p.pitch_awareness) ? 1 : 0;
     }
     return w;
 }

@@ -69,13 +69,7 @@ void resolve_event(const needs_step& x, firm_columns f, std::size_t i, rng::key 
 void arrival_event(const needs_step& x, firm_columns f, std::size_t i, rng::key key, std::uint64_t step, double left) {
     // Needs arrive as a Poisson process: each arrival draws the need clock's next budget.
     rng::stream s(key, f.id[i], step, rng::purpose::need_arrival);
-    std::uint32_t raised = 0;
-    while (left <= 0 && raised < 65535) {
-        ++raised;
-        left += s.exp1();
-    }
-    if (left <= 0) left = s.exp1();
-    f.clock_need[i] = static_cast<float>(left);
+    const std::uint32_t raised = clock_events(f.clock_need[i], left, 65535, s);
     std::uint32_t posted = 0;
     if (x.library) {
         const double q = x.post_unaware + (x.post_aware - x.post_unaware) * f.awareness[i];
