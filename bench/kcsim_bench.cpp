@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
                 firm_bytes += static_cast<double>(sizeof(typename std::decay_t<decltype(v)>::value_type));
         });
         const double gbs = 2 * firm_bytes * agent_steps / one / 1e9;  // the state read once and written once
-        row("  state traffic, 1 thread (2 x state / time)", gbs, "GB/s", "report: L3 triad 23-28 GB/s (engineering.md 7)");
+        row("  state traffic, 1 thread (2 x state / time)", gbs, "GB/s",
+            "report: L3 triad 23-28 GB/s (engineering.md 7)");
     }
 
     const std::uint64_t reps = 40;

@@ -142,8 +142,9 @@ source_text read_source(const std::string& path, const where& from, const std::s
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_file_bytes) {
-        fail(from, key, "'" + path + "' is larger than " + std::to_string(max_file_bytes >> 20) +
-                            " MiB; a scenario or sweep file is a few KB");
+        fail(from, key,
+             "'" + path + "' is larger than " + std::to_string(max_file_bytes >> 20) +
+                 " MiB; a scenario or sweep file is a few KB");
     }
     s.text = std::move(text);
     s.dir = fs::path(path).parent_path().string();

@@ -18,10 +18,9 @@ template <class T> void keep(std::vector<T>& v, const std::vector<std::uint8_t>&
 
 void firms::resize(std::size_t n) {
     resize_all(n, id, district, sector, flags, awareness, tech_level, absorptive, output, consortium, financed_until,
-               clock_need, clock_exit, clock_innovate, clock_certify, clock_consortium, clock_resolve, clock_service, clock_match,
-               needs_unposted,
-               needs_posted, raised, posted, solved_posted, solved_unposted, abandoned, services, contracts,
-               contract_value, deal_amount, innovations, events);
+               clock_need, clock_exit, clock_innovate, clock_certify, clock_consortium, clock_resolve, clock_service,
+               clock_match, needs_unposted, needs_posted, raised, posted, solved_posted, solved_unposted, abandoned,
+               services, contracts, contract_value, deal_amount, innovations, events);
 }
 
 void firms::erase_dead() {

@@ -169,9 +169,11 @@ TEST_CASE("non-ASCII characters outside strings are refused before toml++ sees t
     // toml++ 3.3 has undefined behaviour on many of them (Latin-1, Greek, Cyrillic, kana).
     using scenario::find_bare_non_ascii;
     CHECK_FALSE(find_bare_non_ascii("name = \"渝中区 é ×\" # 注释 é\nx = 'ü'\n"));
-    CHECK_FALSE(find_bare_non_ascii("a = \"\"\"\né \\\"\"\" ü\n\"\"\"\nb = '''\n''ü'''\n[\"é\".'ü']\nc = [\n  \"ñ\",\n]\n"));
+    CHECK_FALSE(
+        find_bare_non_ascii("a = \"\"\"\né \\\"\"\" ü\n\"\"\"\nb = '''\n''ü'''\n[\"é\".'ü']\nc = [\n  \"ñ\",\n]\n"));
     CHECK_FALSE(find_bare_non_ascii("a = { b = \"é\", c.\"ü\" = 1 }\n\"key é\" = 2\n"));
-    const auto bare = find_bare_non_ascii("name = \"x\"\n[population]\nother_firms = 1\xc3\x97" "000\n");
+    const auto bare = find_bare_non_ascii("name = \"x\"\n[population]\nother_firms = 1\xc3\x97"
+                                          "000\n");
     REQUIRE(bare);
     CHECK(bare->line == 3);
     CHECK(bare->column == 16);
