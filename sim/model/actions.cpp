@@ -18,6 +18,7 @@
 #include "model/matching.hpp"
 #include "model/needs.hpp"
 #include "model/phases.hpp"
+#include "model/quiet.hpp"
 
 namespace kcsim::model::phases {
 
@@ -30,6 +31,7 @@ void firm_step(engine::step_context& c) {
     const auto membership = consortium_step::of(c);
     const auto pitches = finance_step::of(c);
     const auto life = life_step::of(c);
+    const auto quiet = quiet_step::of(needs, services, matches, membership, pitches, life);
     const auto metrics = metric_step::of(c);
     const auto key = c.key;
     const auto step = static_cast<std::uint64_t>(c.step);
@@ -37,49 +39,36 @@ void firm_step(engine::step_context& c) {
     // Per block: the metrics [district][metric], then the needs experts solved and the first
     // firm in an impossible state (or none); and as integers (exact in any order) the open needs
     // [district][sector][posted, unposted] and the firms that may pitch, for the next step.
-    const std::size_t rows = nd * n_metrics, width = rows + 2, counts = nd * ns * 2 + 1;
+    const std::size_t rows = nd * n_metrics, width = rows + 2, ncounts = nd * ns * 2 + 1;
     const std::size_t nb = (w.f.size() + block - 1) / block;
     constexpr double none = -1;
     std::vector<double> partial(std::max<std::size_t>(nb, 1) * width, 0.0);
-    std::vector<std::uint64_t> partial_counts(std::max<std::size_t>(nb, 1) * counts, 0);
-    const double least = c.sc.p.pitch_awareness;
+    std::vector<std::uint64_t> partial_counts(std::max<std::size_t>(nb, 1) * ncounts, 0);
     const firm_columns cols = columns(w.f);
     engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
         const firm_columns f = cols;
         double* part = partial.data() + (b / block) * width;
-        std::uint64_t* open = partial_counts.data() + (b / block) * counts;
+        std::uint64_t* open = partial_counts.data() + (b / block) * ncounts;
         double solved = 0, bad = none;
-        std::uint64_t pitchers = 0;
-        stock_sums stocks;
-        std::size_t run = f.district[b];  // the district whose stocks are being summed
-        f.clear_flows(b, e);
-        for (std::size_t i = b; i < e; ++i) {
-            bool alive = f.alive(i);
-            if (alive) {
-                firm_needs(needs, f, i, key, step);
-                if (services.any) solved += serve_needs(services, f, i, key, step);
-                if (matches.any) match_needs(matches, f, i, key, step);
-                if (membership.any) consortium_membership(membership, f, i, key, step);
-                roadshow_pitch(pitches, f, i, key, step);
-                alive = firm_life(life, f, i, key);
-            }
-            add_flows(f, i, part);
-            if (!alive) continue;
-            if (!possible_state(f, i) && bad == none) bad = static_cast<double>(i);
-            if (f.district[i] != run) {
-                stocks.flush(metrics, part + run * n_metrics);
-                run = f.district[i];
-            }
-            stocks.add(metrics, f, i);
-            std::uint64_t* o = open + (f.district[i] * ns + f.sector[i]) * 2;
-            o[0] += f.needs_posted[i];
-            o[1] += f.needs_unposted[i];
-            pitchers += f.may_pitch(i, least) ? 1u : 0u;
+        clear_last_flows(f, b, e);
+        // Most firms are quiet this step (quiet.hpp); the others go through the processes in turn.
+        std::uint32_t busy[block];
+        const std::size_t n_busy = quiet_firms(quiet, f, b, e, busy);
+        for (std::size_t j = 0; j < n_busy; ++j) {
+            const std::size_t i = busy[j];
+            firm_needs(needs, f, i, key, step);
+            if (services.any) solved += serve_needs(services, f, i, key, step);
+            if (matches.any) match_needs(matches, f, i, key, step);
+            if (membership.any) consortium_membership(membership, f, i, key, step);
+            roadshow_pitch(pitches, f, i, key, step);
+            firm_life(life, f, i, key);
+            add_flows(f, i, part);  // only firms with an event have flows
         }
-        stocks.flush(metrics, part + run * n_metrics);
+        const auto counts = add_stocks(metrics, f, b, e, part, open);
+        if (counts.bad != stock_counts::none) bad = static_cast<double>(counts.bad);
         part[rows] = solved;
         part[rows + 1] = bad;
-        open[counts - 1] = pitchers;
+        open[ncounts - 1] = counts.pitchers;
     });
     // Combine blocks in block order: the same sums, bit for bit, on any number of threads.
     std::fill(c.row.begin(), c.row.end(), 0.0);
@@ -95,12 +84,12 @@ void firm_step(engine::step_context& c) {
     std::fill(w.d.open_unposted.begin(), w.d.open_unposted.end(), 0.0);
     w.pitch_eligible = 0;
     for (std::size_t k = 0; k < nb; ++k) {
-        const std::uint64_t* open = partial_counts.data() + k * counts;
+        const std::uint64_t* open = partial_counts.data() + k * ncounts;
         for (std::size_t j = 0; j < nd * ns; ++j) {
             w.d.open_posted[j] += static_cast<double>(open[2 * j]);
             w.d.open_unposted[j] += static_cast<double>(open[2 * j + 1]);
         }
-        w.pitch_eligible += static_cast<std::int64_t>(open[counts - 1]);
+        w.pitch_eligible += static_cast<std::int64_t>(open[ncounts - 1]);
     }
 }
 

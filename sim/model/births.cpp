@@ -55,12 +55,11 @@ void births(engine::step_context& c) {
     const auto metrics = metric_step::of(c);
     const firm_columns f = columns(w.f);
     for (std::size_t i = first; i < w.f.size(); ++i) {
-        if (!possible_state(f, i)) impossible_state(c, i);
         add_flows(f, i, c.row.data());
-        w.pitch_eligible += f.may_pitch(i, p.pitch_awareness) ? 1 : 0;
-        stock_sums stocks;
-        stocks.add(metrics, f, i);
-        stocks.flush(metrics, c.row.data() + f.district[i] * n_metrics);
+        // One newborn at a time: each is added to its row on its own, as it always was.
+        const auto counts = add_stocks(metrics, f, i, i + 1, c.row.data(), nullptr);
+        if (counts.bad != stock_counts::none) impossible_state(c, counts.bad);
+        w.pitch_eligible += static_cast<std::int64_t>(counts.pitchers);
     }
 }
 

@@ -13,16 +13,20 @@
 namespace kcsim::model {
 
 struct metric_step {
-    double rd[6];  // R&D intensity: [other, tech, high-tech][financed]
+    double rd[8];  // R&D intensity: [other, tech, high-tech][financed] (and 2 of padding)
     double years;
     int step;
+    double least;         // awareness a firm needs to pitch
+    std::size_t sectors;  // for the open needs [district][sector]
     static metric_step of(const engine::step_context& c) {
         const auto& p = c.sc.p;
         const double fin = 1.0 + p.finance_rd_boost;
         return {{p.rd_intensity_other, p.rd_intensity_other * fin, p.rd_intensity_tech, p.rd_intensity_tech * fin,
-                 p.rd_intensity_high_tech, p.rd_intensity_high_tech * fin},
+                 p.rd_intensity_high_tech, p.rd_intensity_high_tech * fin, 0.0, 0.0},
                 c.years,
-                c.step};
+                c.step,
+                p.pitch_awareness,
+                c.sc.sectors.size()};
     }
 };
 
@@ -48,40 +52,20 @@ KCSIM_ALWAYS_INLINE void add_flows(const firm_columns& f, std::size_t i, double*
     r[index(metric::certifications)] += (ev & state::firm_event::certified_tech) ? 1 : 0;
 }
 
-// The stocks of a run of living firms in one district, summed in registers (firms are stored
-// mostly district by district) and added to the district's row when the run ends. Counts are
-// integers: exact in any order.
-struct stock_sums {
-    std::uint64_t firms = 0, tech = 0, high = 0, unposted = 0, open = 0, members = 0;
-    double awareness = 0, rd = 0, output = 0;
-
-    KCSIM_ALWAYS_INLINE void add(const metric_step& x, const firm_columns& f, std::size_t i) {
-        const unsigned tech_bit = f.tech(i) ? 1u : 0u, high_bit = f.high_tech(i) ? 1u : 0u;
-        const unsigned financed = f.financed_until[i] >= x.step ? 1u : 0u;
-        const double out = f.output[i];
-        firms += 1;
-        tech += tech_bit;
-        high += high_bit;
-        unposted += f.needs_unposted[i];
-        open += f.needs_posted[i];
-        members += f.consortium[i] >= 0 ? 1u : 0u;
-        awareness += f.awareness[i];
-        rd += out * x.rd[(tech_bit + high_bit) * 2 + financed];
-        output += out;
-    }
-    void flush(const metric_step& x, double* r) {
-        r[index(metric::firms)] += static_cast<double>(firms);
-        r[index(metric::tech_firms)] += static_cast<double>(tech);
-        r[index(metric::high_tech_firms)] += static_cast<double>(high);
-        r[index(metric::needs_unposted)] += static_cast<double>(unposted);
-        r[index(metric::problems_open)] += static_cast<double>(open);
-        r[index(metric::consortium_members)] += static_cast<double>(members);
-        r[index(metric::awareness)] += awareness;
-        r[index(metric::rd_spend)] += rd * x.years;
-        r[index(metric::output_value)] += output * x.years;
-        *this = {};
-    }
+// What add_stocks found besides the stocks.
+struct stock_counts {
+    static constexpr std::size_t none = ~std::size_t{0};
+    std::uint64_t pitchers = 0;  // living firms that may pitch
+    std::size_t bad = none;      // the first living firm in an impossible state
 };
+
+// Adds the stocks of the living firms [b, e) to their districts' rows of `rows`
+// ([district][metric]), and their open needs to `open` ([district][sector][posted, unposted]) if
+// given. Firms are stored mostly district by district: each run of living firms of one district
+// is summed on its own (counts as integers, exact in any order; awareness, R&D and output in
+// firm order) and added to its row when it ends.
+stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t b, std::size_t e, double* rows,
+                        std::uint64_t* open);
 
 // Awareness and technology level in 0..1, output finite and non-negative.
 // Bitwise & on purpose: all the tests, no branches (NaN fails every comparison).

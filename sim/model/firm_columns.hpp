@@ -49,7 +49,7 @@ struct firm_columns {
     // May pitch at roadshows: tech-based, with at least the awareness `least` (bitwise &: no
     // branch on the firm's kind).
     bool may_pitch(std::size_t i, double least) const { return tech(i) & (awareness[i] >= least); }
-    // Clears the flows of firms [b, e) at the start of a step (state/world.hpp), a column at a time.
+    // Clears the flows and events of firms [b, e), a column at a time.
     void clear_flows(std::size_t b, std::size_t e) const {
         for (auto* c : {raised, posted, solved_posted, solved_unposted, abandoned, services, contracts})
             std::fill(c + b, c + e, std::uint16_t{0});
@@ -57,6 +57,12 @@ struct firm_columns {
         std::fill(deal_amount + b, deal_amount + e, 0.0f);
         std::fill(innovations + b, innovations + e, std::uint8_t{0});
         std::fill(events + b, events + e, std::uint8_t{0});
+    }
+    // Clears firm i's flows and events.
+    void clear_flows(std::size_t i) const {
+        raised[i] = posted[i] = solved_posted[i] = solved_unposted[i] = abandoned[i] = services[i] = contracts[i] = 0;
+        contract_value[i] = deal_amount[i] = 0.0f;
+        innovations[i] = events[i] = 0;
     }
     // Marks that firm i has a flow this step: the metrics read its flow columns only then.
     void mark_flow(std::size_t i) const { events[i] |= state::firm_event::flow; }
