@@ -41,7 +41,8 @@ struct firms {
     std::vector<float> clock_match;             // next posted need matched into a technology contract
     std::vector<std::uint32_t> needs_unposted;  // open needs not in the problem library
     std::vector<std::uint32_t> needs_posted;    // open needs in the problem library
-    // flows in the current step
+    // flows in the current step. A firm with a nonzero flow has a nonzero `events` (the metrics
+    // and the clearing at the start of the next step read flows only then).
     std::vector<std::uint16_t> raised;
     std::vector<std::uint16_t> posted;
     std::vector<std::uint16_t> solved_posted;    // posted needs solved (any route)
