@@ -177,10 +177,13 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
             s.output += ov[j];
         }
         if (o) {
-            for (int rest = alive; rest != 0; rest &= rest - 1) {
-                const std::size_t k = i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(rest)));
-                o[f.sector[k] * 2u] += f.needs_posted[k];
-                o[f.sector[k] * 2u + 1] += f.needs_unposted[k];
+            // Every lane, without branches (a dead firm's lane adds 0).
+            alignas(16) std::uint32_t pv[4], uv[4];
+            _mm_store_si128(reinterpret_cast<__m128i*>(pv), _mm_and_si128(load4(f.needs_posted + i), alive32));
+            _mm_store_si128(reinterpret_cast<__m128i*>(uv), _mm_and_si128(load4(f.needs_unposted + i), alive32));
+            for (std::size_t j = 0; j < 4; ++j) {
+                o[f.sector[i + j] * 2u] += pv[j];
+                o[f.sector[i + j] * 2u + 1] += uv[j];
             }
         }
     }

@@ -98,27 +98,6 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
 
     std::size_t n = 0, i = b;
     for (; i + 4 <= e; i += 4) {
-        if ((i & 15) == 0 && i + 512 < e) {
-            const std::size_t p = i + 512;
-            for (const void* c :
-                 {static_cast<const void*>(f.awareness + p), static_cast<const void*>(f.clock_resolve + p),
-                  static_cast<const void*>(f.clock_need + p), static_cast<const void*>(f.clock_service + p),
-                  static_cast<const void*>(f.clock_match + p), static_cast<const void*>(f.clock_consortium + p),
-                  static_cast<const void*>(f.clock_exit + p), static_cast<const void*>(f.clock_innovate + p),
-                  static_cast<const void*>(f.clock_certify + p), static_cast<const void*>(f.output + p),
-                  static_cast<const void*>(f.tech_level + p), static_cast<const void*>(f.needs_posted + p),
-                  static_cast<const void*>(f.needs_unposted + p), static_cast<const void*>(f.consortium + p),
-                  static_cast<const void*>(f.financed_until + p)}) {
-                _mm_prefetch(static_cast<const char*>(c), _MM_HINT_T0);
-            }
-            if ((i & 31) == 0) {
-                _mm_prefetch(reinterpret_cast<const char*>(f.district + p), _MM_HINT_T0);
-            }
-            if ((i & 63) == 0) {
-                _mm_prefetch(reinterpret_cast<const char*>(f.flags + p), _MM_HINT_T0);
-                _mm_prefetch(reinterpret_cast<const char*>(f.sector + p), _MM_HINT_T0);
-            }
-        }
         const __m128i fl = load4(f.flags + i);
         const int alive = flag_bits(fl, flag::alive);
         if (alive == 0) continue;
@@ -233,9 +212,11 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         _mm_storeu_ps(f.clock_innovate + i, _mm_blendv_ps(innovate0, narrow(left_innovate), q));
         _mm_storeu_ps(f.output + i, _mm_blendv_ps(output0, output, q));
         _mm_storeu_ps(f.clock_certify + i, _mm_blendv_ps(certify0, narrow(left_certify), q));
-        for (int rest = alive & event; rest != 0; rest &= rest - 1) {
-            busy[n++] =
-                static_cast<std::uint32_t>(i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(rest))));
+        // Listed without branches: which lanes are busy differs from group to group.
+        const auto listed = static_cast<unsigned>(alive & event);
+        for (unsigned j = 0; j < 4; ++j) {
+            busy[n] = static_cast<std::uint32_t>(i + j);
+            n += (listed >> j) & 1u;
         }
     }
     return n + list_alive(f, i, e, busy + n);  // the last few firms of the block
