@@ -31,7 +31,7 @@ void firm_step(engine::step_context& c) {
     const auto membership = consortium_step::of(c);
     const auto pitches = finance_step::of(c);
     const auto life = life_step::of(c);
-    const auto quiet = quiet_step::of(needs, services, matches, membership, pitches, life);
+    const auto quiet = quiet_step::of(needs, services, matches, membership, pitches, life, c.key);
     const auto metrics = metric_step::of(c);
     const auto key = c.key;
     const auto step = static_cast<std::uint64_t>(c.step);

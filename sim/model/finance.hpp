@@ -18,11 +18,17 @@ struct finance_step {
     static finance_step of(const engine::step_context& c);
 };
 
+// Whether firm i, which may pitch, pitches this step and its pitch becomes a deal; `s` is its
+// finance stream of the step. Nothing changes unless it does (the quiet pass relies on that).
+KCSIM_ALWAYS_INLINE bool pitch_succeeds(const finance_step& x, const firm_columns& f, std::size_t i, rng::stream& s) {
+    return s.uniform() < x.pitch && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]));
+}
+
 KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                         std::uint64_t step) {
     if (!(x.pitch > 0) || !f.may_pitch(i, x.least)) return;
     rng::stream s(key, f.id[i], step, rng::purpose::finance);
-    if (s.uniform() < x.pitch && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]))) {
+    if (pitch_succeeds(x, f, i, s)) {
         f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));
         f.financed_until[i] = x.until;
         f.events[i] |= state::firm_event::financed;

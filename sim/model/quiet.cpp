@@ -10,7 +10,7 @@
 namespace kcsim::model {
 
 quiet_step quiet_step::of(const needs_step& n, const service_step& s, const match_step& m, const consortium_step& c,
-                          const finance_step& p, const life_step& l) {
+                          const finance_step& p, const life_step& l, rng::key key) {
     quiet_step x{};
     x.target = n.target.data();
     x.keep = n.keep.data();
@@ -30,6 +30,8 @@ quiet_step quiet_step::of(const needs_step& n, const service_step& s, const matc
     x.leave = c.leave;
     x.pitch = p.pitch > 0;
     x.least = p.least;
+    x.finance = p;
+    x.key = key;
     for (int k = 0; k < 4; ++k) x.exit[k] = static_cast<float>(l.exit[k]);
     for (int k = 0; k < 8; ++k) x.innovate[k] = l.innovate[k];
     for (int k = 0; k < 3; ++k) {
@@ -90,6 +92,7 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
                             _mm_set1_ps(x.exit[3])};
     const __m128i sectors = _mm_set1_epi32(static_cast<int>(x.sectors));
     const __m128i step_before = _mm_set1_epi32(x.step - 1);
+    const auto step = static_cast<std::uint64_t>(x.step);
     const __m256d innovate_lo = _mm256_loadu_pd(x.innovate), innovate_hi = _mm256_loadu_pd(x.innovate + 4);
     const __m256d certify = _mm256_loadu_pd(x.certify), certify_aware = _mm256_loadu_pd(x.certify_aware);
     const double* by_sector = x.by_sector.empty() ? nullptr : x.by_sector.data();
@@ -168,8 +171,8 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         const __m256d left_member = _mm256_sub_pd(widen(member0), h_member);
         event |= consortia & le0(left_member) & gt0(h_member);
 
-        // finance.hpp: a firm that may pitch draws its pitch.
-        event |= pitch & tech & _mm256_movemask_pd(_mm256_cmp_pd(a_d, least, _CMP_GE_OQ));
+        // finance.hpp: a firm that may pitch draws its pitch (below).
+        const int pitching = pitch & tech & _mm256_movemask_pd(_mm256_cmp_pd(a_d, least, _CMP_GE_OQ));
 
         // firms.hpp: exit, own research, output, certification.
         const __m128i financed32 = _mm_cmpgt_epi32(load4(f.financed_until + i), step_before);
@@ -200,7 +203,15 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         event |= le0(left_certify) & gt0(h_certify);
 
         // Quiet living firms take the new values; the others keep theirs and are listed.
-        const int quiet = alive & ~event;
+        // A quiet firm that pitches stays quiet if its pitch comes to nothing (the processes draw
+        // the same numbers again for one whose pitch becomes a deal).
+        int quiet = alive & ~event;
+        for (int rest = quiet & pitching; rest != 0; rest &= rest - 1) {
+            const int j = __builtin_ctz(static_cast<unsigned>(rest));
+            const std::size_t firm = i + static_cast<std::size_t>(j);
+            rng::stream s(x.key, f.id[firm], step, rng::purpose::finance);
+            if (pitch_succeeds(x.finance, f, firm, s)) quiet &= ~(1 << j);
+        }
         const __m128 q = lanes32(quiet);
         _mm_storeu_ps(f.awareness + i, _mm_blendv_ps(a0, a, q));
         _mm_storeu_ps(f.clock_resolve + i, _mm_blendv_ps(resolve0, narrow(left_resolve), q));
@@ -213,7 +224,7 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         _mm_storeu_ps(f.output + i, _mm_blendv_ps(output0, output, q));
         _mm_storeu_ps(f.clock_certify + i, _mm_blendv_ps(certify0, narrow(left_certify), q));
         // Listed without branches: which lanes are busy differs from group to group.
-        const auto listed = static_cast<unsigned>(alive & event);
+        const auto listed = static_cast<unsigned>(alive & ~quiet);
         for (unsigned j = 0; j < 4; ++j) {
             busy[n] = static_cast<std::uint32_t>(i + j);
             n += (listed >> j) & 1u;

@@ -37,6 +37,8 @@ struct quiet_step {
     double leave;
     bool pitch;  // some firm may pitch this step
     double least;
+    finance_step finance;  // a firm that may pitch draws its pitch here: it stays quiet without a deal
+    rng::key key;
     float exit[4];                                             // [tech][financed], as firm_life subtracts it (in float)
     double innovate[8], certify[4], certify_aware[4], growth;  // certify*[3]: padding
     // With at most 8 sectors: [district][serve, visit, join][sector], zero-padded to 8 sectors,
@@ -44,7 +46,7 @@ struct quiet_step {
     std::vector<double> by_sector;
     std::int32_t step;
     static quiet_step of(const needs_step& n, const service_step& s, const match_step& m, const consortium_step& c,
-                         const finance_step& p, const life_step& l);
+                         const finance_step& p, const life_step& l, rng::key key);
 };
 
 // Clears the last step's flows of the firms [b, e). The AVX2 kernel clears only firms with
