@@ -25,6 +25,8 @@ if(HDF5_IS_PARALLEL)
   message(FATAL_ERROR "kcsim: found a parallel HDF5 build (${HDF5_INCLUDE_DIRS}); kcsim needs the "
                       "serial, thread-safe build from libhdf5-dev. Clear the cache and reconfigure.")
 endif()
+find_package(ZLIB QUIET)
+kcsim_require(ZLIB_FOUND zlib1g-dev "zlib")
 find_package(MPI QUIET COMPONENTS C)
 kcsim_require(MPI_C_FOUND "libopenmpi-dev openmpi-bin" "MPI (OpenMPI)")
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h)

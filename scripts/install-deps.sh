@@ -15,7 +15,7 @@ packages=(
     build-essential cmake ninja-build pkg-config git bc
     # C++ libraries (the fixed stack)
     libboost-dev libtbb-dev libhdf5-dev hdf5-tools pybind11-dev catch2
-    librandom123-dev libtomlplusplus-dev libopenmpi-dev openmpi-bin
+    librandom123-dev libtomlplusplus-dev libopenmpi-dev openmpi-bin zlib1g-dev
     # Python side: the interpreter with Debian's numpy, and what tests and notebooks use
     python3 python3-venv python3-dev python3-numpy python3-h5py python3-xarray
     python3-h5netcdf python3-pandas python3-pytest python3-matplotlib

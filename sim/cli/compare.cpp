@@ -133,9 +133,16 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     engine::paired_options opt{
         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
     try {
+        // A unit carries its metrics chunks already encoded (on the thread or rank that computed
+        // them), so that assembling the output below only writes.
         run_missing_units(
             replicates, jr ? &*jr : nullptr, ctx,
-            [&](std::size_t r) { return io::journal::encode(engine::run_replicate(scs, opt, r, ctx)); }, bar);
+            [&](std::size_t r) {
+                auto rs = engine::run_replicate(scs, opt, r, ctx);
+                for (auto& x : rs) io::run_store::prepare(x);
+                return io::journal::encode(rs);
+            },
+            bar);
         bar.finish();
     } catch (...) {
         bar.finish();

@@ -148,8 +148,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::size_t failed = 0, done = 0;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        engine::ensemble_options opt{
-            .seed = seed, .replicates = replicates, .cancel = interrupt_guard::flag(), .snapshot_step = snapshot_step};
+        // Each replicate's metrics chunk is encoded on the worker that computed it; the sink only writes.
+        engine::ensemble_options opt{.seed = seed,
+                                     .replicates = replicates,
+                                     .cancel = interrupt_guard::flag(),
+                                     .snapshot_step = snapshot_step,
+                                     .prepare = io::run_store::prepare};
         if (resume) {
             const std::string from = *p.get("--resume-from");
             opt.resume = [from](std::uint64_t r) {

@@ -93,6 +93,14 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
     // Tokens bound the replicates in flight (memory), and the in-order last stage hands results
     // to the sink in replicate order from one thread at a time.
     const std::size_t tokens = static_cast<std::size_t>(ctx.threads()) * 2;
+    // The parallel stage: one replicate of every scenario, then the caller's prepare on each result.
+    auto compute = [&](std::uint64_t r) {
+        auto res = run_replicate(scs, opt, r, ctx);
+        if (opt.prepare) {
+            for (auto& x : res) opt.prepare(x);
+        }
+        return res;
+    };
     ctx.execute([&] {
         tbb::parallel_pipeline(
             tokens,
@@ -104,8 +112,7 @@ void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_opt
                                                       }
                                                       return opt.first_replicate + next++;
                                                   }) &
-                tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(
-                    tbb::filter_mode::parallel, [&](std::uint64_t r) { return run_replicate(scs, opt, r, ctx); }) &
+                tbb::make_filter<std::uint64_t, std::vector<replicate_result>>(tbb::filter_mode::parallel, compute) &
                 tbb::make_filter<std::vector<replicate_result>, void>(
                     tbb::filter_mode::serial_in_order,
                     [&](std::vector<replicate_result> res) { sink(std::move(res)); }));
@@ -141,10 +148,10 @@ void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool
 
 void run_ensemble(const scenario::scenario_ptr& sc, const ensemble_options& opt, execution_context& ctx,
                   const std::function<void(replicate_result&&)>& sink) {
-    run_paired(
-        {sc},
-        {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases, opt.snapshot_step, opt.resume}, ctx,
-        [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
+    run_paired({sc},
+               {opt.seed, opt.first_replicate, opt.replicates, -1, opt.cancel, opt.phases, opt.snapshot_step,
+                opt.resume, opt.prepare},
+               ctx, [&](std::vector<replicate_result>&& r) { sink(std::move(r.front())); });
 }
 
 }  // namespace kcsim::engine

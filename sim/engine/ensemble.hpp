@@ -30,7 +30,14 @@ struct replicate_result {
     std::vector<double> ledger;   // [years][ledger items] (model::ledger_items)
     double seconds = 0;
     std::optional<snapshot> saved;  // the state at the snapshot step, when one was asked for
+    // The metrics encoded as the file stores them, if the options' prepare made them (the CLI's:
+    // io::run_store::prepare); else empty. The engine only carries them.
+    std::vector<unsigned char> encoded_metrics;
 };
+
+// Runs on each result in the parallel stage, on the thread that computed it, before the in-order
+// sink: the sink's work that needs no order (encoding for the file) goes here.
+using prepare_fn = std::function<void(replicate_result&)>;
 
 struct ensemble_options {
     std::uint64_t seed = 0;
@@ -40,6 +47,7 @@ struct ensemble_options {
     const schedule* phases = nullptr;           // nullptr: the programme model's schedule
     int snapshot_step = -1;                     // >= 0: keep each replicate's state at that step
     resume_source resume{};                     // set: each replicate continues from its saved state
+    prepare_fn prepare{};                       // set: called on each result before the sink
 };
 
 // Several scenarios on the same replicates: replicate r of every scenario uses the same random
@@ -55,6 +63,7 @@ struct paired_options {
     const schedule* phases = nullptr;  // nullptr: the programme model's schedule
     int snapshot_step = -1;            // >= 0: keep each replicate's state at that step
     resume_source resume{};            // set: each replicate continues from its saved state
+    prepare_fn prepare{};              // set: called on each result before the sink
 };
 void run_paired(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt, execution_context& ctx,
                 const std::function<void(std::vector<replicate_result>&&)>& sink);

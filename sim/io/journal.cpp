@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '1'};
+// The last character is the format's version. 2: each result also carries its encoded metrics chunk.
+constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '2'};
 
 template <class T> void put(std::string& out, const T& v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
@@ -41,6 +42,20 @@ std::vector<double> get_doubles(const std::string& in, std::size_t& at) {
     std::vector<double> v(n);
     std::memcpy(v.data(), in.data() + at, n * sizeof(double));
     at += n * sizeof(double);
+    return v;
+}
+
+void put_bytes(std::string& out, const std::vector<unsigned char>& v) {
+    put<std::uint64_t>(out, v.size());
+    out.append(reinterpret_cast<const char*>(v.data()), v.size());
+}
+
+std::vector<unsigned char> get_bytes(const std::string& in, std::size_t& at) {
+    const auto n = get<std::uint64_t>(in, at);
+    if (n > in.size() - at) throw io_error("unit file truncated");
+    std::vector<unsigned char> v(in.begin() + static_cast<std::ptrdiff_t>(at),
+                                 in.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
     return v;
 }
 
@@ -67,6 +82,7 @@ std::string journal::encode(const std::vector<engine::replicate_result>& results
         put_doubles(out, r.metrics);
         put_doubles(out, r.ledger);
         put<double>(out, r.seconds);
+        put_bytes(out, r.encoded_metrics);
     }
     return out;
 }
@@ -86,6 +102,7 @@ std::vector<engine::replicate_result> journal::decode(const std::string& in) {
         r.metrics = get_doubles(in, at);
         r.ledger = get_doubles(in, at);
         r.seconds = get<double>(in, at);
+        r.encoded_metrics = get_bytes(in, at);
         out.push_back(std::move(r));
     }
     return out;
@@ -139,6 +156,11 @@ std::vector<engine::replicate_result> journal::read(std::size_t unit) const {
     ss << f.rdbuf();
     const std::string file = ss.str();
     const std::size_t head = sizeof magic + job_.size() + 16;
+    if (file.size() >= head + 64 && file.compare(0, sizeof magic - 1, magic, sizeof magic - 1) == 0 &&
+        file[sizeof magic - 1] != magic[sizeof magic - 1]) {
+        throw input_error("'" + path + "' was written by another version of kcsim; use --force to start over " +
+                          "instead of --resume");
+    }
     if (file.size() < head + 64 || file.compare(0, sizeof magic, magic, sizeof magic) != 0) {
         throw io_error("'" + path + "' is not a kcsim unit file or is damaged; remove it and resume");
     }

@@ -35,7 +35,12 @@ public:
 
     // Adds /scenarios/<name> with its coordinates and provenance; returns its index.
     std::size_t add_scenario(const scenario::scenario& sc, std::uint64_t replicates_planned);
-    // Appends one replicate (in the order given) and flushes it to the file.
+    // The part of append that needs no file: encodes r.metrics into r.encoded_metrics (the
+    // metrics chunk as stored). Thread-safe; pass it as the ensemble's prepare, so that it runs in
+    // parallel and append, in the serial stage, only writes.
+    static void prepare(engine::replicate_result& r);
+    // Appends one replicate (in the order given) and flushes it to the file. Writes
+    // r.encoded_metrics as the metrics chunk if prepare made it, else encodes r.metrics here.
     void append(std::size_t scenario_index, const engine::replicate_result& r);
     // Adds /comparison: per replicate city figures, each scenario's summary and paired
     // difference from the first, and the probability of meeting each plan target.
@@ -50,7 +55,7 @@ public:
     void commit();
 
     const std::string& path() const;
-    double write_seconds() const;  // wall time spent in HDF5 writes so far
+    double write_seconds() const;  // wall time spent in append, write_* and commit so far
 
 private:
     struct impl;

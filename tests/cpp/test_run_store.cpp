@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
+#include "io/journal.hpp"
 #include "io/run_store.hpp"
 #include "io/state_file.hpp"
 #include "model/metrics.hpp"
@@ -96,6 +97,19 @@ TEST_CASE("unwritable folders and mismatched results are clear errors", "[io]") 
     engine::replicate_result bad;
     bad.metrics.assign(10, 0.0);
     CHECK_THROWS_AS(store.append(g, bad), internal_error);
+}
+
+TEST_CASE("a unit's bytes carry each result's encoded metrics chunk", "[io]") {
+    // kcsim compare encodes the chunks where a unit is computed; the journal and MPI keep them.
+    auto sc = scenario::load("builtin:plan.toml");
+    auto a = fake(*sc, 0), b = fake(*sc, 1);
+    io::run_store::prepare(a);  // b is left unprepared
+    const auto back = io::journal::decode(io::journal::encode({a, b}));
+    REQUIRE(back.size() == 2);
+    CHECK_FALSE(a.encoded_metrics.empty());
+    CHECK(back[0].encoded_metrics == a.encoded_metrics);
+    CHECK(back[1].encoded_metrics.empty());
+    CHECK(back[1].metrics == b.metrics);
 }
 
 TEST_CASE("a state file saves and reloads every column of the world bit-exactly", "[io][determinism]") {

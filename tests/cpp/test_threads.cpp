@@ -1,6 +1,7 @@
 // Small parallel cases, tagged [tsan]: `make tsan` runs them under ThreadSanitizer (the full
 // determinism tests take too long there). Each is also an ordinary test of the parallel code:
-// block reductions, a simulation and an ensemble on 2 threads against 1, and the units of a sweep.
+// block reductions, a simulation and an ensemble on 2 threads against 1, an ensemble's prepare step,
+// and the units of a sweep.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -77,6 +78,23 @@ TEST_CASE("a small ensemble on 2 threads equals the same ensemble on 1", "[tsan]
     const auto two = testing::ensemble_metrics(tiny(), 2, 3, 21);
     REQUIRE(one.size() == two.size());
     CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
+}
+
+TEST_CASE("prepare runs on each result in the parallel stage, before the in-order sink", "[tsan][threads]") {
+    // As kcsim run encodes each metrics chunk: prepare fills the result, the sink reads it.
+    engine::execution_context ctx(2);
+    std::uint64_t expect = 0;
+    auto stamp = [](const engine::replicate_result& r) {
+        return std::vector<unsigned char>{static_cast<unsigned char>(r.replicate), static_cast<unsigned char>(r.ok)};
+    };
+    engine::run_ensemble(
+        tiny(),
+        {.seed = 4, .replicates = 4, .prepare = [&](engine::replicate_result& r) { r.encoded_metrics = stamp(r); }},
+        ctx, [&](engine::replicate_result&& r) {
+            CHECK(r.replicate == expect++);
+            CHECK(r.encoded_metrics == stamp(r));
+        });
+    CHECK(expect == 4);
 }
 
 TEST_CASE("sweep units derive scenarios concurrently and reach the sink in order", "[tsan][threads]") {
