@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <new>
 #include <string>
+
+#define ZLIB_CONST  // next_in is a pointer to const
 #include <zlib.h>
 
 #include "core/error.hpp"
@@ -72,6 +75,27 @@ std::vector<unsigned char> deflate(std::span<const unsigned char> bytes, int lev
     return out;
 }
 
+std::vector<unsigned char> deflate_runs(std::span<const unsigned char> bytes) {
+    // HDF5 chunks are under 4 GiB; zlib counts in 32 bits.
+    if (bytes.size() > std::numeric_limits<uInt>::max() / 2) throw internal_error("metrics chunk too large to deflate");
+    z_stream z{};
+    int status = deflateInit2(&z, metrics_deflate_level, Z_DEFLATED, 15, 8, Z_RLE);
+    if (status == Z_MEM_ERROR) throw std::bad_alloc();
+    if (status != Z_OK) throw internal_error("deflate of a chunk failed: zlib status " + std::to_string(status));
+    std::vector<unsigned char> out(deflateBound(&z, static_cast<uLong>(bytes.size())));
+    z.next_in = bytes.data();
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = out.data();
+    z.avail_out = static_cast<uInt>(out.size());
+    status = deflate(&z, Z_FINISH);  // one call: the bound leaves room for all of it
+    const auto size = z.total_out;
+    deflateEnd(&z);
+    if (status != Z_STREAM_END)
+        throw internal_error("deflate of a chunk failed: zlib status " + std::to_string(status));
+    out.resize(size);
+    return out;
+}
+
 std::vector<unsigned char> encode_metrics_chunk(std::span<const double> values) {
     // HDF5 would convert native doubles to the file's IEEE float64 little-endian; here they are that.
     static_assert(std::endian::native == std::endian::little, "metrics chunks are stored little-endian");
@@ -79,7 +103,7 @@ std::vector<unsigned char> encode_metrics_chunk(std::span<const double> values) 
                                              values.size_bytes());
     // The pipeline's order (run_store): the checksum covers the data, and its 4 bytes are the
     // shuffle's leftover (8 n + 4 bytes), so they stay at the end before deflate.
-    return deflate(shuffle(append_fletcher32(raw), sizeof(double)), metrics_deflate_level);
+    return deflate_runs(shuffle(append_fletcher32(raw), sizeof(double)));
 }
 
 }  // namespace kcsim::io
