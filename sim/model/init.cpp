@@ -82,6 +82,9 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     const auto tech = apportion(static_cast<std::uint64_t>(p.tech_firms), weights);
     const auto other = apportion(static_cast<std::uint64_t>(p.other_firms), weights);
     const std::size_t n = static_cast<std::size_t>(p.tech_firms + p.other_firms);
+    // Room for the firms born before the first year-end compaction (births are a few percent a
+    // year): without it the first birth would move every column.
+    w.f.reserve(n + n / 8);
     w.f.resize(n);
     const auto cdf = sector_cdf(sc);
 

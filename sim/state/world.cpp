@@ -10,31 +10,34 @@ template <class... Columns> void resize_all(std::size_t n, Columns&... c) { (c.r
 template <class T> void keep(std::vector<T>& v, const std::vector<std::uint8_t>& flags) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (flags[i] & firm_flag::alive) v[out++] = v[i];
+        v[out] = v[i];  // without a branch: the dead are scattered, a branch would mispredict
+        out += (flags[i] & firm_flag::alive) ? 1u : 0u;
     }
     v.resize(out);
+}
+
+// Every firm column, flags last (erase_dead filters the others by it).
+template <class F> void each_column(firms& x, F f) {
+    f(x.id), f(x.district), f(x.sector), f(x.awareness), f(x.tech_level), f(x.absorptive), f(x.output);
+    f(x.consortium), f(x.financed_until), f(x.clock_need), f(x.clock_exit), f(x.clock_innovate), f(x.clock_certify);
+    f(x.clock_consortium), f(x.clock_resolve), f(x.clock_service), f(x.clock_match), f(x.needs_unposted);
+    f(x.needs_posted), f(x.raised), f(x.posted), f(x.solved_posted), f(x.solved_unposted), f(x.abandoned);
+    f(x.services), f(x.contracts), f(x.contract_value), f(x.deal_amount), f(x.innovations), f(x.events);
+    f(x.flags);
 }
 }  // namespace
 
 void firms::resize(std::size_t n) {
-    resize_all(n, id, district, sector, flags, awareness, tech_level, absorptive, output, consortium, financed_until,
-               clock_need, clock_exit, clock_innovate, clock_certify, clock_consortium, clock_resolve, clock_service,
-               clock_match, needs_unposted, needs_posted, raised, posted, solved_posted, solved_unposted, abandoned,
-               services, contracts, contract_value, deal_amount, innovations, events);
+    each_column(*this, [n](auto& c) { c.resize(n); });
+}
+
+void firms::reserve(std::size_t n) {
+    each_column(*this, [n](auto& c) { c.reserve(n); });
 }
 
 void firms::erase_dead() {
-    // flags last: the others are filtered by it.
-    const std::vector<std::uint8_t> f = flags;
-    keep(id, f), keep(district, f), keep(sector, f), keep(awareness, f), keep(tech_level, f), keep(absorptive, f);
-    keep(output, f), keep(consortium, f), keep(financed_until, f), keep(needs_unposted, f), keep(needs_posted, f);
-    keep(clock_need, f), keep(clock_exit, f), keep(clock_innovate, f), keep(clock_certify, f),
-        keep(clock_consortium, f);
-    keep(clock_resolve, f), keep(clock_service, f), keep(clock_match, f);
-    keep(raised, f), keep(posted, f), keep(solved_posted, f), keep(solved_unposted, f), keep(abandoned, f);
-    keep(services, f), keep(contracts, f), keep(contract_value, f), keep(deal_amount, f), keep(innovations, f);
-    keep(events, f);
-    keep(flags, f);
+    const std::vector<std::uint8_t> kept = flags;
+    each_column(*this, [&](auto& c) { keep(c, kept); });
 }
 
 void districts::resize(std::size_t n, std::size_t sectors) {

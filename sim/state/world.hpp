@@ -57,7 +57,8 @@ struct firms {
 
     std::size_t size() const { return id.size(); }
     void resize(std::size_t n);
-    void erase_dead();  // keeps order; ids unchanged
+    void reserve(std::size_t n);  // room for n firms: births then append without moving the columns
+    void erase_dead();            // keeps order; ids unchanged
     bool operator==(const firms&) const = default;
 };
 
