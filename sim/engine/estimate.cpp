@@ -4,15 +4,17 @@
 #include <string_view>
 #include <unistd.h>
 
+#include "model/lanes.hpp"
 #include "model/metrics.hpp"
 #include "state/columns.hpp"
 
 namespace kcsim::engine {
 
 namespace {
-// Single-core cost per firm-step of the programme model, measured by `make bench`
-// (plan.toml, about 31-35 ns on the 2-core development machine, 2026-11). A planning figure only.
-constexpr double seconds_per_firm_step = 35e-9;
+// Single-core cost per firm-step of the programme model, measured by `make bench` (plan.toml on
+// the 2-core development machine, 2026-11: about 21 ns with the AVX2 kernels, 30 ns with the
+// portable code), with some margin. A planning figure only.
+double seconds_per_firm_step() { return model::use_avx2() ? 22e-9 : 32e-9; }
 }  // namespace
 
 estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, int threads) {
@@ -31,7 +33,7 @@ estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, in
     const double in_flight = std::min<double>(static_cast<double>(replicates), 2 * t);
     e.peak_bytes = in_flight * e.bytes_per_replicate;
     e.firm_steps = static_cast<double>(e.firms) * steps;
-    e.seconds = e.firm_steps * static_cast<double>(replicates) * seconds_per_firm_step / t;
+    e.seconds = e.firm_steps * static_cast<double>(replicates) * seconds_per_firm_step() / t;
     return e;
 }
 
