@@ -16,6 +16,7 @@
 #include "io/h5.hpp"
 #include "io/run_store.hpp"
 #include "scenario/load.hpp"
+#include "temp_dir.hpp"
 
 // HDF5's own checksum: exported by libhdf5 but declared only in its private headers.
 extern "C" std::uint32_t H5_checksum_fletcher32(const void* data, std::size_t len);
@@ -25,15 +26,6 @@ namespace fs = std::filesystem;
 using bytes = std::vector<unsigned char>;
 
 namespace {
-
-struct temp_dir {
-    fs::path path;
-    temp_dir() : path(fs::temp_directory_path() / ("kcsim_codec_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~temp_dir() { fs::remove_all(path); }
-};
 
 io::h5::handle create_file(const fs::path& p) {
     return {H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, io::h5::file_access()), H5Fclose, "creating"};
@@ -124,7 +116,7 @@ TEST_CASE("fletcher32 is HDF5's checksum, for every length and fold", "[io]") {
 }
 
 TEST_CASE("an encoded chunk holds the bytes HDF5's filter pipeline stores", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_codec");
     auto f = create_file(dir.path / "ref.h5");
     std::vector<std::pair<std::string, std::vector<double>>> cases = {
         {"metrics-like", metrics_like(156 * 41 * 36, 1)},
@@ -158,7 +150,7 @@ TEST_CASE("an encoded chunk holds the bytes HDF5's filter pipeline stores", "[io
 }
 
 TEST_CASE("a chunk written raw reads back through HDF5's filters, and a damaged one is refused", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_codec");
     const auto path = dir.path / "raw.h5";
     const auto values = metrics_like(20000, 9);
     const auto good = io::encode_metrics_chunk(values);
@@ -204,7 +196,7 @@ TEST_CASE("a chunk written raw reads back through HDF5's filters, and a damaged 
 
 TEST_CASE("run_store writes the chunks HDF5 would, prepared in the pipeline or not", "[io]") {
     // The same data inside as HDF5's own chunks (the deflate streams differ: runs, not level 1).
-    temp_dir dir;
+    temp_dir dir("kcsim_codec");
     auto sc = scenario::load_text(
         "name = \"short\"\nextends = \"builtin:base/programme-2021.toml\"\n[calendar]\nend = 2021-06-30\n",
         "short.toml");

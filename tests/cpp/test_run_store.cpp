@@ -13,20 +13,12 @@
 #include "model/metrics.hpp"
 #include "model/summary.hpp"
 #include "scenario/load.hpp"
+#include "temp_dir.hpp"
 
 using namespace kcsim;
 namespace fs = std::filesystem;
 
 namespace {
-struct temp_dir {
-    fs::path path;
-    temp_dir() : path(fs::temp_directory_path() / ("kcsim_store_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~temp_dir() { fs::remove_all(path); }
-    std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), {})); }
-};
 
 engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
     engine::replicate_result res;
@@ -39,7 +31,7 @@ engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
 }  // namespace
 
 TEST_CASE("a committed store appears under its name and nothing else remains", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     auto sc = scenario::load("builtin:plan.toml");
     const auto out = (dir.path / "run.h5").string();
     {
@@ -55,7 +47,7 @@ TEST_CASE("a committed store appears under its name and nothing else remains", "
 }
 
 TEST_CASE("an abandoned store leaves no file at all", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     auto sc = scenario::load("builtin:plan.toml");
     const auto out = (dir.path / "run.h5").string();
     try {
@@ -70,7 +62,7 @@ TEST_CASE("an abandoned store leaves no file at all", "[io]") {
 }
 
 TEST_CASE("an existing file is never replaced without overwrite", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     const auto out = (dir.path / "run.h5").string();
     std::ofstream(out) << "precious results";
     CHECK_THROWS_AS(io::run_store(out, false, {1, "test", 1}), io_error);
@@ -90,7 +82,7 @@ TEST_CASE("an existing file is never replaced without overwrite", "[io]") {
 TEST_CASE("unwritable folders and mismatched results are clear errors", "[io]") {
     CHECK_THROWS_WITH(io::run_store("/nonexistent-dir/x.h5", false, {1, "t", 1}),
                       Catch::Matchers::Contains("does not exist"));
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     auto sc = scenario::load("builtin:plan.toml");
     io::run_store store((dir.path / "x.h5").string(), false, {1, "t", 1});
     const auto g = store.add_scenario(*sc, 1);
@@ -113,7 +105,7 @@ TEST_CASE("a unit's bytes carry each result's encoded metrics chunk", "[io]") {
 }
 
 TEST_CASE("a state file saves and reloads every column of the world bit-exactly", "[io][determinism]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     auto sc = scenario::load("builtin:plan.toml");
     engine::execution_context ctx(2);
     engine::simulation sim(sc, 3, 1);
@@ -148,7 +140,7 @@ TEST_CASE("a state file saves and reloads every column of the world bit-exactly"
 }
 
 TEST_CASE("a file that is not a state file is refused clearly", "[io]") {
-    temp_dir dir;
+    temp_dir dir("kcsim_store");
     auto sc = scenario::load("builtin:plan.toml");
     const auto out = (dir.path / "run.h5").string();
     {
