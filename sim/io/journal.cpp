@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -120,6 +121,20 @@ journal::journal(const std::string& out_path, const std::string& job_id, bool re
     }
     fs::create_directories(dir_, ec);
     if (ec) throw io_error("cannot create '" + dir_ + "': " + ec.message());
+    const std::string lock = (fs::path(dir_) / "lock").string();
+    lock_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_ < 0) throw io_error("cannot create '" + lock + "': " + std::strerror(errno));
+    if (::flock(lock_, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        ::close(lock_);
+        lock_ = -1;
+        if (err == EWOULDBLOCK) {
+            throw io_error("'" + dir_ + "' is in use by another kcsim that is still running (an interrupted " +
+                           "job's processes, or MPI ranks left after mpirun was killed); wait for it or stop it, " +
+                           "then resume");
+        }
+        throw io_error("cannot lock '" + lock + "': " + std::strerror(err));
+    }
     // Units already done (a resumed run): each must belong to this job and be whole.
     for (const auto& entry : fs::directory_iterator(dir_)) {
         const std::string name = entry.path().filename().string();
@@ -178,6 +193,10 @@ std::vector<engine::replicate_result> journal::read(std::size_t unit) const {
         throw io_error("'" + path + "' is damaged (checksum); remove it and resume");
     }
     return decode(payload);
+}
+
+journal::~journal() {
+    if (lock_ >= 0) ::close(lock_);
 }
 
 void journal::remove() {

@@ -17,7 +17,13 @@ class journal {
 public:
     // job_id identifies the job (inputs, seed, replicates): units of another job are refused.
     // Without resume an existing folder is an error (or removed with overwrite).
+    // The folder is locked while the journal lives (flock on <folder>/lock, released however the
+    // process ends): a second kcsim on the same output, such as a resume started while a killed
+    // job's MPI ranks still run, is refused instead of mixing its units with theirs.
     journal(const std::string& out_path, const std::string& job_id, bool resume, bool overwrite);
+    ~journal();
+    journal(const journal&) = delete;
+    journal& operator=(const journal&) = delete;
 
     bool has(std::size_t unit) const { return done_.contains(unit); }
     std::size_t done() const { return done_.size(); }
@@ -35,6 +41,7 @@ private:
     std::string dir_;
     std::string job_;
     std::set<std::size_t> done_;
+    int lock_ = -1;
 };
 
 }  // namespace kcsim::io

@@ -8,7 +8,9 @@ venv: ``.venv/bin/python -m pytest tests/python`` (or ``ctest --test-dir build -
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,51 @@ def assert_same_datasets(a, b, names):
             assert fa[name].shape == fb[name].shape, name
             assert np.array_equal(fa[name][...], fb[name][...], equal_nan=True), name
             assert fa[name][...].tobytes() == fb[name][...].tobytes(), name
+
+
+def _session(sid):
+    """The live (not zombie) processes of session `sid`."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        state, _ppid, _pgrp, session = stat[stat.rfind(")") + 2:].split()[:4]
+        if int(session) == sid and state != "Z":
+            pids.append(int(entry))
+    return pids
+
+
+def kill_when_units_exist(cmd, partial, units=1, timeout=240, env=None):
+    """Runs cmd in a session of its own and SIGKILLs the whole session once `units` unit files are
+    in `partial` (or the job ended first, which it returns). Every process of the session: mpirun
+    puts each rank in a process group of its own, and a rank left alive would go on with the job."""
+    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+    start = time.time()
+    while time.time() - start < timeout and proc.poll() is None:
+        if partial.is_dir() and len(list(partial.glob("unit-*.bin"))) >= units:
+            break
+        time.sleep(0.05)
+    finished_first = proc.poll() is not None
+    kill_session(proc)
+    return finished_first
+
+
+def kill_session(proc):
+    """SIGKILLs every process of the session `proc` leads (started with start_new_session=True),
+    and waits until they are gone."""
+    deadline = time.time() + 60
+    while (members := _session(proc.pid)) and time.time() < deadline:
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+    assert not _session(proc.pid), "the killed job's processes must be gone"
+    proc.wait()

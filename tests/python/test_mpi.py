@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import time
 
 import pytest
-from conftest import assert_same_datasets
+from conftest import assert_same_datasets, kill_when_units_exist
 
 # As root in CI, with more ranks than cores: OpenMPI needs to be told both are fine.
 MPI_ENV = {
@@ -90,16 +88,7 @@ def test_killed_mpi_batch_resumes_to_the_same_results(kcsim_bin, scenarios_dir, 
     partial = tmp_path / "c.h5.partial"
     args = [MPIRUN, "-n", "3", "--bind-to", "none", str(kcsim_bin), "compare", str(scenarios_dir / "no-programme.toml"),
             str(scenarios_dir / "plan.toml"), "--replicates", "4", "--threads", "1", "--out", str(out), "--quiet"]
-    proc = subprocess.Popen(args, env=MPI_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    start = time.time()
-    while time.time() - start < 300 and proc.poll() is None:
-        if partial.is_dir() and list(partial.glob("unit-*.bin")):
-            break
-        time.sleep(0.05)
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)  # every rank and mpirun itself
-    proc.wait()
+    kill_when_units_exist(args, partial, units=1, timeout=300, env=MPI_ENV)  # mpirun and every rank
     if not out.exists():
         assert partial.is_dir() and list(partial.glob("unit-*.bin")), "finished units must survive the kill"
         resumed = mpirun(3, *args[5:], "--resume")

@@ -3,30 +3,11 @@ gives the same results as an uninterrupted run, and nothing completed is lost.""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
+
 import time
 
-from conftest import assert_same_datasets
-
-
-def kill_when_units_exist(cmd, partial, units=1, timeout=240):
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    start = time.time()
-    try:
-        while time.time() - start < timeout:
-            if partial.is_dir() and len(list(partial.glob("unit-*.bin"))) >= units:
-                break
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        finished_first = proc.poll() is not None
-        os.kill(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        finished_first = True
-    proc.wait()
-    return finished_first
+from conftest import assert_same_datasets, kill_session, kill_when_units_exist
 
 
 def test_killed_comparison_resumes_to_the_same_file(kcsim_bin, scenarios_dir, tmp_path):
@@ -99,3 +80,25 @@ def test_killed_sweep_resumes_to_the_same_outcomes(kcsim_bin, tmp_path):
     proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert_same_datasets(out, ref, ["sweep/outcomes", "sweep/enterprise.need_rate"])
+
+
+def test_a_resume_while_the_job_still_runs_is_refused(kcsim_bin, scenarios_dir, tmp_path):
+    # Two kcsim on one job would mix their units: the second is refused while the first holds
+    # the folder's lock (as a resume started while a killed mpirun's ranks still run would be).
+    out, partial = tmp_path / "c.h5", tmp_path / "c.h5.partial"
+    args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
+            "--replicates", "40", "--threads", "1", "--quiet", "--out", out]
+    first = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    try:
+        start = time.time()
+        while not (partial / "lock").exists() and time.time() - start < 60 and first.poll() is None:
+            time.sleep(0.02)
+        assert first.poll() is None, "the first job must still run"
+        second = subprocess.run([*map(str, args), "--resume"], capture_output=True, text=True)
+        assert second.returncode == 1, second.stderr
+        assert "in use by another kcsim" in second.stderr and str(partial) in second.stderr
+        assert first.poll() is None  # undisturbed
+    finally:
+        kill_session(first)
+    assert partial.is_dir() and not out.exists()
