@@ -157,9 +157,10 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
         s.pitchers += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(tech & pitch)));
         s.bad |= alive & ~possible;
         const __m128i alive32 = _mm_castps_si128(lanes32(alive));
-        unposted =
-            _mm256_add_epi64(unposted, _mm256_cvtepu32_epi64(_mm_and_si128(load4(f.needs_unposted + i), alive32)));
-        posted = _mm256_add_epi64(posted, _mm256_cvtepu32_epi64(_mm_and_si128(load4(f.needs_posted + i), alive32)));
+        const __m128i po = _mm_and_si128(load4(f.needs_posted + i), alive32);  // a dead firm's lane is 0
+        const __m128i un = _mm_and_si128(load4(f.needs_unposted + i), alive32);
+        unposted = _mm256_add_epi64(unposted, _mm256_cvtepu32_epi64(un));
+        posted = _mm256_add_epi64(posted, _mm256_cvtepu32_epi64(po));
         // R&D intensity by [other, tech, high-tech][financed], as in add_firm.
         const __m128i financed = _mm_and_si128(_mm_cmpgt_epi32(load4(f.financed_until + i), step_before), lowest);
         const __m128i level = _mm_add_epi32(_mm_and_si128(_mm_castps_si128(lanes32(tech)), lowest),
@@ -179,19 +180,19 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
         if (o) {
             // Every lane, without branches (a dead firm's lane adds 0).
             alignas(16) std::uint32_t pv[4], uv[4];
-            _mm_store_si128(reinterpret_cast<__m128i*>(pv), _mm_and_si128(load4(f.needs_posted + i), alive32));
-            _mm_store_si128(reinterpret_cast<__m128i*>(uv), _mm_and_si128(load4(f.needs_unposted + i), alive32));
+            _mm_store_si128(reinterpret_cast<__m128i*>(pv), po);
+            _mm_store_si128(reinterpret_cast<__m128i*>(uv), un);
             for (std::size_t j = 0; j < 4; ++j) {
                 o[f.sector[i + j] * 2u] += pv[j];
                 o[f.sector[i + j] * 2u + 1] += uv[j];
             }
         }
     }
-    alignas(32) std::uint64_t un[4], po[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(un), unposted);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(po), posted);
-    s.unposted += un[0] + un[1] + un[2] + un[3];
-    s.posted += po[0] + po[1] + po[2] + po[3];
+    alignas(32) std::uint64_t un_sum[4], po_sum[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(un_sum), unposted);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(po_sum), posted);
+    s.unposted += un_sum[0] + un_sum[1] + un_sum[2] + un_sum[3];
+    s.posted += po_sum[0] + po_sum[1] + po_sum[2] + po_sum[3];
     for (; i < q; ++i) add_firm(x, f, i, s, o);
     return s;
 }

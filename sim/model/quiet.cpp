@@ -28,8 +28,6 @@ quiet_step quiet_step::of(const needs_step& n, const service_step& s, const matc
     for (const std::uint8_t stays : c.stays) x.dissolved = x.dissolved || stays == 0;
     x.join = c.join.data();
     x.leave = c.leave;
-    x.pitch = p.pitch > 0;
-    x.least = p.least;
     x.finance = p;
     x.key = key;
     for (int k = 0; k < 4; ++k) x.exit[k] = static_cast<float>(l.exit[k]);
@@ -87,7 +85,8 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
     const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
     const __m256d h_posted = _mm256_set1_pd(x.h_posted), h_unposted = _mm256_set1_pd(x.h_unposted);
     const __m256d arrive_other = _mm256_set1_pd(x.arrive[0]), arrive_tech = _mm256_set1_pd(x.arrive[1]);
-    const __m256d leave = _mm256_set1_pd(x.leave), least = _mm256_set1_pd(x.least), growth = _mm256_set1_pd(x.growth);
+    const __m256d leave = _mm256_set1_pd(x.leave), least = _mm256_set1_pd(x.finance.least),
+                  growth = _mm256_set1_pd(x.growth);
     const __m128 exit[4] = {_mm_set1_ps(x.exit[0]), _mm_set1_ps(x.exit[1]), _mm_set1_ps(x.exit[2]),
                             _mm_set1_ps(x.exit[3])};
     const __m128i sectors = _mm_set1_epi32(static_cast<int>(x.sectors));
@@ -97,7 +96,7 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
     const __m256d certify = _mm256_loadu_pd(x.certify), certify_aware = _mm256_loadu_pd(x.certify_aware);
     const double* by_sector = x.by_sector.empty() ? nullptr : x.by_sector.data();
     const int services = x.services ? 15 : 0, matches = x.matches ? 15 : 0, consortia = x.consortia ? 15 : 0;
-    const int dissolved = x.consortia && x.dissolved ? 15 : 0, pitch = x.pitch ? 15 : 0;
+    const int dissolved = x.consortia && x.dissolved ? 15 : 0, pitch = x.finance.pitch > 0 ? 15 : 0;
 
     std::size_t n = 0, i = b;
     for (; i + 4 <= e; i += 4) {

@@ -35,8 +35,6 @@ struct quiet_step {
     bool dissolved;  // some consortium's members must leave this step
     const double* join;
     double leave;
-    bool pitch;  // some firm may pitch this step
-    double least;
     finance_step finance;  // a firm that may pitch draws its pitch here: it stays quiet without a deal
     rng::key key;
     float exit[4];                                             // [tech][financed], as firm_life subtracts it (in float)
