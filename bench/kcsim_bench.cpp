@@ -34,7 +34,7 @@ double one_replicate(const scenario::scenario_ptr& sc, int threads, int repeats)
     std::vector<double> t;
     for (int r = 0; r < repeats; ++r) {
         const auto t0 = clock_type::now();
-        engine::simulation sim(sc, 1, static_cast<std::uint64_t>(r));
+        engine::simulation sim(ctx, sc, 1, static_cast<std::uint64_t>(r));
         sim.run(ctx);
         t.push_back(seconds_since(t0));
     }

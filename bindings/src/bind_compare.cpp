@@ -139,7 +139,7 @@ void bind_compare(py::module_& m) {
                             std::string bytes(R * M * sizeof(double), '\0');
                             std::vector<double> figs(R * M, std::numeric_limits<double>::quiet_NaN());
                             for (std::size_t r = 0; r < R; ++r) {
-                                engine::simulation sim(sc, sw.seed, r);
+                                engine::simulation sim(ctx, sc, sw.seed, r);
                                 try {
                                     sim.run(ctx, cancel);
                                 } catch (const model_error&) {

@@ -46,7 +46,7 @@ void advance(py_simulation& s, int n) {
     }
 }
 
-template <class T> py::array copy_column(const std::vector<T>& v) {
+template <class T, class A> py::array copy_column(const std::vector<T, A>& v) {
     return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());  // no base: a copy
 }
 
@@ -62,7 +62,7 @@ void bind_simulation(py::module_& m) {
                  auto s = std::make_unique<py_simulation>();
                  s->ctx = std::make_unique<engine::execution_context>(threads);
                  s->sim = std::make_unique<engine::simulation>(
-                     sc, seed.value_or(static_cast<std::uint64_t>(sc->p.seed)), replicate);
+                     *s->ctx, sc, seed.value_or(static_cast<std::uint64_t>(sc->p.seed)), replicate);
                  return s;
              }),
              py::arg("scenario"), py::arg("seed") = py::none(), py::arg("replicate") = 0, py::arg("threads") = 0)

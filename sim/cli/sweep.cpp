@@ -119,7 +119,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                 res.replicate = e;
                 res.metrics.assign(R * M, std::numeric_limits<double>::quiet_NaN());
                 for (std::size_t r = 0; r < R; ++r) {
-                    engine::simulation sim(sc, sw.seed, r);
+                    engine::simulation sim(ctx, sc, sw.seed, r);
                     try {
                         sim.run(ctx, interrupt_guard::flag());
                     } catch (const model_error& err) {

@@ -66,16 +66,16 @@ std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario
     std::vector<replicate_result> out;
     const auto t0 = std::chrono::steady_clock::now();
     if (opt.fork_step >= 0) {
-        simulation trunk(scs.front(), opt.seed, r, opt.phases);
+        simulation trunk(ctx, scs.front(), opt.seed, r, opt.phases);
         trunk.advance(ctx, opt.fork_step, opt.cancel);
         for (const auto& sc : scs) {
-            simulation branch(sc, opt.seed, r, opt.phases);
+            simulation branch(ctx, sc, opt.seed, r, opt.phases);
             branch.continue_from(trunk);
             out.push_back(finish(branch, r, t0, ctx, opt.cancel));
         }
     } else {
         for (const auto& sc : scs) {
-            simulation sim(sc, opt.seed, r, opt.phases);
+            simulation sim(ctx, sc, opt.seed, r, opt.phases);
             if (opt.resume) {
                 const auto from = opt.resume(r);
                 sim.resume(from.world, from.metrics);

@@ -11,8 +11,16 @@
 namespace kcsim::engine {
 
 simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases)
+    : simulation(std::move(sc), seed, replicate, phases, nullptr) {}
+
+simulation::simulation(execution_context& ctx, scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
+                       const schedule* phases)
+    : simulation(std::move(sc), seed, replicate, phases, &ctx) {}
+
+simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases,
+                       execution_context* ctx)
     : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()),
-      schedule_(phases ? phases : &model::default_schedule()), w_(model::initial_world(*sc_, key_)),
+      schedule_(phases ? phases : &model::default_schedule()), w_(model::initial_world(*sc_, key_, ctx)),
       metrics_(static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics,
                std::numeric_limits<double>::quiet_NaN()),
       phase_seconds_(schedule_->size(), 0.0) {}

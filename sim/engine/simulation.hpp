@@ -20,6 +20,9 @@ public:
     // may pass its own list, e.g. the model's phases plus an observer.
     simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
                const schedule* phases = nullptr);
+    // The same world, its firms drawn in parallel in `ctx`.
+    simulation(execution_context& ctx, scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
+               const schedule* phases = nullptr);
 
     const scenario::scenario& scene() const { return *sc_; }
     const scenario::scenario_ptr& scenario_ptr() const { return sc_; }
@@ -57,6 +60,9 @@ public:
     const schedule& phases() const { return *schedule_; }
 
 private:
+    simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases,
+               execution_context* ctx);
+
     scenario::scenario_ptr sc_;
     rng::key key_;
     int steps_;

@@ -39,7 +39,7 @@ h5::handle parent_of(hid_t root, const std::string& path, std::string& leaf, boo
     return h5::handle(H5Gopen2(root, g.c_str(), H5P_DEFAULT), H5Gclose, "opening group '" + g + "'");
 }
 
-template <class T> void write_column(hid_t root, const std::string& path, const std::vector<T>& v) {
+template <class T, class A> void write_column(hid_t root, const std::string& path, const std::vector<T, A>& v) {
     std::string leaf;
     auto g = parent_of(root, path, leaf, true);
     const hsize_t n = v.size();
@@ -49,7 +49,7 @@ template <class T> void write_column(hid_t root, const std::string& path, const 
     if (n > 0) h5::check(H5Dwrite(d, native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "writing '" + path + "'");
 }
 
-template <class T> void read_column(hid_t root, const std::string& path, std::vector<T>& v) {
+template <class T, class A> void read_column(hid_t root, const std::string& path, std::vector<T, A>& v) {
     std::string leaf;
     auto g = parent_of(root, path, leaf, false);
     h5::handle d(H5Dopen2(g, leaf.c_str(), H5P_DEFAULT), H5Dclose,

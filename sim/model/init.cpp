@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "engine/execution.hpp"
 #include "model/common.hpp"
 #include "model/firm_columns.hpp"
 #include "model/schedule.hpp"
@@ -68,7 +69,7 @@ void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, sta
     f.clock_match[i] = static_cast<float>(s.exp1());
 }
 
-state::world initial_world(const scenario::scenario& sc, rng::key key) {
+state::world initial_world(const scenario::scenario& sc, rng::key key, engine::execution_context* ctx) {
     const auto& p = sc.p;
     state::world w;
     const std::size_t nd = sc.districts.size();
@@ -91,7 +92,17 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
     // Open needs start at the no-programme steady state: Poisson with mean rate / exit hazard
     // (the stationary law of an M/M/inf queue), so there is no burn-in transient.
     const double exit_rate = p.self_solve_rate + p.abandon_rate;
-    std::size_t i = 0;
+    // Firms are placed district by district, tech firms first: one run of firms per district
+    // and kind, drawn in blocks from each firm's own stream (the same bits in any order).
+    struct run {
+        std::size_t begin;
+        std::uint16_t district;
+        bool tech;
+        float aware;
+        double need_rate;
+    };
+    std::vector<run> runs;
+    std::size_t begin = 0;
     for (std::size_t d = 0; d < nd; ++d) {
         const auto& dist = sc.districts[d];
         // Pilots start with the awareness their exposure built since they became pilots.
@@ -105,15 +116,27 @@ state::world initial_world(const scenario::scenario& sc, rng::key key) {
         for (int kind = 0; kind < 2; ++kind) {
             const std::uint64_t count = kind == 0 ? tech[d] : other[d];
             const double rate = kind == 0 ? p.need_rate : p.need_rate * p.other_need_factor;
-            for (std::uint64_t k = 0; k < count; ++k, ++i) {
-                w.f.id[i] = i;
-                w.f.district[i] = static_cast<std::uint16_t>(d);
-                rng::stream s(key, i, 0, rng::purpose::firm_init);
-                init_firm(sc, cdf, w.f, i, kind == 0, dist.high_tech_share, s);
-                w.f.awareness[i] = static_cast<float>(aware);
-                w.f.needs_unposted[i] = exit_rate > 0 ? s.poisson(rate / exit_rate) : 0;
-            }
+            runs.push_back({begin, static_cast<std::uint16_t>(d), kind == 0, static_cast<float>(aware), rate});
+            begin += count;
         }
+    }
+    const auto place = [&](std::size_t b, std::size_t e) {
+        auto r = std::upper_bound(runs.begin(), runs.end(), b, [](std::size_t i, const run& x) { return i < x.begin; });
+        for (std::size_t i = b; i < e; ++i) {
+            while (r != runs.end() && r->begin <= i) ++r;
+            const run& x = *(r - 1);
+            w.f.id[i] = i;
+            w.f.district[i] = x.district;
+            rng::stream s(key, i, 0, rng::purpose::firm_init);
+            init_firm(sc, cdf, w.f, i, x.tech, sc.districts[x.district].high_tech_share, s);
+            w.f.awareness[i] = x.aware;
+            w.f.needs_unposted[i] = exit_rate > 0 ? s.poisson(x.need_rate / exit_rate) : 0;
+        }
+    };
+    if (ctx) {
+        ctx->execute([&] { engine::for_blocks(n, block, place); });
+    } else {
+        place(0, n);
     }
     w.next_firm_id = n;
     // What the first step's service allocation and roadshows start from (the firm pass keeps

@@ -7,7 +7,7 @@ namespace kcsim::state {
 namespace {
 template <class... Columns> void resize_all(std::size_t n, Columns&... c) { (c.resize(n), ...); }
 
-template <class T> void keep(std::vector<T>& v, const std::vector<std::uint8_t>& flags) {
+template <class C> void keep(C& v, const std::vector<std::uint8_t>& flags) {
     std::size_t out = 0;
     for (std::size_t i = 0; i < v.size(); ++i) {
         v[out] = v[i];  // without a branch: the dead are scattered, a branch would mispredict
@@ -36,7 +36,7 @@ void firms::reserve(std::size_t n) {
 }
 
 void firms::erase_dead() {
-    const std::vector<std::uint8_t> kept = flags;
+    const std::vector<std::uint8_t> kept(flags.begin(), flags.end());
     each_column(*this, [&](auto& c) { keep(c, kept); });
 }
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "state/column_memory.hpp"
+
 namespace kcsim::state {
 
 namespace firm_flag {
@@ -16,44 +18,44 @@ inline constexpr std::uint8_t workstation = 8;  // hosts an academician / 海智
 inline constexpr std::uint8_t graduate = 16;    // came out of the incubator
 }  // namespace firm_flag
 
-// One entry per firm agent. The flow columns hold what happened in the current step.
+// One entry per firm agent (columns: column_memory.hpp). The flow columns hold what happened in the current step.
 struct firms {
-    std::vector<std::uint64_t> id;
-    std::vector<std::uint16_t> district;
-    std::vector<std::uint8_t> sector;
-    std::vector<std::uint8_t> flags;
-    std::vector<float> awareness;              // of the programme, 0..1
-    std::vector<float> tech_level;             // 0..1
-    std::vector<float> absorptive;             // absorptive capacity, 0..1
-    std::vector<float> output;                 // million yuan per year
-    std::vector<std::int32_t> consortium;      // index into consortia, -1 if none
-    std::vector<std::int32_t> financed_until;  // step until which a deal's effects last, -1 if none
+    column<std::uint64_t> id;
+    column<std::uint16_t> district;
+    column<std::uint8_t> sector;
+    column<std::uint8_t> flags;
+    column<float> awareness;              // of the programme, 0..1
+    column<float> tech_level;             // 0..1
+    column<float> absorptive;             // absorptive capacity, 0..1
+    column<float> output;                 // million yuan per year
+    column<std::int32_t> consortium;      // index into consortia, -1 if none
+    column<std::int32_t> financed_until;  // step until which a deal's effects last, -1 if none
     // Event clocks: the rest of an Exp(1) budget that the process's hazard uses up step by step;
     // the event happens when it runs out (then a new budget is drawn). Exact for hazards that
     // change over time, and a firm needs random numbers only when something happens to it.
-    std::vector<float> clock_need;              // next technology need
-    std::vector<float> clock_exit;              // exit
-    std::vector<float> clock_innovate;          // own-research innovation
-    std::vector<float> clock_certify;           // next certification (tech-based, then high-tech)
-    std::vector<float> clock_consortium;        // joining, or for members leaving, a consortium
-    std::vector<float> clock_resolve;           // next open need solved on the market or abandoned
-    std::vector<float> clock_service;           // next expert service or visit to one of its open needs
-    std::vector<float> clock_match;             // next posted need matched into a technology contract
-    std::vector<std::uint32_t> needs_unposted;  // open needs not in the problem library
-    std::vector<std::uint32_t> needs_posted;    // open needs in the problem library
+    column<float> clock_need;              // next technology need
+    column<float> clock_exit;              // exit
+    column<float> clock_innovate;          // own-research innovation
+    column<float> clock_certify;           // next certification (tech-based, then high-tech)
+    column<float> clock_consortium;        // joining, or for members leaving, a consortium
+    column<float> clock_resolve;           // next open need solved on the market or abandoned
+    column<float> clock_service;           // next expert service or visit to one of its open needs
+    column<float> clock_match;             // next posted need matched into a technology contract
+    column<std::uint32_t> needs_unposted;  // open needs not in the problem library
+    column<std::uint32_t> needs_posted;    // open needs in the problem library
     // flows in the current step. A firm with a nonzero flow has a nonzero `events` (the metrics
     // and the clearing at the start of the next step read flows only then).
-    std::vector<std::uint16_t> raised;
-    std::vector<std::uint16_t> posted;
-    std::vector<std::uint16_t> solved_posted;    // posted needs solved (any route)
-    std::vector<std::uint16_t> solved_unposted;  // unposted needs solved (market, outreach)
-    std::vector<std::uint16_t> abandoned;        // given up, or lost when the firm exited
-    std::vector<std::uint16_t> services;         // expert services received
-    std::vector<std::uint16_t> contracts;        // technology contracts signed
-    std::vector<float> contract_value;           // million yuan
-    std::vector<float> deal_amount;              // financing received, million yuan
-    std::vector<std::uint8_t> innovations;
-    std::vector<std::uint8_t> events;  // firm_event bits, this step
+    column<std::uint16_t> raised;
+    column<std::uint16_t> posted;
+    column<std::uint16_t> solved_posted;    // posted needs solved (any route)
+    column<std::uint16_t> solved_unposted;  // unposted needs solved (market, outreach)
+    column<std::uint16_t> abandoned;        // given up, or lost when the firm exited
+    column<std::uint16_t> services;         // expert services received
+    column<std::uint16_t> contracts;        // technology contracts signed
+    column<float> contract_value;           // million yuan
+    column<float> deal_amount;              // financing received, million yuan
+    column<std::uint8_t> innovations;
+    column<std::uint8_t> events;  // firm_event bits, this step
 
     std::size_t size() const { return id.size(); }
     void resize(std::size_t n);

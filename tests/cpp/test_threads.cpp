@@ -73,6 +73,16 @@ TEST_CASE("a small simulation gives identical metrics on 1 and 2 threads", "[tsa
     CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
 }
 
+TEST_CASE("the firms drawn in parallel at the start are the firms drawn serially", "[tsan][threads]") {
+    const engine::simulation serial(tiny(), 5, 2);
+    REQUIRE(serial.world().f.size() > 2 * 4096);  // several blocks
+    for (int threads : {1, 2}) {
+        engine::execution_context ctx(threads);
+        const engine::simulation parallel(ctx, tiny(), 5, 2);
+        CHECK(parallel.world() == serial.world());
+    }
+}
+
 TEST_CASE("a small ensemble on 2 threads equals the same ensemble on 1", "[tsan][threads]") {
     const auto one = testing::ensemble_metrics(tiny(), 1, 3, 21);
     const auto two = testing::ensemble_metrics(tiny(), 2, 3, 21);
