@@ -37,18 +37,19 @@ void firm_step(engine::step_context& c) {
     const auto step = static_cast<std::uint64_t>(c.step);
 
     // Per block: the metrics [district][metric], then the needs experts solved and the first
-    // firm in an impossible state (or none); and as integers (exact in any order) the open needs
-    // [district][sector][posted, unposted] and the firms that may pitch, for the next step.
+    // firm in an impossible state (or none); and as integers (exact in any order) the change of
+    // the open needs [district][sector][posted, unposted] and the firms that may pitch, for the
+    // next step.
     const std::size_t rows = nd * n_metrics, width = rows + 2, ncounts = nd * ns * 2 + 1;
     const std::size_t nb = (w.f.size() + block - 1) / block;
     constexpr double none = -1;
     std::vector<double> partial(std::max<std::size_t>(nb, 1) * width, 0.0);
-    std::vector<std::uint64_t> partial_counts(std::max<std::size_t>(nb, 1) * ncounts, 0);
+    std::vector<std::int64_t> partial_counts(std::max<std::size_t>(nb, 1) * ncounts, 0);
     const firm_columns cols = columns(w.f);
     engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
         const firm_columns f = cols;
         double* part = partial.data() + (b / block) * width;
-        std::uint64_t* open = partial_counts.data() + (b / block) * ncounts;
+        std::int64_t* open = partial_counts.data() + (b / block) * ncounts;
         double solved = 0, bad = none;
         clear_last_flows(f, b, e);
         // Most firms are quiet this step (quiet.hpp); the others go through the processes in turn.
@@ -56,6 +57,7 @@ void firm_step(engine::step_context& c) {
         const std::size_t n_busy = quiet_firms(quiet, f, b, e, busy);
         for (std::size_t j = 0; j < n_busy; ++j) {
             const std::size_t i = busy[j];
+            const auto before = open_needs::of(f, i);
             firm_needs(needs, f, i, key, step);
             if (services.any) solved += serve_needs(services, f, i, key, step);
             if (matches.any) match_needs(matches, f, i, key, step);
@@ -63,12 +65,17 @@ void firm_step(engine::step_context& c) {
             roadshow_pitch(pitches, f, i, key, step);
             firm_life(life, f, i, key);
             add_flows(f, i, part);  // only firms with an event have flows
+            // Only here do a firm's open needs change: the counts move by the difference.
+            const auto after = open_needs::of(f, i);
+            std::int64_t* cell = open + (f.district[i] * ns + f.sector[i]) * 2;
+            cell[0] += after.posted - before.posted;
+            cell[1] += after.unposted - before.unposted;
         }
-        const auto counts = add_stocks(metrics, f, b, e, part, open);
+        const auto counts = add_stocks(metrics, f, b, e, part);
         if (counts.bad != stock_counts::none) bad = static_cast<double>(counts.bad);
         part[rows] = solved;
         part[rows + 1] = bad;
-        open[ncounts - 1] = counts.pitchers;
+        open[ncounts - 1] = static_cast<std::int64_t>(counts.pitchers);
     });
     // Combine blocks in block order: the same sums, bit for bit, on any number of threads.
     std::fill(c.row.begin(), c.row.end(), 0.0);
@@ -80,11 +87,11 @@ void firm_step(engine::step_context& c) {
         solved += part[rows];
     }
     report_services(c, solved);
-    std::fill(w.d.open_posted.begin(), w.d.open_posted.end(), 0.0);
-    std::fill(w.d.open_unposted.begin(), w.d.open_unposted.end(), 0.0);
+    // The open needs counted at the start (initial_world) and moved by every change since: integers
+    // in doubles, exact in any order.
     w.pitch_eligible = 0;
     for (std::size_t k = 0; k < nb; ++k) {
-        const std::uint64_t* open = partial_counts.data() + k * ncounts;
+        const std::int64_t* open = partial_counts.data() + k * ncounts;
         for (std::size_t j = 0; j < nd * ns; ++j) {
             w.d.open_posted[j] += static_cast<double>(open[2 * j]);
             w.d.open_unposted[j] += static_cast<double>(open[2 * j + 1]);

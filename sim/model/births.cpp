@@ -57,7 +57,7 @@ void births(engine::step_context& c) {
     for (std::size_t i = first; i < w.f.size(); ++i) {
         add_flows(f, i, c.row.data());
         // One newborn at a time: each is added to its row on its own, as it always was.
-        const auto counts = add_stocks(metrics, f, i, i + 1, c.row.data(), nullptr);
+        const auto counts = add_stocks(metrics, f, i, i + 1, c.row.data());
         if (counts.bad != stock_counts::none) impossible_state(c, counts.bad);
         w.pitch_eligible += static_cast<std::int64_t>(counts.pitchers);
     }

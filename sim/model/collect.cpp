@@ -91,10 +91,8 @@ struct run_sums {
     double awareness = 0, rd = 0, output = 0;
 };
 
-// Firm i into its run's sums, and its open needs into its district's `o` ([sector][posted,
-// unposted]) if given. The reference the AVX2 kernel below must match.
-KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, std::size_t i, run_sums& s,
-                                  std::uint64_t* o) {
+// Firm i into its run's sums. The reference the AVX2 kernel below must match.
+KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, std::size_t i, run_sums& s) {
     if (!f.alive(i)) return;
     const unsigned tech = f.tech(i) ? 1u : 0u, high = f.high_tech(i) ? 1u : 0u;
     const unsigned financed = f.financed_until[i] >= x.step ? 1u : 0u;
@@ -110,23 +108,18 @@ KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, s
     s.awareness += f.awareness[i];
     s.rd += out * x.rd[(tech + high) * 2 + financed];
     s.output += out;
-    if (o) {
-        o[f.sector[i] * 2u] += f.needs_posted[i];
-        o[f.sector[i] * 2u + 1] += f.needs_unposted[i];
-    }
 }
 
-run_sums sum_portable(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q, std::uint64_t* o) {
+run_sums sum_portable(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q) {
     run_sums s;
-    for (std::size_t i = r; i < q; ++i) add_firm(x, f, i, s, o);
+    for (std::size_t i = r; i < q; ++i) add_firm(x, f, i, s);
     return s;
 }
 
 #ifdef KCSIM_HAS_AVX2_KERNELS
 // Four firms at a time: counts in vector lanes, and the sums of doubles added lane by lane in
 // firm order (a dead firm's lane adds +0.0, which changes no sum: they are never -0.0).
-KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q,
-                             std::uint64_t* o) {
+KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q) {
     namespace flag = state::firm_flag;
     using namespace lanes;
     run_sums s;
@@ -177,31 +170,20 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
             s.rd += rd[j];
             s.output += ov[j];
         }
-        if (o) {
-            // Every lane, without branches (a dead firm's lane adds 0).
-            alignas(16) std::uint32_t pv[4], uv[4];
-            _mm_store_si128(reinterpret_cast<__m128i*>(pv), po);
-            _mm_store_si128(reinterpret_cast<__m128i*>(uv), un);
-            for (std::size_t j = 0; j < 4; ++j) {
-                o[f.sector[i + j] * 2u] += pv[j];
-                o[f.sector[i + j] * 2u + 1] += uv[j];
-            }
-        }
     }
     alignas(32) std::uint64_t un_sum[4], po_sum[4];
     _mm256_store_si256(reinterpret_cast<__m256i*>(un_sum), unposted);
     _mm256_store_si256(reinterpret_cast<__m256i*>(po_sum), posted);
     s.unposted += un_sum[0] + un_sum[1] + un_sum[2] + un_sum[3];
     s.posted += po_sum[0] + po_sum[1] + po_sum[2] + po_sum[3];
-    for (; i < q; ++i) add_firm(x, f, i, s, o);
+    for (; i < q; ++i) add_firm(x, f, i, s);
     return s;
 }
 #endif
 
 }  // namespace
 
-stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t b, std::size_t e, double* rows,
-                        std::uint64_t* open) {
+stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t b, std::size_t e, double* rows) {
     const bool avx2 = use_avx2();
     stock_counts out;
     for (std::size_t r = b; r < e;) {
@@ -212,11 +194,10 @@ stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t
         if (q < e) d = f.district[q];
         while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
 
-        std::uint64_t* o = open ? open + d * x.sectors * 2 : nullptr;
 #ifdef KCSIM_HAS_AVX2_KERNELS
-        const run_sums s = avx2 ? sum_avx2(x, f, r, q, o) : sum_portable(x, f, r, q, o);
+        const run_sums s = avx2 ? sum_avx2(x, f, r, q) : sum_portable(x, f, r, q);
 #else
-        const run_sums s = sum_portable(x, f, r, q, o);
+        const run_sums s = sum_portable(x, f, r, q);
 #endif
         out.pitchers += s.pitchers;
         for (std::size_t i = r; s.bad != 0 && i < q && out.bad == stock_counts::none; ++i) {

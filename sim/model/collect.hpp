@@ -16,8 +16,7 @@ struct metric_step {
     double rd[8];  // R&D intensity: [other, tech, high-tech][financed] (and 2 of padding)
     double years;
     int step;
-    double least;         // awareness a firm needs to pitch
-    std::size_t sectors;  // for the open needs [district][sector]
+    double least;  // awareness a firm needs to pitch
     static metric_step of(const engine::step_context& c) {
         const auto& p = c.sc.p;
         const double fin = 1.0 + p.finance_rd_boost;
@@ -25,8 +24,7 @@ struct metric_step {
                  p.rd_intensity_high_tech, p.rd_intensity_high_tech * fin, 0.0, 0.0},
                 c.years,
                 c.step,
-                p.pitch_awareness,
-                c.sc.sectors.size()};
+                p.pitch_awareness};
     }
 };
 
@@ -60,12 +58,21 @@ struct stock_counts {
 };
 
 // Adds the stocks of the living firms [b, e) to their districts' rows of `rows`
-// ([district][metric]), and their open needs to `open` ([district][sector][posted, unposted]) if
-// given. Firms are stored mostly district by district: each run of living firms of one district
-// is summed on its own (counts as integers, exact in any order; awareness, R&D and output in
-// firm order) and added to its row when it ends.
-stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t b, std::size_t e, double* rows,
-                        std::uint64_t* open);
+// ([district][metric]). Firms are stored mostly district by district: each run of living firms
+// of one district is summed on its own (counts as integers, exact in any order; awareness, R&D
+// and output in firm order) and added to its row when it ends.
+stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t b, std::size_t e, double* rows);
+
+// A firm's open needs as counted in districts' open_posted and open_unposted: none once it has
+// left. The firm pass moves those counts by the change of this over each firm to which
+// something happens (no other firm's needs change).
+struct open_needs {
+    std::int64_t posted, unposted;
+    static open_needs of(const firm_columns& f, std::size_t i) {
+        if (!f.alive(i)) return {0, 0};
+        return {f.needs_posted[i], f.needs_unposted[i]};
+    }
+};
 
 // Awareness and technology level in 0..1, output finite and non-negative.
 // Bitwise & on purpose: all the tests, no branches (NaN fails every comparison).

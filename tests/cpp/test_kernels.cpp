@@ -82,3 +82,30 @@ TEST_CASE("after every step a firm without events has no flows", "[model][kernel
         CHECK(with_events > checked / 100);  // the check saw plenty of firms with events
     }
 }
+
+TEST_CASE("after every step the districts' open needs are those of their living firms", "[model][kernels]") {
+    // The firm pass moves the counts [district][sector] by what changes for the firms to which
+    // something happens (model/actions.cpp) instead of counting every firm again.
+    for (bool portable : {false, true}) {
+        model::use_portable_kernels(portable);
+        engine::execution_context ctx(2);
+        engine::simulation sim(small_plan(), 4, 1);
+        const std::size_t ns = sim.scene().sectors.size();
+        double total = 0;
+        while (!sim.done()) {
+            sim.advance(ctx);
+            const auto& w = sim.world();
+            std::vector<double> posted(w.d.open_posted.size(), 0.0), unposted(posted.size(), 0.0);
+            for (std::size_t i = 0; i < w.f.size(); ++i) {
+                if (!(w.f.flags[i] & state::firm_flag::alive)) continue;
+                posted[w.f.district[i] * ns + w.f.sector[i]] += w.f.needs_posted[i];
+                unposted[w.f.district[i] * ns + w.f.sector[i]] += w.f.needs_unposted[i];
+            }
+            if (posted != w.d.open_posted || unposted != w.d.open_unposted)
+                FAIL("the open needs counts are off at step " << w.step);
+            for (double x : posted) total += x;
+        }
+        model::use_portable_kernels(false);
+        CHECK(total > 0);  // posted needs were open (the libraries are on)
+    }
+}
