@@ -69,8 +69,7 @@ std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario
         simulation trunk(ctx, scs.front(), opt.seed, r, opt.phases);
         trunk.advance(ctx, opt.fork_step, opt.cancel);
         for (const auto& sc : scs) {
-            simulation branch(ctx, sc, opt.seed, r, opt.phases);
-            branch.continue_from(trunk);
+            simulation branch(trunk, sc, opt.phases);
             out.push_back(finish(branch, r, t0, ctx, opt.cancel));
         }
     } else {

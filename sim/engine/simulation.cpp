@@ -59,16 +59,19 @@ void simulation::apply(const scenario::event& e) {
     model::phases::apply_event(*sc_, w_, e, w_.step);
 }
 
-void simulation::continue_from(const simulation& other) {
-    if (other.metrics_.size() != metrics_.size() || other.w_.d.size() != w_.d.size()) {
-        throw input_error("cannot fork scenario '" + sc_->name + "' from '" + other.sc_->name +
+simulation::simulation(const simulation& trunk, scenario::scenario_ptr sc, const schedule* phases)
+    : sc_(std::move(sc)), key_(trunk.key_), steps_(sc_->cal.steps()),
+      schedule_(phases ? phases : &model::default_schedule()), phase_seconds_(schedule_->size(), 0.0) {
+    if (trunk.metrics_.size() != static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics ||
+        trunk.w_.d.size() != sc_->districts.size()) {
+        throw input_error("cannot fork scenario '" + sc_->name + "' from '" + trunk.sc_->name +
                           "': their calendars or districts differ");
     }
-    w_ = other.w_;
+    w_ = trunk.w_;
     const std::size_t row = sc_->districts.size() * model::n_metrics;
     const auto done = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(w_.step) * row);
-    std::copy(other.metrics_.begin(), other.metrics_.begin() + done, metrics_.begin());
-    std::fill(metrics_.begin() + done, metrics_.end(), std::numeric_limits<double>::quiet_NaN());
+    metrics_.assign(trunk.metrics_.size(), std::numeric_limits<double>::quiet_NaN());
+    std::copy(trunk.metrics_.begin(), trunk.metrics_.begin() + done, metrics_.begin());
 }
 
 void simulation::resume(const state::world& w, std::span<const double> metrics_so_far) {

@@ -40,10 +40,11 @@ public:
     std::span<const double> metrics() const { return metrics_; }
     std::vector<double> take_metrics() { return std::move(metrics_); }
 
-    // Takes over another simulation's state and recorded metrics (a fork): from here on this
-    // scenario's processes and its events dated after the current step apply. The scenarios
-    // must have the same calendar, districts and sectors (check_comparable).
-    void continue_from(const simulation& other);
+    // A fork: scenario `sc` from `trunk`'s state and recorded metrics on (same seed and
+    // replicate); from here on this scenario's processes and its events dated after the current
+    // step apply. The scenarios must have the same calendar, districts and sectors
+    // (check_comparable). No world of its own is built first.
+    simulation(const simulation& trunk, scenario::scenario_ptr sc, const schedule* phases = nullptr);
 
     // A policy lever pulled now, before the next step (e.g. a district becomes a pilot).
     void apply(const scenario::event& e);

@@ -156,3 +156,15 @@ TEST_CASE("the comparison summary matches its inputs", "[unit][analysis]") {
     CHECK(c.value(1, k, 6) == 1.0);           // P(higher)
     CHECK(c.targets[1 * analysis::plan_targets().size()] == Approx(2.0 / 3.0));
 }
+
+TEST_CASE("a fork into a scenario with another calendar is refused", "[compare]") {
+    const auto plan = scenario::load("builtin:base/programme-2021.toml");
+    const auto shorter = one_year("base/programme-2021.toml");
+    engine::execution_context ctx(1);
+    engine::simulation trunk(plan, 1, 0);
+    trunk.advance(ctx, 2);
+    CHECK_THROWS_WITH(engine::simulation(trunk, shorter), Catch::Contains("cannot fork scenario 'one-year'"));
+    const engine::simulation same(trunk, plan);  // the same scenario forks
+    CHECK(same.world() == trunk.world());
+    CHECK(same.steps_done() == 2);
+}
