@@ -116,16 +116,7 @@ void bind_compare(py::module_& m) {
             auto sw = scenario::load_sweep(path);
             if (replicates) sw.replicates = *replicates;
             if (seed) sw.seed = *seed;
-            if (sw.outcomes.empty())
-                sw.outcomes = {"tech_firms",      "high_tech_firms", "problems_solved",
-                               "expert_services", "tech_contracts",  "innovations"};
-            const auto names = model::metric_names();
-            std::vector<std::size_t> outcome_index;
-            for (const auto& o : sw.outcomes) {
-                auto it = std::find(names.begin(), names.end(), o);
-                if (it == names.end()) throw input_error(sw.source + ": 'outcomes' has \"" + o + "\": no such metric");
-                outcome_index.push_back(static_cast<std::size_t>(it - names.begin()));
-            }
+            const auto outcome_index = analysis::outcome_indices(sw);
             const auto ex = analysis::plan_experiments(sw);
             const std::size_t R = sw.replicates, M = model::n_metrics;
             std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
@@ -135,22 +126,9 @@ void bind_compare(py::module_& m) {
                     engine::run_units(
                         ex.count, ctx, cancel,
                         [&](std::size_t e) {
-                            auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
-                            std::string bytes(R * M * sizeof(double), '\0');
-                            std::vector<double> figs(R * M, std::numeric_limits<double>::quiet_NaN());
-                            for (std::size_t r = 0; r < R; ++r) {
-                                engine::simulation sim(ctx, sc, sw.seed, r);
-                                try {
-                                    sim.run(ctx, cancel);
-                                } catch (const model_error&) {
-                                    continue;
-                                }
-                                const auto f = model::city_summary(
-                                    sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
-                                std::copy(f.value.begin(), f.value.end(),
-                                          figs.begin() + static_cast<std::ptrdiff_t>(r * M));
-                            }
-                            std::memcpy(bytes.data(), figs.data(), bytes.size());
+                            const auto x = analysis::run_experiment(sw, ex, e, ctx, cancel);
+                            std::string bytes(x.figures.size() * sizeof(double), '\0');
+                            std::memcpy(bytes.data(), x.figures.data(), bytes.size());
                             return bytes;
                         },
                         [&](std::size_t e, std::string&& bytes) {
@@ -175,19 +153,11 @@ void bind_compare(py::module_& m) {
             out["policy"] = ex.policy;
             out["sample"] = ex.sample;
             out["outcome_names"] = sw.outcomes;
-            // Indices per policy and outcome on the mean over replicates.
+            // Indices per policy and outcome on the mean over replicates (none if a replicate failed).
             py::list indices;
-            for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+            for (const auto& per_policy : analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index)) {
                 py::list per;
-                for (std::size_t o = 0; o < outcome_index.size(); ++o) {
-                    std::vector<double> y(ex.samples);
-                    for (std::size_t s = 0; s < ex.samples; ++s) {
-                        double sum = 0;
-                        for (std::size_t r = 0; r < R; ++r)
-                            sum += outcomes[((pol * ex.samples + s) * R + r) * M + outcome_index[o]];
-                        y[s] = sum / static_cast<double>(R);
-                    }
-                    const auto a = analysis::analyse(ex, y, sw.seed);
+                for (const auto& a : per_policy) {
                     py::dict d;
                     d["s1"] = a.s1, d["s1_lo"] = a.s1_lo, d["s1_hi"] = a.s1_hi, d["st"] = a.st, d["st_lo"] = a.st_lo,
                     d["st_hi"] = a.st_hi;

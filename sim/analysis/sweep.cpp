@@ -1,11 +1,18 @@
 #include "analysis/sweep.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 #include "analysis/sensitivity.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "engine/simulation.hpp"
+#include "model/metrics.hpp"
+#include "model/summary.hpp"
+#include "scenario/load.hpp"
 
 namespace kcsim::analysis {
 
@@ -108,6 +115,69 @@ sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint6
         out.mu = s.mu, out.mu_star = s.mu_star, out.sigma = s.sigma;
     }
     return out;
+}
+
+std::vector<std::size_t> outcome_indices(scenario::sweep& sw) {
+    if (sw.outcomes.empty()) {
+        sw.outcomes = {"tech_firms",      "high_tech_firms", "problems_solved",
+                       "expert_services", "tech_contracts",  "innovations"};
+    }
+    const auto names = model::metric_names();
+    std::vector<std::size_t> out;
+    for (const auto& o : sw.outcomes) {
+        auto it = std::find(names.begin(), names.end(), o);
+        if (it == names.end()) {
+            const std::string hint = core::closest_match(o, names);
+            throw input_error(sw.source + ": 'outcomes' has \"" + o + "\": no such metric" +
+                              (hint.empty() ? " (see kcsim metrics)" : "; did you mean '" + hint + "'?"));
+        }
+        out.push_back(static_cast<std::size_t>(it - names.begin()));
+    }
+    return out;
+}
+
+experiment_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
+                                 engine::execution_context& ctx, const std::atomic<bool>* cancel) {
+    const auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+    const std::size_t M = model::n_metrics;
+    experiment_result res;
+    res.figures.assign(sw.replicates * M, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t r = 0; r < sw.replicates; ++r) {
+        engine::simulation sim(ctx, sc, sw.seed, r);
+        try {
+            sim.run(ctx, cancel);
+        } catch (const model_error& err) {
+            if (res.ok) res.message = err.what();
+            res.ok = false;
+            continue;  // left as NaN
+        }
+        const auto f =
+            model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
+        std::copy(f.value.begin(), f.value.end(), res.figures.begin() + static_cast<std::ptrdiff_t>(r * M));
+    }
+    return res;
+}
+
+std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                        std::span<const double> outcomes,
+                                                        const std::vector<std::size_t>& outcome_index) {
+    const std::size_t R = sw.replicates, M = model::n_metrics;
+    bool failed = false;
+    for (std::size_t k = 0; k < outcomes.size(); k += M) failed = failed || std::isnan(outcomes[k]);
+    std::vector<std::vector<sensitivity>> indices(ex.policies);
+    for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+        for (const std::size_t m : outcome_index) {
+            std::vector<double> y(ex.samples);
+            for (std::size_t s = 0; s < ex.samples; ++s) {
+                const std::size_t e = pol * ex.samples + s;
+                double sum = 0;
+                for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + m];
+                y[s] = sum / static_cast<double>(R);
+            }
+            indices[pol].push_back(failed ? sensitivity{} : analyse(ex, y, sw.seed));
+        }
+    }
+    return indices;
 }
 
 }  // namespace kcsim::analysis

@@ -2,11 +2,13 @@
 // A sweep as experiments: the design over the uncertain parameters, crossed with every
 // combination of lever values (the policies), one row per experiment as EMA Workbench lays it
 // out; and the sensitivity indices of its outcomes.
+#include <atomic>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "analysis/designs.hpp"
+#include "engine/execution.hpp"
 #include "scenario/sweep.hpp"
 
 namespace kcsim::analysis {
@@ -32,5 +34,26 @@ struct sensitivity {
     std::vector<double> mu, mu_star, sigma;                  // Morris (morris design)
 };
 sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint64_t seed);
+
+// The outcomes' indices among model::metric_names(). A sweep without `outcomes` gets the plan's
+// headline metrics (written into sw.outcomes); an unknown name is an input_error naming the file.
+std::vector<std::size_t> outcome_indices(scenario::sweep& sw);
+
+// One experiment: its scenario, replicate r on stream r for every r (common random numbers);
+// `figures` is the city summary of each replicate, [replicate][metric], NaN for one that failed
+// (the first failure's message in `message`). kcsim sweep and Python's run_sweep both run this.
+struct experiment_result {
+    std::vector<double> figures;
+    bool ok = true;
+    std::string message;
+};
+experiment_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
+                                 engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
+
+// The indices [policy][outcome] on the mean over replicates of each design row, from the
+// outcomes [experiment][replicate][metric]; all empty if any replicate failed (a NaN).
+std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                        std::span<const double> outcomes,
+                                                        const std::vector<std::size_t>& outcome_index);
 
 }  // namespace kcsim::analysis

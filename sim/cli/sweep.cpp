@@ -43,9 +43,6 @@ const std::vector<option_spec> sweep_options = {
     {"--help", "", "this help"},
 };
 
-std::vector<std::string> default_outcomes() {
-    return {"tech_firms", "high_tech_firms", "problems_solved", "expert_services", "tech_contracts", "innovations"};
-}
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args, const std::string& command_line) {
@@ -64,18 +61,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         p.integer("--replicates", 1, 100000).value_or(static_cast<std::int64_t>(sw.replicates)));
     sw.seed = static_cast<std::uint64_t>(
         p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
-    if (sw.outcomes.empty()) sw.outcomes = default_outcomes();
-    std::vector<std::size_t> outcome_index;
-    const auto metric_names = model::metric_names();
-    for (const auto& o : sw.outcomes) {
-        auto it = std::find(metric_names.begin(), metric_names.end(), o);
-        if (it == metric_names.end()) {
-            const std::string hint = core::closest_match(o, metric_names);
-            throw input_error(sw.source + ": 'outcomes' has \"" + o + "\": no such metric" +
-                              (hint.empty() ? " (see kcsim metrics)" : "; did you mean '" + hint + "'?"));
-        }
-        outcome_index.push_back(static_cast<std::size_t>(it - metric_names.begin()));
-    }
+    const auto outcome_index = analysis::outcome_indices(sw);
     const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
     const bool force = p.has("--force"), quiet = p.has("--quiet");
     const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
@@ -114,23 +100,12 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
             ex.count, jr ? &*jr : nullptr, ctx,
             [&](std::size_t e) {
                 // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
-                auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+                auto x = analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag());
                 engine::replicate_result res;
                 res.replicate = e;
-                res.metrics.assign(R * M, std::numeric_limits<double>::quiet_NaN());
-                for (std::size_t r = 0; r < R; ++r) {
-                    engine::simulation sim(ctx, sc, sw.seed, r);
-                    try {
-                        sim.run(ctx, interrupt_guard::flag());
-                    } catch (const model_error& err) {
-                        res.ok = false;
-                        res.message = err.what();
-                        continue;  // left as NaN, counted below
-                    }
-                    const auto f = model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()),
-                                                       sc->districts.size());
-                    std::copy(f.value.begin(), f.value.end(), res.metrics.begin() + static_cast<std::ptrdiff_t>(r * M));
-                }
+                res.metrics = std::move(x.figures);
+                res.ok = x.ok;
+                res.message = std::move(x.message);
                 return io::journal::encode({res});
             },
             bar);
@@ -148,19 +123,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     }
     {
         // Sensitivity per policy and outcome, on the mean over replicates of each design row.
-        std::vector<std::vector<analysis::sensitivity>> indices(ex.policies);
-        for (std::size_t pol = 0; pol < ex.policies; ++pol) {
-            for (std::size_t o = 0; o < outcome_index.size(); ++o) {
-                std::vector<double> y(ex.samples);
-                for (std::size_t s = 0; s < ex.samples; ++s) {
-                    const std::size_t e = pol * ex.samples + s;
-                    double sum = 0;
-                    for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + outcome_index[o]];
-                    y[s] = sum / static_cast<double>(R);
-                }
-                indices[pol].push_back(failed > 0 ? analysis::sensitivity{} : analysis::analyse(ex, y, sw.seed));
-            }
-        }
+        const auto indices = analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index);
         store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
         store.commit();
         jr->remove();
