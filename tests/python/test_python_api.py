@@ -201,6 +201,12 @@ def test_sweep_from_python(tmp_path):
     assert ds.sizes["experiment"] == 2 * 3
     mu = ds.morris_mu_star.sel(policy_id=0, outcome="expert_services")
     assert float(mu.sel(parameter="experts.services_per_expert_week")) > float(mu.sel(parameter="enterprise.need_rate"))
+    assert ds.attrs["failed_replicates"] == 0
+    misspelt = tmp_path / "misspelt.toml"
+    misspelt.write_text(sweep.read_text(encoding="utf-8").replace('"expert_services"', '"expert_service"'),
+                        encoding="utf-8")
+    with pytest.raises(ValueError, match="no such metric; did you mean 'expert_services'"):
+        kcsim.sweep(str(misspelt))
     with pytest.raises(kcsim.ScenarioError):
         bad = tmp_path / "bad.toml"
         bad.write_text('scenario = "base.toml"\ndesign = "morriss"\n', encoding="utf-8")

@@ -229,6 +229,8 @@ def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = Non
         coords={"experiment": np.arange(n), "replicate": np.arange(out["outcomes"].shape[1]),
                 "metric": _core.metric_names(), "outcome": out["outcome_names"], "parameter": out["uncertain"],
                 "policy_id": np.arange(len(out["indices"]))},
-        attrs={"sweep_name": out["name"], "design": out["design"]},
+        attrs={"sweep_name": out["name"], "design": out["design"],
+               # A failed replicate leaves NaN outcomes and, as in kcsim sweep, no indices at all.
+               "failed_replicates": int(np.isnan(out["outcomes"][:, :, 0]).sum())},
     )
     return ds
