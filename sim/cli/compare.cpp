@@ -3,6 +3,7 @@
 // and Markdown next to the file.
 #include "analysis/compare.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <set>
@@ -42,6 +43,16 @@ const std::vector<option_spec> compare_options = {
 }  // namespace
 
 namespace {
+// What the comparison needs of a replicate's metrics: its city figures (model::n_metrics), then
+// which plan targets it met.
+std::vector<double> unit_summary(const scenario::scenario& sc, std::span<const double> metrics) {
+    const auto f = model::city_summary(metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size());
+    std::vector<double> out(f.value.begin(), f.value.end());
+    const auto met = analysis::targets_met(sc, metrics);
+    out.insert(out.end(), met.begin(), met.end());
+    return out;
+}
+
 std::string join_names(const std::vector<scenario::scenario_ptr>& scs) {
     std::string s;
     for (const auto& sc : scs) s += (s.empty() ? "" : ", ") + sc->name;
@@ -139,7 +150,13 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             replicates, jr ? &*jr : nullptr, ctx,
             [&](std::size_t r) {
                 auto rs = engine::run_replicate(scs, opt, r, ctx);
-                for (auto& x : rs) io::run_store::prepare(x);
+                for (std::size_t s = 0; s < rs.size(); ++s) {
+                    // The unit keeps the encoded chunk for the file and, of the metrics themselves,
+                    // only what the comparison needs: a quarter of the size.
+                    io::run_store::prepare(rs[s]);
+                    if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics);
+                    rs[s].metrics = {};
+                }
                 return io::journal::encode(rs);
             },
             bar);
@@ -175,9 +192,12 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             kept.push_back(rs.front().replicate);
             for (std::size_t s = 0; s < rs.size(); ++s) {
                 const auto& sc = *scs[s];
-                figs[s].push_back(
-                    model::city_summary(rs[s].metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size()));
-                met[s].push_back(analysis::targets_met(sc, rs[s].metrics));
+                const auto& u = rs[s].summary;
+                if (u.size() < model::n_metrics) throw internal_error("a unit of '" + sc.name + "' has no summary");
+                model::city_figures f;
+                std::copy_n(u.begin(), model::n_metrics, f.value.begin());
+                figs[s].push_back(f);
+                met[s].emplace_back(u.begin() + static_cast<std::ptrdiff_t>(model::n_metrics), u.end());
             }
         } else {
             ++failed;

@@ -33,6 +33,9 @@ struct replicate_result {
     // The metrics encoded as the file stores them, if the options' prepare made them (the CLI's:
     // io::run_store::prepare); else empty. The engine only carries them.
     std::vector<unsigned char> encoded_metrics;
+    // What a caller derived from the metrics when it does not carry the metrics themselves (a
+    // comparison's units keep the encoded chunk and these figures instead); else empty.
+    std::vector<double> summary;
 };
 
 // Runs on each result in the parallel stage, on the thread that computed it, before the in-order

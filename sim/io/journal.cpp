@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The last character is the format's version. 2: each result also carries its encoded metrics chunk.
-constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '2'};
+// The last character is the format's version. 2: each result also carries its encoded metrics
+// chunk. 3: and a summary (a comparison's units carry that instead of the metrics).
+constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '3'};
 
 template <class T> void put(std::string& out, const T& v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
@@ -84,6 +85,7 @@ std::string journal::encode(const std::vector<engine::replicate_result>& results
         put_doubles(out, r.ledger);
         put<double>(out, r.seconds);
         put_bytes(out, r.encoded_metrics);
+        put_doubles(out, r.summary);
     }
     return out;
 }
@@ -104,6 +106,7 @@ std::vector<engine::replicate_result> journal::decode(const std::string& in) {
         r.ledger = get_doubles(in, at);
         r.seconds = get<double>(in, at);
         r.encoded_metrics = get_bytes(in, at);
+        r.summary = get_doubles(in, at);
         out.push_back(std::move(r));
     }
     return out;

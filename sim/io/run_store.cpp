@@ -242,7 +242,8 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) try
     const auto t0 = std::chrono::steady_clock::now();
     auto& g = impl_->groups.at(index);
     const hsize_t M = model::n_metrics;
-    if (r.metrics.size() != g.steps * g.districts * M) {
+    // Either the metrics, or (units of a comparison) only their encoded chunk.
+    if (r.metrics.empty() ? r.encoded_metrics.empty() : r.metrics.size() != g.steps * g.districts * M) {
         throw internal_error("replicate result has " + std::to_string(r.metrics.size()) + " values, expected " +
                              std::to_string(g.steps * g.districts * M));
     }

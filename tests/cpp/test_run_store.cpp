@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+
+#include <hdf5.h>
 
 #include "core/error.hpp"
 #include "engine/ensemble.hpp"
@@ -102,6 +105,47 @@ TEST_CASE("a unit's bytes carry each result's encoded metrics chunk", "[io]") {
     CHECK(back[0].encoded_metrics == a.encoded_metrics);
     CHECK(back[1].encoded_metrics.empty());
     CHECK(back[1].metrics == b.metrics);
+}
+
+TEST_CASE("a result with only its encoded chunk and a summary is stored as with its metrics", "[io]") {
+    // A comparison's units drop the metrics once encoded and keep a summary: the file is the same.
+    temp_dir dir("kcsim_store");
+    auto sc = scenario::load("builtin:plan.toml");
+    auto full = fake(*sc, 0);
+    io::run_store::prepare(full);
+    auto lean = full;
+    lean.metrics = {};
+    lean.summary = {1.0, 2.0, 3.0};
+    const auto back = io::journal::decode(io::journal::encode({lean}));
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].summary == lean.summary);
+    CHECK(back[0].metrics.empty());
+    std::vector<std::string> files;
+    for (const engine::replicate_result* r : std::array<const engine::replicate_result*, 2>{&full, &back[0]}) {
+        const auto path = (dir.path / ("s" + std::to_string(files.size()) + ".h5")).string();
+        io::run_store store(path, false, {1, "t", 1});
+        store.append(store.add_scenario(*sc, 1), *r);
+        store.commit();
+        files.push_back(path);
+    }
+    const auto read = [](const std::string& path) {
+        std::vector<double> v;
+        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        const hid_t d = H5Dopen2(f, "scenarios/plan/metrics", H5P_DEFAULT);
+        const hid_t space = H5Dget_space(d);
+        v.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+        H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+        H5Sclose(space);
+        H5Dclose(d);
+        H5Fclose(f);
+        return v;
+    };
+    CHECK(read(files[0]) == full.metrics);
+    CHECK(read(files[1]) == full.metrics);
+    engine::replicate_result neither = lean;
+    neither.encoded_metrics = {};
+    io::run_store store((dir.path / "x.h5").string(), false, {1, "t", 1});
+    CHECK_THROWS_AS(store.append(store.add_scenario(*sc, 1), neither), internal_error);
 }
 
 TEST_CASE("a state file saves and reloads every column of the world bit-exactly", "[io][determinism]") {
