@@ -18,6 +18,7 @@ namespace kcsim::state::column_memory {
 
 namespace {
 
+#ifndef KCSIM_PLAIN_COLUMNS
 constexpr std::size_t huge = std::size_t{2} << 20;  // a transparent huge page
 constexpr std::size_t granule = 64 * 1024;
 constexpr std::size_t page = 4096;
@@ -57,6 +58,7 @@ void* map_block(std::size_t size) {
 #endif
     return p;
 }
+#endif
 
 struct cache {
     std::mutex m;
