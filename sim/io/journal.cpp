@@ -35,14 +35,14 @@ template <class T> T get(const std::string& in, std::size_t& at) {
 
 void put_doubles(std::string& out, const std::vector<double>& v) {
     put<std::uint64_t>(out, v.size());
-    out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+    if (!v.empty()) out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
 }
 
 std::vector<double> get_doubles(const std::string& in, std::size_t& at) {
     const auto n = get<std::uint64_t>(in, at);
     if (n > (in.size() - at) / sizeof(double)) throw io_error("unit file truncated");
     std::vector<double> v(n);
-    std::memcpy(v.data(), in.data() + at, n * sizeof(double));
+    if (n > 0) std::memcpy(v.data(), in.data() + at, n * sizeof(double));  // an empty vector's data() may be null
     at += n * sizeof(double);
     return v;
 }
