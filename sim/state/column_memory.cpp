@@ -94,7 +94,7 @@ void* allocate(std::size_t bytes) {
     return ::operator new(bytes);
 }
 
-void deallocate(void* p, std::size_t bytes) noexcept {
+void deallocate(void* p, [[maybe_unused]] std::size_t bytes) noexcept {
     if (p == nullptr) return;
 #ifndef KCSIM_PLAIN_COLUMNS
     if (bytes >= threshold) {
@@ -116,7 +116,7 @@ void deallocate(void* p, std::size_t bytes) noexcept {
         return;
     }
 #endif
-    ::operator delete(p, bytes);
+    ::operator delete(p);
 }
 
 bool recycles() {
