@@ -152,7 +152,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                 auto rs = engine::run_replicate(scs, opt, r, ctx);
                 for (std::size_t s = 0; s < rs.size(); ++s) {
                     // The unit keeps the encoded chunk for the file and, of the metrics themselves,
-                    // only what the comparison needs: a quarter of the size.
+                    // only what the comparison needs: about a fifth of the size.
                     io::run_store::prepare(rs[s]);
                     if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics);
                     rs[s].metrics = {};
