@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -67,7 +68,13 @@ struct cache {
 };
 
 cache& the_cache() {
-    static cache* c = new cache;  // never destroyed: worlds may be freed during static destruction
+    static cache* c = [] {
+        auto* made = new cache;  // never destroyed: worlds may be freed during static destruction
+        // A fork (Python's multiprocessing) while another thread is inside the cache would leave
+        // the child's lock held for ever: the lock is taken around fork, as malloc takes its own.
+        pthread_atfork([] { the_cache().m.lock(); }, [] { the_cache().m.unlock(); }, [] { the_cache().m.unlock(); });
+        return made;
+    }();
     return *c;
 }
 

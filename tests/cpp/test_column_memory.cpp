@@ -3,8 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <set>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 #include "state/column_memory.hpp"
 #include "state/columns.hpp"
@@ -72,4 +77,40 @@ TEST_CASE("a world with its columns copies and compares as before", "[columns]")
     CHECK(g == f);
     g.awareness[69'999] = 0.25f;
     CHECK_FALSE(g == f);
+}
+
+TEST_CASE("a process forked while another thread uses the column memory can use it too", "[columns]") {
+    // Python's multiprocessing forks; without the fork handlers the child could inherit the
+    // cache's lock held by a thread that does not exist in the child, and hang at its first column.
+    if (!cm::recycles()) return;
+    std::atomic<bool> stop{false};
+    std::thread busy([&] {
+        while (!stop) state::column<float> c(100'000);  // allocate and free, over and over
+    });
+    int hung = 0, failed = 0;
+    for (int k = 0; k < 40; ++k) {
+        const pid_t child = fork();
+        if (child == 0) {
+            state::column<float> c(100'000);
+            _exit(c.size() == 100'000 ? 0 : 1);
+        }
+        REQUIRE(child > 0);
+        int status = 0;
+        pid_t done = 0;
+        for (int wait = 0; wait < 500 && done == 0; ++wait) {  // up to 5 s
+            done = waitpid(child, &status, WNOHANG);
+            if (done == 0) usleep(10'000);
+        }
+        if (done == 0) {
+            ++hung;
+            kill(child, SIGKILL);
+            waitpid(child, &status, 0);
+        } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            ++failed;
+        }
+    }
+    stop = true;
+    busy.join();
+    CHECK(hung == 0);
+    CHECK(failed == 0);
 }
