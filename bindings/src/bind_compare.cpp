@@ -127,8 +127,8 @@ void bind_compare(py::module_& m) {
                         ex.count, ctx, cancel,
                         [&](std::size_t e) {
                             const auto x = analysis::run_experiment(sw, ex, e, ctx, cancel);
-                            std::string bytes(x.figures.size() * sizeof(double), '\0');
-                            std::memcpy(bytes.data(), x.figures.data(), bytes.size());
+                            std::string bytes(x.metrics.size() * sizeof(double), '\0');
+                            std::memcpy(bytes.data(), x.metrics.data(), bytes.size());
                             return bytes;
                         },
                         [&](std::size_t e, std::string&& bytes) {

@@ -136,12 +136,13 @@ std::vector<std::size_t> outcome_indices(scenario::sweep& sw) {
     return out;
 }
 
-experiment_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
-                                 engine::execution_context& ctx, const std::atomic<bool>* cancel) {
+engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
+                                        engine::execution_context& ctx, const std::atomic<bool>* cancel) {
     const auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
     const std::size_t M = model::n_metrics;
-    experiment_result res;
-    res.figures.assign(sw.replicates * M, std::numeric_limits<double>::quiet_NaN());
+    engine::replicate_result res;
+    res.replicate = e;
+    res.metrics.assign(sw.replicates * M, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t r = 0; r < sw.replicates; ++r) {
         engine::simulation sim(ctx, sc, sw.seed, r);
         try {
@@ -153,7 +154,7 @@ experiment_result run_experiment(const scenario::sweep& sw, const experiments& e
         }
         const auto f =
             model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
-        std::copy(f.value.begin(), f.value.end(), res.figures.begin() + static_cast<std::ptrdiff_t>(r * M));
+        std::copy(f.value.begin(), f.value.end(), res.metrics.begin() + static_cast<std::ptrdiff_t>(r * M));
     }
     return res;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/designs.hpp"
+#include "engine/ensemble.hpp"
 #include "engine/execution.hpp"
 #include "scenario/sweep.hpp"
 
@@ -39,16 +40,12 @@ sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint6
 // headline metrics (written into sw.outcomes); an unknown name is an input_error naming the file.
 std::vector<std::size_t> outcome_indices(scenario::sweep& sw);
 
-// One experiment: its scenario, replicate r on stream r for every r (common random numbers);
-// `figures` is the city summary of each replicate, [replicate][metric], NaN for one that failed
-// (the first failure's message in `message`). kcsim sweep and Python's run_sweep both run this.
-struct experiment_result {
-    std::vector<double> figures;
-    bool ok = true;
-    std::string message;
-};
-experiment_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
-                                 engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
+// One experiment as unit `e`: its scenario, replicate r on stream r for every r (common random
+// numbers); `metrics` holds the city summary of each replicate, [replicate][metric], NaN for one
+// that failed (the first failure's message in `message`). kcsim sweep and Python's run_sweep both
+// run this.
+engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
+                                        engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
 
 // The indices [policy][outcome] on the mean over replicates of each design row, from the
 // outcomes [experiment][replicate][metric]; all empty if any replicate failed (a NaN).

@@ -19,11 +19,9 @@
 #include "core/text.hpp"
 #include "dist/mpi.hpp"
 #include "engine/ensemble.hpp"
-#include "engine/simulation.hpp"
 #include "io/journal.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
-#include "model/summary.hpp"
 #include "scenario/load.hpp"
 #include "scenario/sweep.hpp"
 
@@ -100,13 +98,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
             ex.count, jr ? &*jr : nullptr, ctx,
             [&](std::size_t e) {
                 // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
-                auto x = analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag());
-                engine::replicate_result res;
-                res.replicate = e;
-                res.metrics = std::move(x.figures);
-                res.ok = x.ok;
-                res.message = std::move(x.message);
-                return io::journal::encode({res});
+                return io::journal::encode({analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag())});
             },
             bar);
         bar.finish();
