@@ -55,7 +55,7 @@ void row(const char* what, double value, const char* unit, const std::string& ta
 
 // One replicate on each core of the affinity mask in turn (this thread pinned to it): on a VM
 // whose cores run at different speeds (another tenant on one of them), every 2-thread figure
-// below is held back by the slower core, and this says so. Best of `repeats`, milliseconds.
+// below is held back by the slower core, and this says so. Median of `repeats`, milliseconds.
 std::vector<std::pair<int, double>> per_core(const scenario::scenario_ptr& sc, int repeats) {
     std::vector<std::pair<int, double>> out;
     cpu_set_t all;
@@ -67,15 +67,7 @@ std::vector<std::pair<int, double>> per_core(const scenario::scenario_ptr& sc, i
         CPU_ZERO(&one);
         CPU_SET(cpu, &one);
         if (sched_setaffinity(0, sizeof(one), &one) != 0) continue;
-        engine::execution_context ctx(1);
-        double best = 1e30;
-        for (int r = 0; r < repeats; ++r) {
-            const auto t0 = clock_type::now();
-            engine::simulation sim(ctx, sc, 1, static_cast<std::uint64_t>(r));
-            sim.run(ctx);
-            best = std::min(best, seconds_since(t0));
-        }
-        out.emplace_back(static_cast<int>(cpu), best * 1e3);
+        out.emplace_back(static_cast<int>(cpu), one_replicate(sc, 1, repeats) * 1e3);
     }
     sched_setaffinity(0, sizeof(all), &all);
     return out;
