@@ -28,14 +28,14 @@ inline std::uint32_t clock_events(float& clock, double left, std::uint32_t max_e
     return n;
 }
 
-// Runs an event clock for one step that uses up `used` of its budget: returns how many events
-// happened (at most `max_events`), drawing each new budget from the stream that `make_stream`
-// creates, only when an event happens.
+// Runs an event clock for one step that uses up `used` of its budget (in float, as the quiet
+// pass does it): returns how many events happened (at most `max_events`), drawing each new
+// budget from the stream that `make_stream` creates, only when an event happens.
 template <class MakeStream>
-std::uint32_t run_clock(float& clock, double used, std::uint32_t max_events, MakeStream make_stream) {
-    const double left = static_cast<double>(clock) - used;
+std::uint32_t run_clock(float& clock, float used, std::uint32_t max_events, MakeStream make_stream) {
+    const float left = clock - used;
     if (left > 0) {
-        clock = static_cast<float>(left);
+        clock = left;
         return 0;
     }
     auto s = make_stream();

@@ -12,9 +12,9 @@ consortium_step consortium_step::of(const engine::step_context& c) {
     const bool on = p.programme && p.consortia;
     const std::size_t nd = c.w.d.size();
     consortium_step x{con.size() > 0,
-                      p.leave_rate * c.years,
+                      static_cast<float>(p.leave_rate * c.years),
                       ns,
-                      std::vector<double>(nd * ns, 0.0),
+                      std::vector<float>(nd * ns, 0.0f),
                       {},
                       std::vector<std::size_t>(ns + 1, 0),
                       {}};
@@ -29,7 +29,7 @@ consortium_step consortium_step::of(const engine::step_context& c) {
     for (std::size_t d = 0; d < nd; ++d) {
         for (std::size_t s = 0; s < ns; ++s) {
             const bool open = on && c.w.d.pilot[d] != 0 && x.first[s + 1] > x.first[s];
-            x.join[d * ns + s] = open ? p.join_rate * c.years : 0.0;
+            x.join[d * ns + s] = open ? static_cast<float>(p.join_rate * c.years) : 0.0f;
         }
     }
     return x;

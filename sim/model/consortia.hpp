@@ -13,9 +13,9 @@ namespace kcsim::model {
 
 struct consortium_step {
     bool any;      // some consortium exists
-    double leave;  // hazard over the step of a member leaving
+    float leave;  // hazard over the step of a member leaving (float: see needs_step)
     std::size_t sectors;
-    std::vector<double> join;  // [district][sector]: hazard over the step of a tech firm joining, per unit of awareness
+    std::vector<float> join;  // [district][sector]: hazard over the step of a tech firm joining, per unit of awareness
     std::vector<std::uint8_t> stays;  // [consortium]: 1 if its members stay (active, consortia on)
     std::vector<std::size_t> first;   // [sector]: the active consortia of sector s are open[first[s] .. first[s+1])
     std::vector<std::int32_t> open;
@@ -38,15 +38,14 @@ KCSIM_ALWAYS_INLINE void consortium_membership(const consortium_step& x, const f
         f.consortium[i] = -1;
         return;
     }
-    const double join =
-        x.join[f.district[i] * x.sectors + f.sector[i]] * f.awareness[i] * static_cast<double>(f.tech(i));
-    const double rate[2] = {join, x.leave};
-    const double h = rate[member ? 1 : 0];
-    const double left = f.clock_consortium[i] - h;
+    const float join = x.join[f.district[i] * x.sectors + f.sector[i]] * f.awareness[i] * static_cast<float>(f.tech(i));
+    const float rate[2] = {join, x.leave};
+    const float h = rate[member ? 1 : 0];
+    const float left = f.clock_consortium[i] - h;
     if (left <= 0 && h > 0) {
         consortium_event(x, f, i, key, step, left);
     } else {
-        f.clock_consortium[i] = static_cast<float>(left);
+        f.clock_consortium[i] = left;
     }
 }
 

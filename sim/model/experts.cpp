@@ -30,8 +30,8 @@ struct service_unit {
 service_step service_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
     const auto& d = c.w.d;
-    service_step s{d.serve_chance.data(),
-                   d.visit_chance.data(),
+    service_step s{std::vector<float>(d.serve_chance.begin(), d.serve_chance.end()),
+                   std::vector<float>(d.visit_chance.begin(), d.visit_chance.end()),
                    d.fit.data(),
                    c.sc.sectors.size(),
                    p.solve_prob * (p.libraries ? 1.0 + p.talent_boost : 1.0),

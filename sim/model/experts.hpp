@@ -2,6 +2,7 @@
 // Expert services to one firm in the second firm pass (actions.cpp), from the chances that
 // phases::share_services (experts.cpp) worked out for its district and sector.
 #include <algorithm>
+#include <vector>
 
 #include "core/inline.hpp"
 #include "engine/schedule.hpp"
@@ -13,8 +14,7 @@ struct service_step {
     // [district][sector]: the expected services to one posted need and visits about one
     // unposted need in the step, as share_services set them; the clock uses them as hazards over
     // the step, so services spread a team's capacity as it was shared out.
-    const double* serve;
-    const double* visit;
+    std::vector<float> serve, visit;  // (in float: see needs_step)
     const double* fit;
     std::size_t sectors;
     double solve;  // chance that a service solves the need, before the firm's absorptive capacity and fit
@@ -38,9 +38,9 @@ KCSIM_ALWAYS_INLINE std::uint32_t serve_needs(const service_step& x, const firm_
     // Without open needs the hazard is 0 and the clock stays as it was: no test needed first.
     const std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
     const std::size_t k = f.district[i] * x.sectors + f.sector[i];
-    const double left = f.clock_service[i] - (po * x.serve[k] + un * x.visit[k]);
+    const float left = f.clock_service[i] - (static_cast<float>(po) * x.serve[k] + static_cast<float>(un) * x.visit[k]);
     if (left <= 0 && po + un > 0) return serve_event(x, f, i, key, step, left);
-    f.clock_service[i] = static_cast<float>(left);
+    f.clock_service[i] = left;
     return 0;
 }
 

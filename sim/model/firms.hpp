@@ -13,10 +13,11 @@ namespace kcsim::model {
 
 // The step's rates, worked out once: hazards over the step by the kind of firm.
 struct life_step {
-    double exit[4];              // [tech][financed]
-    double innovate[8];          // [consortium member][workstation][financed], per unit of technology level
-    double certify[3];           // [other, tech, high-tech]: per unit of technology level (high-tech: none)
-    double certify_aware[3];     // extra certification per unit of awareness, relative (non-tech firms only)
+    // Hazards over the step, in float (see needs_step):
+    float exit[4];               // [tech][financed]
+    float innovate[8];           // [consortium member][workstation][financed], per unit of technology level
+    float certify[3];            // [other, tech, high-tech]: per unit of technology level (high-tech: none)
+    float certify_aware[3];      // extra certification per unit of awareness, relative (non-tech firms only)
     double solution_innovation;  // chance per solved need, per unit of absorptive capacity
     double learning;             // share of the gap to 1 that an innovation closes (technology, absorption)
     double output_gain;          // output factor per innovation
@@ -28,20 +29,20 @@ struct life_step {
         life_step x{};
         for (int tech = 0; tech < 2; ++tech) {
             for (int fin = 0; fin < 2; ++fin) {
-                x.exit[tech * 2 + fin] =
-                    (tech ? p.exit_rate_tech : p.exit_rate_other) * (fin ? p.finance_survival : 1.0) * dt;
+                x.exit[tech * 2 + fin] = static_cast<float>((tech ? p.exit_rate_tech : p.exit_rate_other) *
+                                                            (fin ? p.finance_survival : 1.0) * dt);
             }
         }
         for (int k = 0; k < 8; ++k) {
             const double boost = 1.0 + ((k & 4) ? p.consortium_boost : 0.0) + ((k & 2) ? p.workstation_boost : 0.0) +
                                  ((k & 1) ? p.finance_rd_boost : 0.0);
-            x.innovate[k] = p.innovation_rate * boost * dt;
+            x.innovate[k] = static_cast<float>(p.innovation_rate * boost * dt);
         }
-        x.certify[0] = p.certification_rate / p.tech_level_other * dt;
-        x.certify[1] = p.high_tech_rate / p.tech_level_tech * dt;
-        x.certify[2] = 0.0;
-        x.certify_aware[0] = p.programme ? p.certification_awareness_boost : 0.0;
-        x.certify_aware[1] = x.certify_aware[2] = 0.0;
+        x.certify[0] = static_cast<float>(p.certification_rate / p.tech_level_other * dt);
+        x.certify[1] = static_cast<float>(p.high_tech_rate / p.tech_level_tech * dt);
+        x.certify[2] = 0.0f;
+        x.certify_aware[0] = p.programme ? static_cast<float>(p.certification_awareness_boost) : 0.0f;
+        x.certify_aware[1] = x.certify_aware[2] = 0.0f;
         x.solution_innovation = p.solution_innovation;
         x.learning = 1.0 - p.innovation_learning;
         x.output_gain = 1.0 + p.innovation_output_gain;
@@ -63,13 +64,13 @@ KCSIM_ALWAYS_INLINE bool firm_life(const life_step& x, const firm_columns& f, st
     const bool financed = f.financed_until[i] >= x.step;
     const bool tech = f.tech(i);
 
-    f.clock_exit[i] -= static_cast<float>(x.exit[(tech ? 2 : 0) + (financed ? 1 : 0)]);
+    f.clock_exit[i] -= x.exit[(tech ? 2 : 0) + (financed ? 1 : 0)];
     if (f.clock_exit[i] <= 0) {
         firm_exit(f, i);
         return false;
     }
 
-    const double level = f.tech_level[i];
+    const float level = f.tech_level[i];
     const int kind =
         (f.consortium[i] >= 0 ? 4 : 0) + ((f.flags[i] & state::firm_flag::workstation) ? 2 : 0) + (financed ? 1 : 0);
     std::uint32_t innovations = run_clock(f.clock_innovate[i], x.innovate[kind] * level, 255,
@@ -85,12 +86,12 @@ KCSIM_ALWAYS_INLINE bool firm_life(const life_step& x, const firm_columns& f, st
     // One clock for the next certification: tech-based first, then high-tech. By table, not by
     // branches on the kind of firm, which the CPU cannot predict.
     const int level3 = (tech ? 1 : 0) + (f.high_tech(i) ? 1 : 0);
-    const double h = x.certify[level3] * f.tech_level[i] * (1.0 + x.certify_aware[level3] * f.awareness[i]);
-    const double left = f.clock_certify[i] - h;
+    const float h = x.certify[level3] * f.tech_level[i] * (1.0f + x.certify_aware[level3] * f.awareness[i]);
+    const float left = f.clock_certify[i] - h;
     if (left <= 0 && h > 0) {
         certify(f, i, key, step, left);
     } else {
-        f.clock_certify[i] = static_cast<float>(left);
+        f.clock_certify[i] = left;
     }
     return true;
 }

@@ -12,7 +12,7 @@ match_step match_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
     match_step m{{}, p.contract_value, p.contract_value_sigma, false};
     for (const double x : c.w.d.match_chance) {
-        m.hazard.push_back(x * p.contract_prob);  // expected contracts per posted need
+        m.hazard.push_back(static_cast<float>(x * p.contract_prob));  // expected contracts per posted need
         m.any = m.any || m.hazard.back() > 0;
     }
     return m;

@@ -10,7 +10,7 @@
 namespace kcsim::model {
 
 struct match_step {
-    std::vector<double> hazard;  // per district: of one posted need becoming a contract over the step
+    std::vector<float> hazard;   // per district: of one posted need becoming a contract over the step (float: see needs_step)
     double value, value_sigma;   // contract value: lognormal mean (million yuan) and log-sd
     bool any;
     static match_step of(const engine::step_context& c);
@@ -24,9 +24,9 @@ KCSIM_ALWAYS_INLINE void match_needs(const match_step& x, const firm_columns& f,
                                      std::uint64_t step) {
     // Without posted needs the hazard is 0 and the clock stays as it was: no test needed first.
     const std::uint32_t po = f.needs_posted[i];
-    const double left = f.clock_match[i] - po * x.hazard[f.district[i]];
+    const float left = f.clock_match[i] - static_cast<float>(po) * x.hazard[f.district[i]];
     if (left <= 0 && po > 0) return match_event(x, f, i, key, step, left);
-    f.clock_match[i] = static_cast<float>(left);
+    f.clock_match[i] = left;
 }
 
 }  // namespace kcsim::model

@@ -22,19 +22,19 @@ needs_step needs_step::of(const engine::step_context& c) {
         const auto level = static_cast<scenario::pilot_level>(w.d.pilot[d]);
         const double e = exposure_rate(p, level) * effort_factor(p, w.d.effort[d]) + cases;
         const double h = e + p.awareness_decay;
-        x.target[d] = h > 0 ? e / h : 0.0;
-        x.keep[d] = std::exp(-h * c.years);
+        x.target[d] = static_cast<float>(h > 0 ? e / h : 0.0);
+        x.keep[d] = static_cast<float>(std::exp(-h * c.years));
     }
     const double s_un = p.self_solve_rate;
     const double s_po = p.self_solve_rate * (1.0 + p.solve_boost_posted);
     const double h_un = s_un + p.abandon_rate;
     const double h_po = s_po + p.abandon_rate;
-    x.h_posted = h_po * c.years;
-    x.h_unposted = h_un * c.years;
+    x.h_posted = static_cast<float>(h_po * c.years);
+    x.h_unposted = static_cast<float>(h_un * c.years);
     x.solve_unposted = h_un > 0 ? s_un / h_un : 0.0;
     x.solve_posted = h_po > 0 ? s_po / h_po : 0.0;
-    x.arrive[0] = p.need_rate * p.other_need_factor * c.years;
-    x.arrive[1] = p.need_rate * c.years;
+    x.arrive[0] = static_cast<float>(p.need_rate * p.other_need_factor * c.years);
+    x.arrive[1] = static_cast<float>(p.need_rate * c.years);
     x.library = p.programme && p.libraries;
     x.post_unaware = p.post_share_unaware;
     x.post_aware = p.post_share_aware;
@@ -46,8 +46,8 @@ void resolve_event(const needs_step& x, firm_columns f, std::size_t i, rng::key 
     std::uint32_t solved_po = 0, solved_un = 0, dropped = 0;
     rng::stream s(key, f.id[i], step, rng::purpose::need_resolution);
     while (left <= 0 && po + un > 0) {
-        const double total = po * x.h_posted + un * x.h_unposted;
-        if (s.uniform() * total < po * x.h_posted) {
+        const double total = po * double{x.h_posted} + un * double{x.h_unposted};
+        if (s.uniform() * total < po * double{x.h_posted}) {
             --po;
             (s.uniform() < x.solve_posted ? solved_po : dropped) += 1;
         } else {

@@ -11,16 +11,19 @@
 
 namespace kcsim::model {
 
+// The per-firm arithmetic of a step (awareness, hazards, clocks) is in float, as the columns
+// are: the quiet pass (quiet.hpp) then does it eight firms to a vector register. Rates are worked
+// out in double and rounded to float once per step.
 struct needs_step {
     // Awareness: da/dt = e (1 - a) - delta a has the exact solution a* + (a - a*) exp(-(e + delta) dt);
     // per district, the target a* and the factor exp(-(e + delta) dt).
-    std::vector<double> target, keep;
+    std::vector<float> target, keep;
     // Market resolution: each open need is solved or abandoned, posted ones solved faster. The
     // firm's resolution clock runs at the sum of its needs' hazards; each time it runs out one
     // need resolves, picked in proportion to the hazards (exact competing risks).
-    double h_posted, h_unposted;          // hazards over the step
+    float h_posted, h_unposted;           // hazards over the step
     double solve_posted, solve_unposted;  // chance that a resolution is a solution
-    double arrive[2];                     // need arrivals expected over the step: [tech]
+    float arrive[2];                      // need arrivals expected over the step: [tech]
     bool library;                         // needs can be posted
     double post_unaware, post_aware;      // chance that a new need is posted, at awareness 0 and 1
     static needs_step of(const engine::step_context& c);
@@ -33,21 +36,21 @@ void arrival_event(const needs_step& x, firm_columns f, std::size_t i, rng::key 
 KCSIM_ALWAYS_INLINE void firm_needs(const needs_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                     std::uint64_t step) {
     const std::size_t d = f.district[i];
-    f.awareness[i] = static_cast<float>(x.target[d] + (f.awareness[i] - x.target[d]) * x.keep[d]);
+    f.awareness[i] = x.target[d] + (f.awareness[i] - x.target[d]) * x.keep[d];
     // No test for open needs first: without any the hazard is 0 and the clock stays as it was
     // (exactly), and a test would be a branch the CPU cannot predict.
     const std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
-    const double left_resolve = f.clock_resolve[i] - (po * x.h_posted + un * x.h_unposted);
+    const float left_resolve = f.clock_resolve[i] - (static_cast<float>(po) * x.h_posted + static_cast<float>(un) * x.h_unposted);
     if (left_resolve <= 0 && po + un > 0) {
         resolve_event(x, f, i, key, step, left_resolve);
     } else {
-        f.clock_resolve[i] = static_cast<float>(left_resolve);
+        f.clock_resolve[i] = left_resolve;
     }
-    const double left = f.clock_need[i] - x.arrive[f.tech(i) ? 1 : 0];
+    const float left = f.clock_need[i] - x.arrive[f.tech(i) ? 1 : 0];
     if (left <= 0) {
         arrival_event(x, f, i, key, step, left);
     } else {
-        f.clock_need[i] = static_cast<float>(left);
+        f.clock_need[i] = left;
     }
 }
 

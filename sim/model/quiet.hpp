@@ -1,11 +1,12 @@
 #pragma once
 // The quiet part of the firm pass (actions.cpp). Most weeks nothing happens to a firm: its event
 // clocks run down without running out, its awareness drifts and its output grows. quiet_firms
-// does exactly that for a block of firms, four at a time in vector registers; a firm to which
-// something would happen (a clock runs out, it may pitch, its consortium is dissolved) is left
-// as it was and listed, and the firm pass takes it through the processes one by one
-// (needs.hpp ... firms.hpp). A quiet firm gets the same arithmetic, in the same order, as the
-// processes would give it, so the results are the same bits either way.
+// does exactly that for a block of firms, eight at a time in vector registers (the per-firm
+// arithmetic is in float, needs.hpp); a firm to which something would happen (a clock runs out,
+// it may pitch, its consortium is dissolved) is left as it was and listed, and the firm pass
+// takes it through the processes one by one (needs.hpp ... firms.hpp). A quiet firm gets the
+// same arithmetic, in the same order, as the processes would give it, so the results are the
+// same bits either way.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -22,26 +23,28 @@ namespace kcsim::model {
 
 // The step's rates for the quiet pass, gathered from the processes' own step structs.
 struct quiet_step {
-    const double* target;  // [district] awareness target and keep factor (needs_step)
-    const double* keep;
-    double h_posted, h_unposted, arrive[2];
+    const float* target;  // [district] awareness target and keep factor (needs_step)
+    const float* keep;
+    float h_posted, h_unposted, arrive[2];
     bool services;  // service_step::any
-    const double* serve;
-    const double* visit;
+    const float* serve;
+    const float* visit;
     std::size_t sectors;
     bool matches;  // match_step::any
-    const double* match;
+    const float* match;
     bool consortia;  // consortium_step::any
     bool dissolved;  // some consortium's members must leave this step
-    const double* join;
-    double leave;
+    const float* join;
+    float leave;
     finance_step finance;  // a firm that may pitch draws its pitch here: it stays quiet without a deal
+    float least;           // the least float >= finance.least: awareness a >= least as float exactly when as double
     rng::key key;
-    float exit[4];                                             // [tech][financed], as firm_life subtracts it (in float)
-    double innovate[8], certify[4], certify_aware[4], growth;  // certify*[3]: padding
+    float exit[4];                                         // [tech][financed]
+    float innovate[8], certify[8], certify_aware[8];       // certify*[3..7]: padding
+    double growth;
     // With at most 8 sectors: [district][serve, visit, join][sector], zero-padded to 8 sectors,
-    // so that four firms of one district look their rates up in registers.
-    std::vector<double> by_sector;
+    // so that eight firms of one district look their rates up in registers.
+    std::vector<float> by_sector;
     std::int32_t step;
     static quiet_step of(const needs_step& n, const service_step& s, const match_step& m, const consortium_step& c,
                          const finance_step& p, const life_step& l, rng::key key);

@@ -49,7 +49,7 @@ TEST_CASE("event clocks give Poisson counts with the right mean", "[unit][model]
         rng::stream init(rng::key{3, 0}, static_cast<std::uint64_t>(k), 0, rng::purpose::test);
         float clock = static_cast<float>(init.exp1());
         for (int t = 1; t <= steps; ++t) {
-            events += model::run_clock(clock, 0.3, 1000, [&] {
+            events += model::run_clock(clock, 0.3f, 1000, [&] {
                 return rng::stream(rng::key{3, 0}, static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(t),
                                    rng::purpose::test);
             });
