@@ -91,8 +91,20 @@ struct run_sums {
     double awareness = 0, rd = 0, output = 0;
 };
 
-// Firm i into its run's sums. The reference the AVX2 kernel below must match.
-KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, std::size_t i, run_sums& s) {
+// The sums of doubles (awareness, R&D, output) have a fixed shape, which the AVX2 kernel below
+// computes in vector lanes: eight firms at a time from the start of the run, firm j of a group
+// added with firm j + 4 into partial sum j (of 4); then (p0 + p2) + (p1 + p3); then the last
+// firms of the run one by one. A dead firm adds +0.0, which changes no sum (they are never -0.0).
+struct lane_sums {
+    double p[4] = {0, 0, 0, 0};
+    double total() const { return (p[0] + p[2]) + (p[1] + p[3]); }
+};
+
+// Firm i's counts into its run's sums, and its awareness, R&D and output (0 if it is dead). The
+// reference the AVX2 kernel below must match.
+KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, std::size_t i, run_sums& s,
+                                  double value[3]) {
+    value[0] = value[1] = value[2] = 0.0;
     if (!f.alive(i)) return;
     const unsigned tech = f.tech(i) ? 1u : 0u, high = f.high_tech(i) ? 1u : 0u;
     const unsigned financed = f.financed_until[i] >= x.step ? 1u : 0u;
@@ -105,79 +117,145 @@ KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, s
     s.members += f.consortium[i] >= 0 ? 1u : 0u;
     s.pitchers += f.may_pitch(i, x.least) ? 1u : 0u;
     s.bad |= possible_state(f, i) ? 0 : 1;
-    s.awareness += f.awareness[i];
-    s.rd += out * x.rd[(tech + high) * 2 + financed];
-    s.output += out;
+    value[0] = f.awareness[i];
+    value[1] = out * x.rd[(tech + high) * 2 + financed];
+    value[2] = out;
+}
+
+// The firms [i, q) one by one, after the groups of eight.
+void add_rest(const metric_step& x, const firm_columns& f, std::size_t i, std::size_t q, run_sums& s) {
+    for (; i < q; ++i) {
+        double v[3];
+        add_firm(x, f, i, s, v);
+        s.awareness += v[0];
+        s.rd += v[1];
+        s.output += v[2];
+    }
 }
 
 run_sums sum_portable(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q) {
     run_sums s;
-    for (std::size_t i = r; i < q; ++i) add_firm(x, f, i, s);
+    lane_sums sums[3];
+    std::size_t i = r;
+    for (; i + 8 <= q; i += 8) {
+        double v[8][3];
+        for (std::size_t j = 0; j < 8; ++j) add_firm(x, f, i + j, s, v[j]);
+        for (std::size_t k = 0; k < 3; ++k) {
+            for (std::size_t j = 0; j < 4; ++j) sums[k].p[j] += v[j][k] + v[j + 4][k];
+        }
+    }
+    s.awareness = sums[0].total();
+    s.rd = sums[1].total();
+    s.output = sums[2].total();
+    add_rest(x, f, i, q, s);
     return s;
 }
 
 #ifdef KCSIM_HAS_AVX2_KERNELS
-// Four firms at a time: counts in vector lanes, and the sums of doubles added lane by lane in
-// firm order (a dead firm's lane adds +0.0, which changes no sum: they are never -0.0).
+KCSIM_AVX2 std::uint64_t total32(__m256i v) {
+    alignas(32) std::uint32_t count[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(count), v);
+    std::uint64_t t = 0;
+    for (const std::uint32_t c : count) t += c;
+    return t;
+}
+
+// Eight firms at a time: counts in vector lanes, the sums of doubles in the shape lane_sums
+// describes.
 KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q) {
     namespace flag = state::firm_flag;
     using namespace lanes;
     run_sums s;
-    const __m256d least = _mm256_set1_pd(x.least);
-    const __m128 zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
-    const __m128 most = _mm_set1_ps(std::numeric_limits<float>::max());
-    const __m128i step_before = _mm_set1_epi32(x.step - 1), lowest = _mm_set1_epi32(1);
+    const __m256 least = _mm256_set1_ps(x.least_f);
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    const __m256 most = _mm256_set1_ps(std::numeric_limits<float>::max());
+    const __m256i step_before = _mm256_set1_epi32(x.step - 1), lowest = _mm256_set1_epi32(1);
+    const __m256i none = _mm256_set1_epi32(-1);
+    const __m256d rd_lo = _mm256_loadu_pd(x.rd), rd_hi = _mm256_loadu_pd(x.rd + 4);
+    // Counts: 32-bit lanes (a run is at most a block); open needs: 64-bit lanes.
+    __m256i firms = _mm256_setzero_si256(), tech_n = _mm256_setzero_si256(), high_n = _mm256_setzero_si256();
+    __m256i members = _mm256_setzero_si256(), pitchers = _mm256_setzero_si256();
     __m256i unposted = _mm256_setzero_si256(), posted = _mm256_setzero_si256();
+    __m256d aware = _mm256_setzero_pd(), rd = _mm256_setzero_pd(), output = _mm256_setzero_pd();
+    int bad = 0;
     std::size_t i = r;
-    for (; i + 4 <= q; i += 4) {
-        const __m128i fl = load4(f.flags + i);
+    for (; i + 8 <= q; i += 8) {
+        const __m256i fl = load8(f.flags + i);
         const int alive = flag_bits(fl, flag::alive);
         if (alive == 0) continue;
-        const int tech = flag_bits(fl, flag::tech) & alive, high = flag_bits(fl, flag::high_tech) & alive;
-        const __m128 a = _mm_loadu_ps(f.awareness + i), t = _mm_loadu_ps(f.tech_level + i);
-        const __m128 out = _mm_loadu_ps(f.output + i);
-        const __m256d a_d = widen(a);
-        const int member = bits(_mm_cmpgt_epi32(load4(f.consortium + i), _mm_set1_epi32(-1)));
-        const int pitch = _mm256_movemask_pd(_mm256_cmp_pd(a_d, least, _CMP_GE_OQ));
-        const __m128 a_ok = _mm_and_ps(_mm_cmp_ps(a, zero, _CMP_GE_OQ), _mm_cmp_ps(a, one, _CMP_LE_OQ));
-        const __m128 t_ok = _mm_and_ps(_mm_cmp_ps(t, zero, _CMP_GE_OQ), _mm_cmp_ps(t, one, _CMP_LE_OQ));
-        const __m128 out_ok = _mm_and_ps(_mm_cmp_ps(out, zero, _CMP_GE_OQ), _mm_cmp_ps(out, most, _CMP_LE_OQ));
-        const int possible = _mm_movemask_ps(_mm_and_ps(_mm_and_ps(a_ok, t_ok), out_ok));
-        s.firms += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(alive)));
-        s.tech += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(tech)));
-        s.high += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(high)));
-        s.members += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(alive & member)));
-        s.pitchers += static_cast<unsigned>(__builtin_popcount(static_cast<unsigned>(tech & pitch)));
-        s.bad |= alive & ~possible;
-        const __m128i alive32 = _mm_castps_si128(lanes32(alive));
-        const __m128i po = _mm_and_si128(load4(f.needs_posted + i), alive32);  // a dead firm's lane is 0
-        const __m128i un = _mm_and_si128(load4(f.needs_unposted + i), alive32);
-        unposted = _mm256_add_epi64(unposted, _mm256_cvtepu32_epi64(un));
-        posted = _mm256_add_epi64(posted, _mm256_cvtepu32_epi64(po));
+        const __m256i alive32 = _mm256_castps_si256(lanes8(alive));
+        const __m256i tech = _mm256_and_si256(_mm256_castps_si256(lanes8(flag_bits(fl, flag::tech))), alive32);
+        const __m256i high = _mm256_and_si256(_mm256_castps_si256(lanes8(flag_bits(fl, flag::high_tech))), alive32);
+        const __m256 a = _mm256_loadu_ps(f.awareness + i), t = _mm256_loadu_ps(f.tech_level + i);
+        const __m256 out = _mm256_loadu_ps(f.output + i);
+        const __m256i member = _mm256_and_si256(_mm256_cmpgt_epi32(load8(f.consortium + i), none), alive32);
+        const __m256i pitch = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(a, least, _CMP_GE_OQ)), tech);
+        const __m256 a_ok = _mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_GE_OQ), _mm256_cmp_ps(a, one, _CMP_LE_OQ));
+        const __m256 t_ok = _mm256_and_ps(_mm256_cmp_ps(t, zero, _CMP_GE_OQ), _mm256_cmp_ps(t, one, _CMP_LE_OQ));
+        const __m256 out_ok = _mm256_and_ps(_mm256_cmp_ps(out, zero, _CMP_GE_OQ), _mm256_cmp_ps(out, most, _CMP_LE_OQ));
+        bad |= alive & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_and_ps(a_ok, t_ok), out_ok));
+        firms = _mm256_sub_epi32(firms, alive32);  // a lane mask is -1
+        tech_n = _mm256_sub_epi32(tech_n, tech);
+        high_n = _mm256_sub_epi32(high_n, high);
+        members = _mm256_sub_epi32(members, member);
+        pitchers = _mm256_sub_epi32(pitchers, pitch);
+        const __m256i po = _mm256_and_si256(load8(f.needs_posted + i), alive32);  // a dead firm's lane is 0
+        const __m256i un = _mm256_and_si256(load8(f.needs_unposted + i), alive32);
+        posted = _mm256_add_epi64(posted, _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(po)),
+                                                           _mm256_cvtepu32_epi64(_mm256_extracti128_si256(po, 1))));
+        unposted = _mm256_add_epi64(unposted, _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(un)),
+                                                               _mm256_cvtepu32_epi64(_mm256_extracti128_si256(un, 1))));
         // R&D intensity by [other, tech, high-tech][financed], as in add_firm.
-        const __m128i financed = _mm_and_si128(_mm_cmpgt_epi32(load4(f.financed_until + i), step_before), lowest);
-        const __m128i level = _mm_add_epi32(_mm_and_si128(_mm_castps_si128(lanes32(tech)), lowest),
-                                            _mm_and_si128(_mm_castps_si128(lanes32(high)), lowest));
-        const __m128i kind = _mm_add_epi32(_mm_add_epi32(level, level), financed);
-        const __m256d alive64 = lanes64(alive);
-        const __m256d out_d = _mm256_and_pd(widen(out), alive64);
-        alignas(32) double aw[4], rd[4], ov[4];
-        _mm256_store_pd(aw, _mm256_and_pd(a_d, alive64));
-        _mm256_store_pd(rd, _mm256_mul_pd(out_d, lookup8(x.rd, kind)));
-        _mm256_store_pd(ov, out_d);
-        for (int j = 0; j < 4; ++j) {
-            s.awareness += aw[j];
-            s.rd += rd[j];
-            s.output += ov[j];
-        }
+        const __m256i financed = _mm256_and_si256(_mm256_cmpgt_epi32(load8(f.financed_until + i), step_before), lowest);
+        const __m256i level = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_add_epi32(tech, high));  // 0, 1, 2
+        const __m256i kind = _mm256_add_epi32(_mm256_add_epi32(level, level), financed);
+        const __m256 a_alive = _mm256_and_ps(a, _mm256_castsi256_ps(alive32));
+        const __m256 out_alive = _mm256_and_ps(out, _mm256_castsi256_ps(alive32));
+        const __m256d out_lo = widen(_mm256_castps256_ps128(out_alive)), out_hi = widen(_mm256_extractf128_ps(out_alive, 1));
+        const __m256d rd_l = _mm256_mul_pd(out_lo, lookup8(rd_lo, rd_hi, _mm256_castsi256_si128(kind)));
+        const __m256d rd_h = _mm256_mul_pd(out_hi, lookup8(rd_lo, rd_hi, _mm256_extracti128_si256(kind, 1)));
+        aware = _mm256_add_pd(aware, _mm256_add_pd(widen(_mm256_castps256_ps128(a_alive)),
+                                                   widen(_mm256_extractf128_ps(a_alive, 1))));
+        rd = _mm256_add_pd(rd, _mm256_add_pd(rd_l, rd_h));
+        output = _mm256_add_pd(output, _mm256_add_pd(out_lo, out_hi));
     }
-    alignas(32) std::uint64_t un_sum[4], po_sum[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(un_sum), unposted);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(po_sum), posted);
-    s.unposted += un_sum[0] + un_sum[1] + un_sum[2] + un_sum[3];
-    s.posted += po_sum[0] + po_sum[1] + po_sum[2] + po_sum[3];
-    for (; i < q; ++i) add_firm(x, f, i, s);
+    s.firms = total32(firms);
+    s.tech = total32(tech_n);
+    s.high = total32(high_n);
+    s.members = total32(members);
+    s.pitchers = total32(pitchers);
+    alignas(32) std::uint64_t wide[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(wide), unposted);
+    s.unposted = wide[0] + wide[1] + wide[2] + wide[3];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(wide), posted);
+    s.posted = wide[0] + wide[1] + wide[2] + wide[3];
+    s.bad = bad != 0 ? 1 : 0;
+    lane_sums sums[3];
+    _mm256_storeu_pd(sums[0].p, aware);
+    _mm256_storeu_pd(sums[1].p, rd);
+    _mm256_storeu_pd(sums[2].p, output);
+    s.awareness = sums[0].total();
+    s.rd = sums[1].total();
+    s.output = sums[2].total();
+    add_rest(x, f, i, q, s);
     return s;
+}
+
+// The end of the run from q on: the first living firm of another district than d.
+KCSIM_AVX2 std::size_t run_end_avx2(const firm_columns& f, std::size_t q, std::size_t e, std::size_t d) {
+    const __m256i district = _mm256_set1_epi16(static_cast<short>(d));
+    const __m128i alive = _mm_set1_epi8(static_cast<char>(state::firm_flag::alive));
+    for (; q + 16 <= e; q += 16) {
+        const __m256i same = _mm256_cmpeq_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(f.district + q)), district);
+        const __m128i dead = _mm_cmpeq_epi8(_mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f.flags + q)), alive),
+                                            _mm_setzero_si128());
+        // One bit per firm: the district test gives two bytes per firm, packed to one.
+        const __m128i same8 = _mm_packs_epi16(_mm256_castsi256_si128(same), _mm256_extracti128_si256(same, 1));
+        const auto stays = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(same8, dead)));
+        if (stays != 0xffff) return q + static_cast<std::size_t>(__builtin_ctz(~stays));
+    }
+    while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
+    return q;
 }
 #endif
 
@@ -192,11 +270,15 @@ stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t
         std::size_t d = f.district[r], q = r;
         while (q < e && !f.alive(q)) ++q;
         if (q < e) d = f.district[q];
-        while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
-
 #ifdef KCSIM_HAS_AVX2_KERNELS
+        if (avx2) {
+            q = run_end_avx2(f, q, e, d);
+        } else {
+            while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
+        }
         const run_sums s = avx2 ? sum_avx2(x, f, r, q) : sum_portable(x, f, r, q);
 #else
+        while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
         const run_sums s = sum_portable(x, f, r, q);
 #endif
         out.pitchers += s.pitchers;

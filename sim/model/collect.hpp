@@ -12,11 +12,18 @@
 
 namespace kcsim::model {
 
+// The least float >= v.
+inline float float_at_least(double v) {
+    const float f = static_cast<float>(v);
+    return static_cast<double>(f) < v ? std::nextafter(f, HUGE_VALF) : f;
+}
+
 struct metric_step {
     double rd[8];  // R&D intensity: [other, tech, high-tech][financed] (and 2 of padding)
     double years;
     int step;
-    double least;  // awareness a firm needs to pitch
+    double least;   // awareness a firm needs to pitch
+    float least_f;  // the least float >= least: a float awareness is >= one exactly when >= the other
     static metric_step of(const engine::step_context& c) {
         const auto& p = c.sc.p;
         const double fin = 1.0 + p.finance_rd_boost;
@@ -24,7 +31,8 @@ struct metric_step {
                  p.rd_intensity_high_tech, p.rd_intensity_high_tech * fin, 0.0, 0.0},
                 c.years,
                 c.step,
-                p.pitch_awareness};
+                p.pitch_awareness,
+                float_at_least(p.pitch_awareness)};
     }
 };
 

@@ -5,8 +5,7 @@
 // AVX2 every living firm is listed and the processes do all of it.
 #include "model/quiet.hpp"
 
-#include <cmath>
-
+#include "model/collect.hpp"
 #include "model/lanes.hpp"
 
 namespace kcsim::model {
@@ -31,8 +30,7 @@ quiet_step quiet_step::of(const needs_step& n, const service_step& s, const matc
     x.join = c.join.data();
     x.leave = c.leave;
     x.finance = p;
-    x.least = static_cast<float>(p.least);
-    if (static_cast<double>(x.least) < p.least) x.least = std::nextafter(x.least, HUGE_VALF);
+    x.least = float_at_least(p.least);
     x.key = key;
     for (int k = 0; k < 4; ++k) x.exit[k] = l.exit[k];
     for (int k = 0; k < 8; ++k) x.innovate[k] = l.innovate[k];
