@@ -78,6 +78,11 @@ cache& the_cache() {
     return *c;
 }
 
+// Made (and the fork handlers registered) while the program loads, before any thread: a fork
+// while another thread was making it on first use would leave the child waiting for ever on the
+// static's initialisation guard.
+[[maybe_unused]] const cache& made_at_load = the_cache();
+
 }  // namespace
 
 void* allocate(std::size_t bytes) {

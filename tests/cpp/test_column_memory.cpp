@@ -82,6 +82,8 @@ TEST_CASE("a world with its columns copies and compares as before", "[columns]")
 TEST_CASE("a process forked while another thread uses the column memory can use it too", "[columns]") {
     // Python's multiprocessing forks; without the fork handlers the child could inherit the
     // cache's lock held by a thread that does not exist in the child, and hang at its first column.
+    // Likewise if the cache were made on first use: a fork while the busy thread below made it
+    // left the child waiting on the static's guard (4 runs of this test in 10 hung that way).
     if (!cm::recycles()) return;
     std::atomic<bool> stop{false};
     std::thread busy([&] {

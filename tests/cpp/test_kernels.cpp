@@ -2,9 +2,11 @@
 // code they stand for, and the flow invariant the lazy clearing of flows relies on.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 
 #include "engine/simulation.hpp"
+#include "model/collect.hpp"
 #include "model/lanes.hpp"
 #include "scenario/load.hpp"
 
@@ -107,5 +109,34 @@ TEST_CASE("after every step the districts' open needs are those of their living 
         }
         model::use_portable_kernels(false);
         CHECK(total > 0);  // posted needs were open (the libraries are on)
+    }
+}
+
+#ifdef KCSIM_HAS_AVX2_KERNELS
+namespace {
+KCSIM_AVX2 void counts_to_float(const std::uint32_t* in, float* out) {
+    _mm256_storeu_ps(out, model::lanes::to_float(model::lanes::load8(in)));
+}
+}  // namespace
+
+TEST_CASE("the kernels convert counts to float as static_cast<float> does", "[model][kernels]") {
+    if (!model::use_avx2()) return;
+    // Exact below 2^24; above, rounded to nearest even (ties included) as the scalar code rounds.
+    const std::uint32_t in[][8] = {{0, 1, 2, 65535, 65536, 65537, 16777215, 16777216},
+                                   {16777217, 16777219, 33554435, 2147483647u, 2147483648u, 2147483649u,
+                                    4294967295u, 4294967167u}};
+    for (const auto& row : in) {
+        float out[8];
+        counts_to_float(row, out);
+        for (int j = 0; j < 8; ++j) CHECK(out[j] == static_cast<float>(row[j]));
+    }
+}
+#endif
+
+TEST_CASE("float_at_least makes the float test of a threshold the double one", "[model][kernels]") {
+    for (const double v : {0.5, 0.3, 0.1, 1.0 / 3.0, 0.0, 1e-40, 0.99999999}) {
+        const float t = model::float_at_least(v);
+        CHECK(static_cast<double>(t) >= v);
+        CHECK(static_cast<double>(std::nextafter(t, -1.0f)) < v);  // the least such float
     }
 }
