@@ -211,11 +211,12 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
         const __m256i kind = _mm256_add_epi32(_mm256_add_epi32(level, level), financed);
         const __m256 a_alive = _mm256_and_ps(a, _mm256_castsi256_ps(alive32));
         const __m256 out_alive = _mm256_and_ps(out, _mm256_castsi256_ps(alive32));
-        const __m256d out_lo = widen(_mm256_castps256_ps128(out_alive)), out_hi = widen(_mm256_extractf128_ps(out_alive, 1));
+        const __m256d out_lo = widen(_mm256_castps256_ps128(out_alive)),
+                      out_hi = widen(_mm256_extractf128_ps(out_alive, 1));
         const __m256d rd_l = _mm256_mul_pd(out_lo, lookup8(rd_lo, rd_hi, _mm256_castsi256_si128(kind)));
         const __m256d rd_h = _mm256_mul_pd(out_hi, lookup8(rd_lo, rd_hi, _mm256_extracti128_si256(kind, 1)));
-        aware = _mm256_add_pd(aware, _mm256_add_pd(widen(_mm256_castps256_ps128(a_alive)),
-                                                   widen(_mm256_extractf128_ps(a_alive, 1))));
+        aware = _mm256_add_pd(
+            aware, _mm256_add_pd(widen(_mm256_castps256_ps128(a_alive)), widen(_mm256_extractf128_ps(a_alive, 1))));
         rd = _mm256_add_pd(rd, _mm256_add_pd(rd_l, rd_h));
         output = _mm256_add_pd(output, _mm256_add_pd(out_lo, out_hi));
     }
@@ -246,9 +247,10 @@ KCSIM_AVX2 std::size_t run_end_avx2(const firm_columns& f, std::size_t q, std::s
     const __m256i district = _mm256_set1_epi16(static_cast<short>(d));
     const __m128i alive = _mm_set1_epi8(static_cast<char>(state::firm_flag::alive));
     for (; q + 16 <= e; q += 16) {
-        const __m256i same = _mm256_cmpeq_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(f.district + q)), district);
-        const __m128i dead = _mm_cmpeq_epi8(_mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f.flags + q)), alive),
-                                            _mm_setzero_si128());
+        const __m256i same =
+            _mm256_cmpeq_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(f.district + q)), district);
+        const __m128i dead = _mm_cmpeq_epi8(
+            _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(f.flags + q)), alive), _mm_setzero_si128());
         // One bit per firm: the district test gives two bytes per firm, packed to one.
         const __m128i same8 = _mm_packs_epi16(_mm256_castsi256_si128(same), _mm256_extracti128_si256(same, 1));
         const auto stays = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(same8, dead)));

@@ -12,7 +12,7 @@
 namespace kcsim::model {
 
 struct consortium_step {
-    bool any;      // some consortium exists
+    bool any;     // some consortium exists
     float leave;  // hazard over the step of a member leaving (float: see needs_step)
     std::size_t sectors;
     std::vector<float> join;  // [district][sector]: hazard over the step of a tech firm joining, per unit of awareness

@@ -40,7 +40,8 @@ KCSIM_ALWAYS_INLINE void firm_needs(const needs_step& x, const firm_columns& f, 
     // No test for open needs first: without any the hazard is 0 and the clock stays as it was
     // (exactly), and a test would be a branch the CPU cannot predict.
     const std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
-    const float left_resolve = f.clock_resolve[i] - (static_cast<float>(po) * x.h_posted + static_cast<float>(un) * x.h_unposted);
+    const float left_resolve =
+        f.clock_resolve[i] - (static_cast<float>(po) * x.h_posted + static_cast<float>(un) * x.h_unposted);
     if (left_resolve <= 0 && po + un > 0) {
         resolve_event(x, f, i, key, step, left_resolve);
     } else {

@@ -187,12 +187,11 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         event |= _mm256_movemask_ps(_mm256_cmp_ps(left_innovate, zero, _CMP_NGT_UQ));  // !(left > 0)
         // Output grows in double, as firm_life does it: growth rounded to float would bias it.
         const __m256 output0 = _mm256_loadu_ps(f.output + i);
-        const __m256 output =
-            _mm256_set_m128(narrow(_mm256_mul_pd(widen(_mm256_extractf128_ps(output0, 1)), growth)),
-                            narrow(_mm256_mul_pd(widen(_mm256_castps256_ps128(output0)), growth)));
-        const __m256i level3 = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                                _mm256_add_epi32(_mm256_castps_si256(tech_mask),
-                                                                 _mm256_castps_si256(lanes8(high))));  // 0, 1, 2
+        const __m256 output = _mm256_set_m128(narrow(_mm256_mul_pd(widen(_mm256_extractf128_ps(output0, 1)), growth)),
+                                              narrow(_mm256_mul_pd(widen(_mm256_castps256_ps128(output0)), growth)));
+        const __m256i level3 =
+            _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_add_epi32(_mm256_castps_si256(tech_mask),
+                                                                      _mm256_castps_si256(lanes8(high))));  // 0, 1, 2
         const __m256 h_certify =
             _mm256_mul_ps(_mm256_mul_ps(_mm256_permutevar8x32_ps(certify, level3), level),
                           _mm256_add_ps(one, _mm256_mul_ps(_mm256_permutevar8x32_ps(certify_aware, level3), a)));

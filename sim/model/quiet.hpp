@@ -39,8 +39,8 @@ struct quiet_step {
     finance_step finance;  // a firm that may pitch draws its pitch here: it stays quiet without a deal
     float least;           // the least float >= finance.least: awareness a >= least as float exactly when as double
     rng::key key;
-    float exit[4];                                         // [tech][financed]
-    float innovate[8], certify[8], certify_aware[8];       // certify*[3..7]: padding
+    float exit[4];                                    // [tech][financed]
+    float innovate[8], certify[8], certify_aware[8];  // certify*[3..7]: padding
     double growth;
     // With at most 8 sectors: [district][serve, visit, join][sector], zero-padded to 8 sectors,
     // so that eight firms of one district look their rates up in registers.

@@ -122,9 +122,9 @@ KCSIM_AVX2 void counts_to_float(const std::uint32_t* in, float* out) {
 TEST_CASE("the kernels convert counts to float as static_cast<float> does", "[model][kernels]") {
     if (!model::use_avx2()) return;
     // Exact below 2^24; above, rounded to nearest even (ties included) as the scalar code rounds.
-    const std::uint32_t in[][8] = {{0, 1, 2, 65535, 65536, 65537, 16777215, 16777216},
-                                   {16777217, 16777219, 33554435, 2147483647u, 2147483648u, 2147483649u,
-                                    4294967295u, 4294967167u}};
+    const std::uint32_t in[][8] = {
+        {0, 1, 2, 65535, 65536, 65537, 16777215, 16777216},
+        {16777217, 16777219, 33554435, 2147483647u, 2147483648u, 2147483649u, 4294967295u, 4294967167u}};
     for (const auto& row : in) {
         float out[8];
         counts_to_float(row, out);
