@@ -12,9 +12,9 @@ namespace kcsim::engine {
 
 namespace {
 // Single-core cost per firm-step of the programme model, measured by `make bench` (plan.toml on
-// the 2-core development machine, 2026-11: about 21 ns with the AVX2 kernels, 30 ns with the
+// the 2-core development machine, 2026-12: about 15-16 ns with the AVX2 kernels, 38 ns with the
 // portable code), with some margin. A planning figure only.
-double seconds_per_firm_step() { return model::use_avx2() ? 22e-9 : 32e-9; }
+double seconds_per_firm_step() { return model::use_avx2() ? 17e-9 : 40e-9; }
 }  // namespace
 
 estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, int threads) {

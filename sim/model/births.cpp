@@ -11,35 +11,29 @@
 namespace kcsim::model::phases {
 
 namespace {
-void add_firm(engine::step_context& c, const std::vector<double>& cdf, std::uint16_t district, bool tech, bool graduate,
-              std::uint8_t sector) {
-    auto& w = c.w;
-    auto& f = w.f;
-    const std::size_t i = f.size();
-    f.resize(i + 1);  // flows start at zero
-    f.id[i] = w.next_firm_id++;
-    f.district[i] = district;
-    rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
-    init_firm(c.sc, cdf, f, i, tech, c.sc.districts[district].high_tech_share, s);
-    if (graduate) {
-        f.sector[i] = sector;
-        f.flags[i] |= state::firm_flag::graduate;
-    }
-    f.awareness[i] = static_cast<float>(graduate ? c.sc.p.graduate_awareness : c.sc.p.awareness_initial);
-    f.events[i] = state::firm_event::born;
-}
+
+// A firm to be born this step.
+struct newborn {
+    std::uint16_t district;
+    bool tech, graduate;
+    std::uint8_t sector;  // a graduate's (others draw theirs)
+};
+
+// Newborns per parallel task: each draws only from its own stream and writes only its own entries.
+constexpr std::size_t birth_block = 64;
+
 }  // namespace
 
 void births(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& w = c.w;
-    const auto cdf = sector_cdf(c.sc);
-    const std::size_t first = w.f.size();
+    // Who is born, in the fixed order; then all are numbered, and drawn in parallel.
+    std::vector<newborn> born;
     for (std::size_t k = 0; k < w.s.size(); ++k) {
         if (w.s.status[k] != state::startup_status::graduated || w.s.ended_step[k] != c.step) continue;
         rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step),
                       rng::purpose::birth_init);
-        add_firm(c, cdf, w.s.district[k], s.uniform() < p.graduate_tech_share, true, w.s.sector[k]);
+        born.push_back({w.s.district[k], s.uniform() < p.graduate_tech_share, true, w.s.sector[k]});
     }
     if (p.birth_rate > 0) {
         for (std::size_t d = 0; d < w.d.size(); ++d) {
@@ -48,16 +42,39 @@ void births(engine::step_context& c) {
             rng::stream s(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step),
                           rng::purpose::district_births);
             const std::uint32_t n = s.poisson(p.birth_rate * firms * c.years);
-            for (std::uint32_t k = 0; k < n; ++k) add_firm(c, cdf, static_cast<std::uint16_t>(d), false, false, 0);
+            born.insert(born.end(), n, newborn{static_cast<std::uint16_t>(d), false, false, 0});
         }
     }
+    if (born.empty()) return;
+    auto& f = w.f;
+    const std::size_t first = f.size();
+    f.resize(first + born.size());  // flows start at zero
+    for (std::size_t k = 0; k < born.size(); ++k) {
+        f.id[first + k] = w.next_firm_id++;
+        f.district[first + k] = born[k].district;
+    }
+    const auto cdf = sector_cdf(c.sc);
+    engine::for_blocks(born.size(), birth_block, [&](std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) {
+            const std::size_t i = first + k;
+            const newborn& x = born[k];
+            rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
+            init_firm(c.sc, cdf, f, i, x.tech, c.sc.districts[x.district].high_tech_share, s);
+            if (x.graduate) {
+                f.sector[i] = x.sector;
+                f.flags[i] |= state::firm_flag::graduate;
+            }
+            f.awareness[i] = static_cast<float>(x.graduate ? p.graduate_awareness : p.awareness_initial);
+            f.events[i] = state::firm_event::born;
+        }
+    });
     // The newborns' part of the step's metrics (the firm pass saw the others).
     const auto metrics = metric_step::of(c);
-    const firm_columns f = columns(w.f);
-    for (std::size_t i = first; i < w.f.size(); ++i) {
-        add_flows(f, i, c.row.data());
+    const firm_columns cols = columns(f);
+    for (std::size_t i = first; i < f.size(); ++i) {
+        add_flows(cols, i, c.row.data());
         // One newborn at a time: each is added to its row on its own, as it always was.
-        const auto counts = add_stocks(metrics, f, i, i + 1, c.row.data());
+        const auto counts = add_stocks(metrics, cols, i, i + 1, c.row.data());
         if (counts.bad != stock_counts::none) impossible_state(c, counts.bad);
         w.pitch_eligible += static_cast<std::int64_t>(counts.pitchers);
     }
@@ -65,7 +82,13 @@ void births(engine::step_context& c) {
 
 void compact(engine::step_context& c) {
     // After the metrics: dead firms are gone from next year's state; ids stay as they were.
-    if (year_end(c.sc.cal, c.step)) c.w.f.erase_dead();
+    // A column per task: each is filtered on its own.
+    if (!year_end(c.sc.cal, c.step)) return;
+    c.w.f.erase_dead([](std::size_t n, const std::function<void(std::size_t)>& job) {
+        engine::for_blocks(n, 1, [&](std::size_t b, std::size_t e) {
+            for (std::size_t k = b; k < e; ++k) job(k);
+        });
+    });
 }
 
 }  // namespace kcsim::model::phases

@@ -278,7 +278,8 @@ stock_counts add_stocks(const metric_step& x, const firm_columns& f, std::size_t
         } else {
             while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
         }
-        const run_sums s = avx2 ? sum_avx2(x, f, r, q) : sum_portable(x, f, r, q);
+        // A run shorter than a group (newborns of mixed districts) skips the kernel's set-up: same sums.
+        const run_sums s = avx2 && q - r >= 8 ? sum_avx2(x, f, r, q) : sum_portable(x, f, r, q);
 #else
         while (q < e && (f.district[q] == d || !f.alive(q))) ++q;
         const run_sums s = sum_portable(x, f, r, q);

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "engine/execution.hpp"
+
 namespace kcsim::model {
 
 needs_step needs_step::of(const engine::step_context& c) {
@@ -10,8 +12,16 @@ needs_step needs_step::of(const engine::step_context& c) {
     const auto& w = c.w;
     const std::size_t nd = w.d.size();
     needs_step x{};
+    // The living firms, counted block by block in parallel (integers: exact in any order).
+    const std::size_t nb = (w.f.size() + block - 1) / block;
+    std::vector<std::size_t> alive_in(nb, 0);
+    engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
+        std::size_t n = 0;
+        for (std::size_t i = b; i < e; ++i) n += (w.f.flags[i] & state::firm_flag::alive) ? 1u : 0u;
+        alive_in[b / block] = n;
+    });
     std::size_t firms = 0;
-    for (const std::uint8_t fl : w.f.flags) firms += (fl & state::firm_flag::alive) ? 1u : 0u;
+    for (const std::size_t n : alive_in) firms += n;
     // Published cases reach every firm (the case library's imitation effect).
     const double cases = p.programme && p.libraries && firms > 0
                              ? p.case_exposure * w.cases / (static_cast<double>(firms) / 1000.0)

@@ -124,13 +124,22 @@ void workstations(engine::step_context& c, rng::stream& s) {
     auto& w = c.w;
     const std::uint32_t n = s.poisson(p.workstations_per_year * c.years);
     if (n == 0) return;
-    std::vector<std::size_t> hosts;  // high-tech firms in pilot districts without a station, in index order
-    for (std::size_t i = 0; i < w.f.size(); ++i) {
-        if (alive(w.f, i) && (w.f.flags[i] & state::firm_flag::high_tech) &&
-            !(w.f.flags[i] & state::firm_flag::workstation) && w.d.pilot[w.f.district[i]] > 0) {
-            hosts.push_back(i);
+    // High-tech firms in pilot districts without a station, in index order: found block by block
+    // in parallel, the blocks' lists joined in block order.
+    const std::size_t nb = (w.f.size() + block - 1) / block;
+    std::vector<std::vector<std::size_t>> found(nb);
+    engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
+        auto& mine = found[b / block];
+        for (std::size_t i = b; i < e; ++i) {
+            const std::uint8_t fl = w.f.flags[i];
+            if ((fl & state::firm_flag::alive) && (fl & state::firm_flag::high_tech) &&
+                !(fl & state::firm_flag::workstation) && w.d.pilot[w.f.district[i]] > 0) {
+                mine.push_back(i);
+            }
         }
-    }
+    });
+    std::vector<std::size_t> hosts;
+    for (const auto& mine : found) hosts.insert(hosts.end(), mine.begin(), mine.end());
     for (std::uint32_t k = 0; k < n && !hosts.empty(); ++k) {
         const auto pick = static_cast<std::size_t>(s.uniform() * static_cast<double>(hosts.size()));
         const std::size_t i = hosts[std::min(pick, hosts.size() - 1)];

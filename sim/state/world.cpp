@@ -36,8 +36,16 @@ void firms::reserve(std::size_t n) {
 }
 
 void firms::erase_dead() {
+    erase_dead([](std::size_t n, const std::function<void(std::size_t)>& job) {
+        for (std::size_t k = 0; k < n; ++k) job(k);
+    });
+}
+
+void firms::erase_dead(const std::function<void(std::size_t, const std::function<void(std::size_t)>&)>& run) {
     const std::vector<std::uint8_t> kept(flags.begin(), flags.end());
-    each_column(*this, [&](auto& c) { keep(c, kept); });
+    std::vector<std::function<void()>> jobs;
+    each_column(*this, [&](auto& c) { jobs.emplace_back([&c, &kept] { keep(c, kept); }); });
+    run(jobs.size(), [&](std::size_t k) { jobs[k](); });
 }
 
 void districts::resize(std::size_t n, std::size_t sectors) {

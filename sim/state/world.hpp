@@ -4,6 +4,7 @@
 // Agent ids are stable and never reused; new agents are numbered after a step, in a defined
 // order, never by a counter inside a parallel loop.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "state/column_memory.hpp"
@@ -61,6 +62,9 @@ struct firms {
     void resize(std::size_t n);
     void reserve(std::size_t n);  // room for n firms: births then append without moving the columns
     void erase_dead();            // keeps order; ids unchanged
+    // The same, one job per column: `run(n, job)` must call job(0) ... job(n - 1), in any order
+    // or at once (the columns are independent).
+    void erase_dead(const std::function<void(std::size_t, const std::function<void(std::size_t)>&)>& run);
     bool operator==(const firms&) const = default;
 };
 
