@@ -10,8 +10,7 @@
 namespace kcsim::model {
 
 struct match_step {
-    std::vector<float>
-        hazard;  // per district: of one posted need becoming a contract over the step (float: see needs_step)
+    std::vector<float> hazard;  // per district: of one posted need becoming a contract over the step
     double value, value_sigma;  // contract value: lognormal mean (million yuan) and log-sd
     bool any;
     static match_step of(const engine::step_context& c);
