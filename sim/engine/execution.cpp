@@ -38,7 +38,7 @@ void execution_context::execute(const std::function<void()>& f) { impl_->arena.e
 
 void for_blocks(std::size_t n, std::size_t block, const std::function<void(std::size_t, std::size_t)>& f) {
     if (n == 0) return;
-    const std::size_t nblocks = (n + block - 1) / block;
+    const std::size_t nblocks = block_count(n, block);
     if (nblocks == 1) {
         f(0, n);
         return;

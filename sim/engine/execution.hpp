@@ -29,5 +29,7 @@ int available_cores();
 // depend on the thread count, so per-block partial results combined in block order are
 // bitwise identical for any number of threads. Must be called inside execute().
 void for_blocks(std::size_t n, std::size_t block, const std::function<void(std::size_t, std::size_t)>& f);
+// The number of blocks for_blocks makes of n items: block k is [k * block, min(n, (k + 1) * block)).
+inline std::size_t block_count(std::size_t n, std::size_t block) { return (n + block - 1) / block; }
 
 }  // namespace kcsim::engine

@@ -60,7 +60,7 @@ void firm_step(engine::step_context& c) {
     // the open needs [district][sector][posted, unposted] and the firms that may pitch, for the
     // next step.
     const std::size_t rows = nd * n_metrics, width = rows + 2, ncounts = nd * ns * 2 + 1;
-    const std::size_t nb = (w.f.size() + block - 1) / block;
+    const std::size_t nb = engine::block_count(w.f.size(), block);
     constexpr double none = -1;
     std::vector<double> partial(std::max<std::size_t>(nb, 1) * width, 0.0);
     std::vector<std::int64_t> partial_counts(std::max<std::size_t>(nb, 1) * ncounts, 0);

@@ -13,7 +13,7 @@ needs_step needs_step::of(const engine::step_context& c) {
     const std::size_t nd = w.d.size();
     needs_step x{};
     // The living firms, counted block by block in parallel (integers: exact in any order).
-    const std::size_t nb = (w.f.size() + block - 1) / block;
+    const std::size_t nb = engine::block_count(w.f.size(), block);
     std::vector<std::size_t> alive_in(nb, 0);
     engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
         std::size_t n = 0;

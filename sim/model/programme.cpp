@@ -126,7 +126,7 @@ void workstations(engine::step_context& c, rng::stream& s) {
     if (n == 0) return;
     // High-tech firms in pilot districts without a station, in index order: found block by block
     // in parallel, the blocks' lists joined in block order.
-    const std::size_t nb = (w.f.size() + block - 1) / block;
+    const std::size_t nb = engine::block_count(w.f.size(), block);
     std::vector<std::vector<std::size_t>> found(nb);
     engine::for_blocks(w.f.size(), block, [&](std::size_t b, std::size_t e) {
         auto& mine = found[b / block];
