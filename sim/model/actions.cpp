@@ -26,16 +26,7 @@ namespace {
 // The columns a busy firm's processes write that the quiet pass did not bring into the cache:
 // requested a few firms ahead, so that the processes do not wait for them one firm at a time.
 KCSIM_ALWAYS_INLINE void prefetch_busy(const firm_columns& f, std::size_t i) {
-    __builtin_prefetch(f.raised + i, 1);
-    __builtin_prefetch(f.posted + i, 1);
-    __builtin_prefetch(f.solved_posted + i, 1);
-    __builtin_prefetch(f.solved_unposted + i, 1);
-    __builtin_prefetch(f.abandoned + i, 1);
-    __builtin_prefetch(f.services + i, 1);
-    __builtin_prefetch(f.contracts + i, 1);
-    __builtin_prefetch(f.contract_value + i, 1);
-    __builtin_prefetch(f.deal_amount + i, 1);
-    __builtin_prefetch(f.innovations + i, 1);
+    f.prefetch_flows(i);
     __builtin_prefetch(f.id + i, 0);
     __builtin_prefetch(f.absorptive + i, 0);
 }

@@ -4,6 +4,7 @@
 // anything) cannot move the other columns, and keeps their addresses in registers instead of
 // reloading them from the vectors after every such store.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "state/world.hpp"
@@ -49,10 +50,13 @@ struct firm_columns {
     // May pitch at roadshows: tech-based, with at least the awareness `least` (bitwise &: no
     // branch on the firm's kind).
     bool may_pitch(std::size_t i, double least) const { return tech(i) & (awareness[i] >= least); }
+    // The flow columns of 16-bit counts.
+    std::array<std::uint16_t*, 7> flow_counts() const {
+        return {raised, posted, solved_posted, solved_unposted, abandoned, services, contracts};
+    }
     // Clears the flows and events of firms [b, e), a column at a time.
     void clear_flows(std::size_t b, std::size_t e) const {
-        for (auto* c : {raised, posted, solved_posted, solved_unposted, abandoned, services, contracts})
-            std::fill(c + b, c + e, std::uint16_t{0});
+        for (auto* c : flow_counts()) std::fill(c + b, c + e, std::uint16_t{0});
         std::fill(contract_value + b, contract_value + e, 0.0f);
         std::fill(deal_amount + b, deal_amount + e, 0.0f);
         std::fill(innovations + b, innovations + e, std::uint8_t{0});
@@ -63,6 +67,13 @@ struct firm_columns {
         raised[i] = posted[i] = solved_posted[i] = solved_unposted[i] = abandoned[i] = services[i] = contracts[i] = 0;
         contract_value[i] = deal_amount[i] = 0.0f;
         innovations[i] = events[i] = 0;
+    }
+    // Asks the cache for firm i's flow columns, which a firm with events writes.
+    void prefetch_flows(std::size_t i) const {
+        for (auto* c : flow_counts()) __builtin_prefetch(c + i, 1);
+        __builtin_prefetch(contract_value + i, 1);
+        __builtin_prefetch(deal_amount + i, 1);
+        __builtin_prefetch(innovations + i, 1);
     }
     // Marks that firm i has a flow this step: the metrics read its flow columns only then.
     void mark_flow(std::size_t i) const { events[i] |= state::firm_event::flow; }
