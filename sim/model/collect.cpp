@@ -100,26 +100,24 @@ struct lane_sums {
     double total() const { return (p[0] + p[2]) + (p[1] + p[3]); }
 };
 
-// Firm i's counts into its run's sums, and its awareness, R&D and output (0 if it is dead). The
-// reference the AVX2 kernel below must match.
+// Firm i's counts into its run's sums, and its awareness, R&D and output (0 if it is dead): the
+// scalar form of the arithmetic sum_avx2 below does eight firms at a time (lanes.hpp).
 KCSIM_ALWAYS_INLINE void add_firm(const metric_step& x, const firm_columns& f, std::size_t i, run_sums& s,
                                   double value[3]) {
     value[0] = value[1] = value[2] = 0.0;
     if (!f.alive(i)) return;
-    const unsigned tech = f.tech(i) ? 1u : 0u, high = f.high_tech(i) ? 1u : 0u;
-    const unsigned financed = f.financed_until[i] >= x.step ? 1u : 0u;
-    const double out = f.output[i];
+    const bool tech = f.tech(i), high = f.high_tech(i), financed = f.financed_until[i] >= x.step;
     s.firms += 1;
-    s.tech += tech;
-    s.high += high;
+    s.tech += tech ? 1u : 0u;
+    s.high += high ? 1u : 0u;
     s.unposted += f.needs_unposted[i];
     s.posted += f.needs_posted[i];
     s.members += f.consortium[i] >= 0 ? 1u : 0u;
-    s.pitchers += f.may_pitch(i, x.least) ? 1u : 0u;
-    s.bad |= possible_state(f, i) ? 0 : 1;
+    s.pitchers += scalar::may_pitch(tech, f.awareness[i], x.least) ? 1u : 0u;
+    s.bad |= scalar::possible(f.awareness[i], f.tech_level[i], f.output[i]) ? 0 : 1;
     value[0] = f.awareness[i];
-    value[1] = out * x.rd[(tech + high) * 2 + financed];
-    value[2] = out;
+    value[1] = scalar::rd_spend(f.output[i], x.rd, tech, high, financed);
+    value[2] = f.output[i];
 }
 
 // The firms [i, q) one by one, after the groups of eight.
@@ -152,89 +150,57 @@ run_sums sum_portable(const metric_step& x, const firm_columns& f, std::size_t r
 }
 
 #ifdef KCSIM_HAS_AVX2_KERNELS
-KCSIM_AVX2 std::uint64_t total32(__m256i v) {
-    alignas(32) std::uint32_t count[8];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(count), v);
-    std::uint64_t t = 0;
-    for (const std::uint32_t c : count) t += c;
-    return t;
-}
-
-// Eight firms at a time: counts in vector lanes, the sums of doubles in the shape lane_sums
-// describes.
+// Eight firms at a time: the same arithmetic as add_firm, counts in vector lanes, the sums of
+// doubles in the shape lane_sums describes.
 KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::size_t r, std::size_t q) {
     namespace flag = state::firm_flag;
-    using namespace lanes;
-    run_sums s;
-    const __m256 least = _mm256_set1_ps(x.least_f);
-    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
-    const __m256 most = _mm256_set1_ps(std::numeric_limits<float>::max());
-    const __m256i step_before = _mm256_set1_epi32(x.step - 1), lowest = _mm256_set1_epi32(1);
-    const __m256i none = _mm256_set1_epi32(-1);
-    const __m256d rd_lo = _mm256_loadu_pd(x.rd), rd_hi = _mm256_loadu_pd(x.rd + 4);
+    using namespace avx2;
     // Counts: 32-bit lanes (a run is at most a block); open needs: 64-bit lanes.
-    __m256i firms = _mm256_setzero_si256(), tech_n = _mm256_setzero_si256(), high_n = _mm256_setzero_si256();
-    __m256i members = _mm256_setzero_si256(), pitchers = _mm256_setzero_si256();
-    __m256i unposted = _mm256_setzero_si256(), posted = _mm256_setzero_si256();
-    __m256d aware = _mm256_setzero_pd(), rd = _mm256_setzero_pd(), output = _mm256_setzero_pd();
+    i32 firms{}, tech_n{}, high_n{}, members{}, pitchers{};
+    i64x4 unposted{}, posted{};
+    f64x4 aware{}, rd{}, output{};
     int bad = 0;
     std::size_t i = r;
     for (; i + 8 <= q; i += 8) {
-        const __m256i fl = load8(f.flags + i);
-        const int alive = flag_bits(fl, flag::alive);
-        if (alive == 0) continue;
-        const __m256i alive32 = _mm256_castps_si256(lanes8(alive));
-        const __m256i tech = _mm256_and_si256(_mm256_castps_si256(lanes8(flag_bits(fl, flag::tech))), alive32);
-        const __m256i high = _mm256_and_si256(_mm256_castps_si256(lanes8(flag_bits(fl, flag::high_tech))), alive32);
-        const __m256 a = _mm256_loadu_ps(f.awareness + i), t = _mm256_loadu_ps(f.tech_level + i);
-        const __m256 out = _mm256_loadu_ps(f.output + i);
-        const __m256i member = _mm256_and_si256(_mm256_cmpgt_epi32(load8(f.consortium + i), none), alive32);
-        const __m256i pitch = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(a, least, _CMP_GE_OQ)), tech);
-        const __m256 a_ok = _mm256_and_ps(_mm256_cmp_ps(a, zero, _CMP_GE_OQ), _mm256_cmp_ps(a, one, _CMP_LE_OQ));
-        const __m256 t_ok = _mm256_and_ps(_mm256_cmp_ps(t, zero, _CMP_GE_OQ), _mm256_cmp_ps(t, one, _CMP_LE_OQ));
-        const __m256 out_ok = _mm256_and_ps(_mm256_cmp_ps(out, zero, _CMP_GE_OQ), _mm256_cmp_ps(out, most, _CMP_LE_OQ));
-        bad |= alive & ~_mm256_movemask_ps(_mm256_and_ps(_mm256_and_ps(a_ok, t_ok), out_ok));
-        firms = _mm256_sub_epi32(firms, alive32);  // a lane mask is -1
-        tech_n = _mm256_sub_epi32(tech_n, tech);
-        high_n = _mm256_sub_epi32(high_n, high);
-        members = _mm256_sub_epi32(members, member);
-        pitchers = _mm256_sub_epi32(pitchers, pitch);
-        const __m256i po = _mm256_and_si256(load8(f.needs_posted + i), alive32);  // a dead firm's lane is 0
-        const __m256i un = _mm256_and_si256(load8(f.needs_unposted + i), alive32);
-        posted = _mm256_add_epi64(posted, _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(po)),
-                                                           _mm256_cvtepu32_epi64(_mm256_extracti128_si256(po, 1))));
-        unposted = _mm256_add_epi64(unposted, _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(un)),
-                                                               _mm256_cvtepu32_epi64(_mm256_extracti128_si256(un, 1))));
-        // R&D intensity by [other, tech, high-tech][financed], as in add_firm.
-        const __m256i financed = _mm256_and_si256(_mm256_cmpgt_epi32(load8(f.financed_until + i), step_before), lowest);
-        const __m256i level = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_add_epi32(tech, high));  // 0, 1, 2
-        const __m256i kind = _mm256_add_epi32(_mm256_add_epi32(level, level), financed);
-        const __m256 a_alive = _mm256_and_ps(a, _mm256_castsi256_ps(alive32));
-        const __m256 out_alive = _mm256_and_ps(out, _mm256_castsi256_ps(alive32));
-        const __m256d out_lo = widen(_mm256_castps256_ps128(out_alive)),
-                      out_hi = widen(_mm256_extractf128_ps(out_alive, 1));
-        const __m256d rd_l = _mm256_mul_pd(out_lo, lookup8(rd_lo, rd_hi, _mm256_castsi256_si128(kind)));
-        const __m256d rd_h = _mm256_mul_pd(out_hi, lookup8(rd_lo, rd_hi, _mm256_extracti128_si256(kind, 1)));
-        aware = _mm256_add_pd(
-            aware, _mm256_add_pd(widen(_mm256_castps256_ps128(a_alive)), widen(_mm256_extractf128_ps(a_alive, 1))));
-        rd = _mm256_add_pd(rd, _mm256_add_pd(rd_l, rd_h));
-        output = _mm256_add_pd(output, _mm256_add_pd(out_lo, out_hi));
+        const i32 fl = load(f.flags + i);
+        const mask alive = has_flag(fl, flag::alive);
+        if (bits(alive) == 0) continue;
+        const mask tech = has_flag(fl, flag::tech) && alive, high = has_flag(fl, flag::high_tech) && alive;
+        const mask financed = load(f.financed_until + i) >= x.step;
+        const f32 a = load(f.awareness + i), out = load(f.output + i);
+        bad |= bits(alive) & ~bits(possible(a, load(f.tech_level + i), out));
+        firms -= alive;  // a true lane is -1
+        tech_n -= tech;
+        high_n -= high;
+        members -= (load(f.consortium + i) >= 0) && alive;
+        pitchers -= may_pitch(tech, a, x.least);
+        // A dead firm's lanes are 0 (+0.0 changes no sum: the values are never -0.0).
+        const u32 live = reinterpret_cast<u32>(alive);
+        posted += wide_pairs(load(f.needs_posted + i) & live);
+        unposted += wide_pairs(load(f.needs_unposted + i) & live);
+        const f32 zero = splat(0.0f);
+        const f64 v[3] = {to_f64(select(alive, a, zero)),
+                          rd_spend(select(alive, out, zero), x.rd, tech, high, financed),
+                          to_f64(select(alive, out, zero))};
+        aware += v[0].low + v[0].high;
+        rd += v[1].low + v[1].high;
+        output += v[2].low + v[2].high;
     }
-    s.firms = total32(firms);
-    s.tech = total32(tech_n);
-    s.high = total32(high_n);
-    s.members = total32(members);
-    s.pitchers = total32(pitchers);
-    alignas(32) std::uint64_t wide[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(wide), unposted);
-    s.unposted = wide[0] + wide[1] + wide[2] + wide[3];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(wide), posted);
-    s.posted = wide[0] + wide[1] + wide[2] + wide[3];
+    run_sums s;
+    s.firms = total(firms);
+    s.tech = total(tech_n);
+    s.high = total(high_n);
+    s.members = total(members);
+    s.pitchers = total(pitchers);
+    s.unposted = total(unposted);
+    s.posted = total(posted);
     s.bad = bad != 0 ? 1 : 0;
     lane_sums sums[3];
-    _mm256_storeu_pd(sums[0].p, aware);
-    _mm256_storeu_pd(sums[1].p, rd);
-    _mm256_storeu_pd(sums[2].p, output);
+    for (int j = 0; j < 4; ++j) {
+        sums[0].p[j] = aware[j];
+        sums[1].p[j] = rd[j];
+        sums[2].p[j] = output[j];
+    }
     s.awareness = sums[0].total();
     s.rd = sums[1].total();
     s.output = sums[2].total();

@@ -12,18 +12,11 @@
 
 namespace kcsim::model {
 
-// The least float >= v.
-inline float float_at_least(double v) {
-    const float f = static_cast<float>(v);
-    return static_cast<double>(f) < v ? std::nextafter(f, HUGE_VALF) : f;
-}
-
 struct metric_step {
     double rd[8];  // R&D intensity: [other, tech, high-tech][financed] (and 2 of padding)
     double years;
     int step;
-    double least;   // awareness a firm needs to pitch
-    float least_f;  // the least float >= least: a float awareness is >= one exactly when >= the other
+    float least;  // awareness a firm needs to pitch, as the least float >= the parameter (float_at_least)
     static metric_step of(const engine::step_context& c) {
         const auto& p = c.sc.p;
         const double fin = 1.0 + p.finance_rd_boost;
@@ -31,7 +24,6 @@ struct metric_step {
                  p.rd_intensity_high_tech, p.rd_intensity_high_tech * fin, 0.0, 0.0},
                 c.years,
                 c.step,
-                p.pitch_awareness,
                 float_at_least(p.pitch_awareness)};
     }
 };
@@ -82,12 +74,9 @@ struct open_needs {
     }
 };
 
-// Awareness and technology level in 0..1, output finite and non-negative.
-// Bitwise & on purpose: all the tests, no branches (NaN fails every comparison).
+// Awareness and technology level in 0..1, output finite and non-negative (lanes.hpp).
 KCSIM_ALWAYS_INLINE bool possible_state(const firm_columns& f, std::size_t i) {
-    const float a = f.awareness[i], t = f.tech_level[i], o = f.output[i];
-    return static_cast<bool>((a >= 0.0f) & (a <= 1.0f) & (t >= 0.0f) & (t <= 1.0f) & (o >= 0.0f) &
-                             (o <= std::numeric_limits<float>::max()));
+    return scalar::possible(f.awareness[i], f.tech_level[i], f.output[i]);
 }
 
 // The model_error for firm i in an impossible state (collect.cpp).

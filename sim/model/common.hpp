@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "engine/schedule.hpp"
+#include "model/lanes.hpp"
 #include "state/world.hpp"
 
 namespace kcsim::model {
@@ -33,8 +34,8 @@ inline std::uint32_t clock_events(float& clock, double left, std::uint32_t max_e
 // budget from the stream that `make_stream` creates, only when an event happens.
 template <class MakeStream>
 std::uint32_t run_clock(float& clock, float used, std::uint32_t max_events, MakeStream make_stream) {
-    const float left = clock - used;
-    if (left > 0) {
+    const float left = scalar::run_down(clock, used);
+    if (!scalar::exhausted(left)) {
         clock = left;
         return 0;
     }

@@ -8,6 +8,7 @@
 #include "core/inline.hpp"
 #include "model/common.hpp"
 #include "model/firm_columns.hpp"
+#include "model/lanes.hpp"
 
 namespace kcsim::model {
 
@@ -30,19 +31,17 @@ void consortium_event(const consortium_step& x, firm_columns f, std::size_t i, r
 KCSIM_ALWAYS_INLINE void consortium_membership(const consortium_step& x, const firm_columns& f, std::size_t i,
                                                rng::key key, std::uint64_t step) {
     // Members leave at the leave rate, and at once if their consortium was dissolved; aware tech
-    // firms in pilots join where their sector has a consortium. Hazards by arithmetic, not
-    // branches on the firm's kind, which the CPU cannot predict.
+    // firms in pilots join where their sector has a consortium.
     const std::int32_t k = f.consortium[i];
     const bool member = k >= 0;
     if (member & (x.stays[member ? static_cast<std::size_t>(k) : 0] == 0)) {
         f.consortium[i] = -1;
         return;
     }
-    const float join = x.join[f.district[i] * x.sectors + f.sector[i]] * f.awareness[i] * static_cast<float>(f.tech(i));
-    const float rate[2] = {join, x.leave};
-    const float h = rate[member ? 1 : 0];
-    const float left = f.clock_consortium[i] - h;
-    if (left <= 0 && h > 0) {
+    const float h = scalar::membership_hazard(member, f.tech(i), x.join[f.district[i] * x.sectors + f.sector[i]],
+                                              f.awareness[i], x.leave);
+    const float left = scalar::run_down(f.clock_consortium[i], h);
+    if (scalar::runs_out(left, h > 0)) {
         consortium_event(x, f, i, key, step, left);
     } else {
         f.clock_consortium[i] = left;

@@ -7,6 +7,7 @@
 #include "core/inline.hpp"
 #include "engine/schedule.hpp"
 #include "model/firm_columns.hpp"
+#include "model/lanes.hpp"
 
 namespace kcsim::model {
 
@@ -38,8 +39,8 @@ KCSIM_ALWAYS_INLINE std::uint32_t serve_needs(const service_step& x, const firm_
     // Without open needs the hazard is 0 and the clock stays as it was: no test needed first.
     const std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
     const std::size_t k = f.district[i] * x.sectors + f.sector[i];
-    const float left = f.clock_service[i] - (static_cast<float>(po) * x.serve[k] + static_cast<float>(un) * x.visit[k]);
-    if (left <= 0 && po + un > 0) return serve_event(x, f, i, key, step, left);
+    const float left = scalar::run_down(f.clock_service[i], scalar::needs_hazard(po, un, x.serve[k], x.visit[k]));
+    if (scalar::runs_out(left, scalar::has_open_needs(po, un))) return serve_event(x, f, i, key, step, left);
     f.clock_service[i] = left;
     return 0;
 }

@@ -26,8 +26,8 @@ double pitch_chance(const engine::step_context& c, double firms) {
 
 finance_step finance_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
-    return {c.w.pitch_chance, p.pitch_awareness,   p.deal_prob,
-            p.deal_amount,    p.deal_amount_sigma, c.step + deal_weeks(c)};
+    return {c.w.pitch_chance,    p.pitch_awareness,     float_at_least(p.pitch_awareness), p.deal_prob, p.deal_amount,
+            p.deal_amount_sigma, c.step + deal_weeks(c)};
 }
 
 namespace phases {

@@ -12,6 +12,7 @@ namespace kcsim::model {
 struct finance_step {
     double pitch;      // chance that an eligible firm pitches (world::pitch_chance)
     double least;      // awareness a firm needs to pitch
+    float least_f;     // the least float >= least (float_at_least): the same test in float
     double deal_prob;  // before the firm's technology level
     double amount, amount_sigma;
     std::int32_t until;  // last step a deal made now has effect
@@ -26,7 +27,7 @@ KCSIM_ALWAYS_INLINE bool pitch_succeeds(const finance_step& x, const firm_column
 
 KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                         std::uint64_t step) {
-    if (!(x.pitch > 0) || !f.may_pitch(i, x.least)) return;
+    if (!(x.pitch > 0) || !f.may_pitch(i, x.least_f)) return;
     rng::stream s(key, f.id[i], step, rng::purpose::finance);
     if (pitch_succeeds(x, f, i, s)) {
         f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 
+#include "model/lanes.hpp"
 #include "state/world.hpp"
 
 namespace kcsim::model {
@@ -47,9 +48,9 @@ struct firm_columns {
     bool alive(std::size_t i) const { return (flags[i] & state::firm_flag::alive) != 0; }
     bool tech(std::size_t i) const { return (flags[i] & state::firm_flag::tech) != 0; }
     bool high_tech(std::size_t i) const { return (flags[i] & state::firm_flag::high_tech) != 0; }
-    // May pitch at roadshows: tech-based, with at least the awareness `least` (bitwise &: no
-    // branch on the firm's kind).
-    bool may_pitch(std::size_t i, double least) const { return tech(i) & (awareness[i] >= least); }
+    // May pitch at roadshows: tech-based, with at least the awareness `least` (a threshold made
+    // float by float_at_least, lanes.hpp).
+    bool may_pitch(std::size_t i, float least) const { return scalar::may_pitch(tech(i), awareness[i], least); }
     // The flow columns of 16-bit counts.
     std::array<std::uint16_t*, 7> flow_counts() const {
         return {raised, posted, solved_posted, solved_unposted, abandoned, services, contracts};

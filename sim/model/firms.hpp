@@ -8,16 +8,18 @@
 #include "core/inline.hpp"
 #include "model/common.hpp"
 #include "model/firm_columns.hpp"
+#include "model/lanes.hpp"
 
 namespace kcsim::model {
 
 // The step's rates, worked out once: hazards over the step by the kind of firm.
 struct life_step {
     // Hazards over the step, in float (see needs_step):
-    float exit[4];               // [tech][financed]
+    // Tables of eight, looked up by the kind of firm (lanes.hpp); unused entries are 0.
+    float exit[8];               // [tech][financed]
     float innovate[8];           // [consortium member][workstation][financed], per unit of technology level
-    float certify[3];            // [other, tech, high-tech]: per unit of technology level (high-tech: none)
-    float certify_aware[3];      // extra certification per unit of awareness, relative (non-tech firms only)
+    float certify[8];            // [other, tech, high-tech]: per unit of technology level (high-tech: none)
+    float certify_aware[8];      // extra certification per unit of awareness, relative (non-tech firms only)
     double solution_innovation;  // chance per solved need, per unit of absorptive capacity
     double learning;             // share of the gap to 1 that an innovation closes (technology, absorption)
     double output_gain;          // output factor per innovation
@@ -40,9 +42,7 @@ struct life_step {
         }
         x.certify[0] = static_cast<float>(p.certification_rate / p.tech_level_other * dt);
         x.certify[1] = static_cast<float>(p.high_tech_rate / p.tech_level_tech * dt);
-        x.certify[2] = 0.0f;
         x.certify_aware[0] = p.programme ? static_cast<float>(p.certification_awareness_boost) : 0.0f;
-        x.certify_aware[1] = x.certify_aware[2] = 0.0f;
         x.solution_innovation = p.solution_innovation;
         x.learning = 1.0 - p.innovation_learning;
         x.output_gain = 1.0 + p.innovation_output_gain;
@@ -64,31 +64,31 @@ KCSIM_ALWAYS_INLINE bool firm_life(const life_step& x, const firm_columns& f, st
     const bool financed = f.financed_until[i] >= x.step;
     const bool tech = f.tech(i);
 
-    f.clock_exit[i] -= x.exit[(tech ? 2 : 0) + (financed ? 1 : 0)];
-    if (f.clock_exit[i] <= 0) {
+    f.clock_exit[i] = scalar::run_down(f.clock_exit[i], scalar::exit_hazard(x.exit, tech, financed));
+    if (scalar::runs_out(f.clock_exit[i])) {
         firm_exit(f, i);
         return false;
     }
 
-    const float level = f.tech_level[i];
-    const int kind =
-        (f.consortium[i] >= 0 ? 4 : 0) + ((f.flags[i] & state::firm_flag::workstation) ? 2 : 0) + (financed ? 1 : 0);
-    std::uint32_t innovations = run_clock(f.clock_innovate[i], x.innovate[kind] * level, 255,
+    const float used = scalar::innovation_hazard(x.innovate, f.consortium[i] >= 0,
+                                                 scalar::has_flag(f.flags[i], state::firm_flag::workstation), financed,
+                                                 f.tech_level[i]);
+    std::uint32_t innovations = run_clock(f.clock_innovate[i], used, 255,
                                           [&] { return rng::stream(key, f.id[i], step, rng::purpose::firm_life); });
     const std::uint32_t solved = f.solved_posted[i] + f.solved_unposted[i];
     if (solved > 0) innovations += absorb_solutions(x, f, i, key, solved);
     if (innovations > 0) {
         innovate(x, f, i, innovations);
     } else {
-        f.output[i] = static_cast<float>(f.output[i] * x.growth);
+        f.output[i] = scalar::grown(f.output[i], x.growth);
     }
 
     // One clock for the next certification: tech-based first, then high-tech. By table, not by
     // branches on the kind of firm, which the CPU cannot predict.
-    const int level3 = (tech ? 1 : 0) + (f.high_tech(i) ? 1 : 0);
-    const float h = x.certify[level3] * f.tech_level[i] * (1.0f + x.certify_aware[level3] * f.awareness[i]);
-    const float left = f.clock_certify[i] - h;
-    if (left <= 0 && h > 0) {
+    const float h =
+        scalar::certification_hazard(x.certify, x.certify_aware, tech, f.high_tech(i), f.tech_level[i], f.awareness[i]);
+    const float left = scalar::run_down(f.clock_certify[i], h);
+    if (scalar::runs_out(left, h > 0)) {
         certify(f, i, key, step, left);
     } else {
         f.clock_certify[i] = left;

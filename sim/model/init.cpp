@@ -143,10 +143,11 @@ state::world initial_world(const scenario::scenario& sc, rng::key key, engine::e
     // these for the steps after).
     const std::size_t ns = sc.sectors.size();
     const firm_columns f = columns(w.f);
+    const float least = float_at_least(p.pitch_awareness);
     for (std::size_t j = 0; j < n; ++j) {
         w.d.open_posted[f.district[j] * ns + f.sector[j]] += f.needs_posted[j];
         w.d.open_unposted[f.district[j] * ns + f.sector[j]] += f.needs_unposted[j];
-        w.pitch_eligible += f.may_pitch(j, p.pitch_awareness) ? 1 : 0;
+        w.pitch_eligible += f.may_pitch(j, least) ? 1 : 0;
     }
     return w;
 }

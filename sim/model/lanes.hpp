@@ -1,11 +1,21 @@
 #pragma once
-// Four firms at a time: the AVX2 helpers of the firm pass's vector kernels (quiet.cpp, collect.cpp).
-// A kernel is built for AVX2 with KCSIM_AVX2 and chosen at run time by use_avx2(); without AVX2,
-// or after use_portable_kernels(true), the portable code runs instead. Both give the same bits:
-// there is no FMA contraction (-ffp-contract=off), vector arithmetic rounds as scalar arithmetic
-// does, and every kernel keeps the order of the additions of the code it stands for.
+// Lanes: the per-firm arithmetic of the firm pass (firm_arithmetic.inc) is written once and
+// compiled for two lane types, the way Highway compiles one source per target:
+//   - kcsim::model::scalar: one firm, plain float, int and bool. The processes (needs.hpp ...
+//     firms.hpp) call it for the firms to which something happens, and it is the portable code.
+//   - kcsim::model::avx2: eight firms in AVX2 registers (GCC/Clang vector types), for the quiet
+//     pass (quiet.cpp), the stock sums (collect.cpp) and the awareness pulses (programme.cpp).
+// firm_arithmetic.inc is included once into each namespace; the AVX2 copy is compiled with the
+// target "avx2" (a pragma, not a flag: the rest of the program still runs on any x86-64) and is
+// chosen at run time by use_avx2(). Both give the same bits: there is no FMA contraction
+// (-ffp-contract=off, and "avx2" does not enable FMA), vector arithmetic rounds as scalar
+// arithmetic does, and the two copies are the same expressions in the same order.
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+
+#include "core/inline.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -20,102 +30,162 @@ bool use_avx2();
 // For tests: run the portable code even where the CPU has AVX2.
 void use_portable_kernels(bool on);
 
+// The least float >= v: a float x is >= it exactly when (double)x >= v, so a threshold test can
+// be made in float.
+inline float float_at_least(double v) {
+    const float f = static_cast<float>(v);
+    return static_cast<double>(f) < v ? std::nextafter(f, HUGE_VALF) : f;
+}
+
+// One firm: the lane types are plain scalars; a mask is a bool.
+namespace scalar {
+using f32 = float;
+using f64 = double;
+using i32 = std::int32_t;
+using u32 = std::uint32_t;
+using mask = bool;
+KCSIM_ALWAYS_INLINE f32 splat(float v) { return v; }
+KCSIM_ALWAYS_INLINE i32 splat_i(std::int32_t v) { return v; }
+KCSIM_ALWAYS_INLINE f32 to_f32(u32 v) { return static_cast<float>(v); }
+KCSIM_ALWAYS_INLINE f32 to_f32(f64 v) { return static_cast<float>(v); }
+KCSIM_ALWAYS_INLINE f64 to_f64(f32 v) { return v; }
+// table[index], for a table of eight (index 0..7).
+KCSIM_ALWAYS_INLINE f32 lookup8(const float* table, i32 index) { return table[index]; }
+KCSIM_ALWAYS_INLINE f64 lookup8(const double* table, i32 index) { return table[index]; }
+#include "model/firm_arithmetic.inc"
+}  // namespace scalar
+
 }  // namespace kcsim::model
 
 #ifdef KCSIM_HAS_AVX2_KERNELS
-namespace kcsim::model::lanes {
+// Everything up to the matching pop is compiled for AVX2 (functions only: types are shared).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#endif
+namespace kcsim::model::avx2 {
 
-// Four firms: doubles in __m256d, floats and 32-bit integers in __m128/__m128i, masks as 4-bit ints.
-KCSIM_AVX2 inline __m256d widen(__m128 v) { return _mm256_cvtps_pd(v); }
-KCSIM_AVX2 inline __m128 narrow(__m256d v) { return _mm256_cvtpd_ps(v); }  // rounds as static_cast<float>
-KCSIM_AVX2 inline int bits(__m128i m) { return _mm_movemask_ps(_mm_castsi128_ps(m)); }
-// A 4-bit mask as lane masks.
-KCSIM_AVX2 inline __m128 lanes32(int m) {
-    const __m128i bit = _mm_setr_epi32(1, 2, 4, 8);
-    return _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(_mm_set1_epi32(m), bit), bit));
+// Eight firms: GCC/Clang vector types, whose operators work lane by lane; comparisons give a
+// lane mask of 32-bit integers (-1 true, 0 false), which &&, ||, ! and ?: take as masks.
+typedef float f32 __attribute__((vector_size(32)));
+typedef std::int32_t i32 __attribute__((vector_size(32)));
+typedef std::uint32_t u32 __attribute__((vector_size(32)));
+using mask = i32;
+typedef double f64x4 __attribute__((vector_size(32)));
+typedef std::int64_t i64x4 __attribute__((vector_size(32)));
+// Eight doubles: two registers (a 64-byte vector type would need AVX-512's calling convention).
+struct f64 {
+    f64x4 low, high;  // lanes 0-3 and 4-7
+};
+KCSIM_ALWAYS_INLINE f64 operator*(f64 a, f64 b) { return {a.low * b.low, a.high * b.high}; }
+KCSIM_ALWAYS_INLINE f64 operator*(f64 a, double b) { return {a.low * b, a.high * b}; }
+KCSIM_ALWAYS_INLINE f64 operator*(double a, f64 b) { return {a * b.low, a * b.high}; }
+KCSIM_ALWAYS_INLINE f64 operator-(double a, f64 b) { return {a - b.low, a - b.high}; }
+
+KCSIM_ALWAYS_INLINE f32 splat(float v) { return f32{v, v, v, v, v, v, v, v}; }
+KCSIM_ALWAYS_INLINE i32 splat_i(std::int32_t v) { return i32{v, v, v, v, v, v, v, v}; }
+// uint32 to float rounds as static_cast<float> does, for all values (tests/cpp/test_kernels.cpp).
+KCSIM_ALWAYS_INLINE f32 to_f32(u32 v) { return __builtin_convertvector(v, f32); }
+// Rounded as static_cast<float> rounds a double.
+KCSIM_ALWAYS_INLINE f32 to_f32(f64 v) {
+    return reinterpret_cast<f32>(_mm256_set_m128(_mm256_cvtpd_ps(reinterpret_cast<__m256d>(v.high)),
+                                                 _mm256_cvtpd_ps(reinterpret_cast<__m256d>(v.low))));
 }
-KCSIM_AVX2 inline __m256d lanes64(int m) {
-    const __m256i bit = _mm256_setr_epi64x(1, 2, 4, 8);
-    return _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(_mm256_set1_epi64x(m), bit), bit));
+KCSIM_ALWAYS_INLINE f64 to_f64(f32 v) {
+    const auto x = reinterpret_cast<__m256>(v);
+    return {reinterpret_cast<f64x4>(_mm256_cvtps_pd(_mm256_castps256_ps128(x))),
+            reinterpret_cast<f64x4>(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)))};
 }
-// The lanes whose `flag` bit is set, of four firms' flags.
-KCSIM_AVX2 inline int flag_bits(__m128i flags, std::uint8_t flag) {
-    const __m128i w = _mm_set1_epi32(flag);
-    return bits(_mm_cmpeq_epi32(_mm_and_si128(flags, w), w));
-}
-KCSIM_AVX2 inline __m128i load4(const std::uint32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-KCSIM_AVX2 inline __m128i load4(const std::int32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-KCSIM_AVX2 inline __m128i load4(const std::uint8_t* p) {
-    std::int32_t v;
-    std::memcpy(&v, p, 4);
-    return _mm_cvtepu8_epi32(_mm_cvtsi32_si128(v));
-}
-KCSIM_AVX2 inline __m128i load4(const std::uint16_t* p) {
-    long long v;
-    std::memcpy(&v, p, 8);
-    return _mm_cvtepu16_epi32(_mm_cvtsi64_si128(v));
+KCSIM_ALWAYS_INLINE f32 lookup8(const float* table, i32 index) {
+    return reinterpret_cast<f32>(_mm256_permutevar8x32_ps(_mm256_loadu_ps(table), reinterpret_cast<__m256i>(index)));
 }
 // table[index] per lane, for a table of 4 doubles in a register (index 0..3): one permute.
-KCSIM_AVX2 inline __m256d lookup4(__m256d table, __m128i index) {
+KCSIM_ALWAYS_INLINE __m256d lookup4(__m256d table, __m128i index) {
     const __m256i low = _mm256_slli_epi64(_mm256_cvtepu32_epi64(index), 1);  // 2 index, in the low half
     const __m256i high = _mm256_slli_epi64(_mm256_add_epi64(low, _mm256_set1_epi64x(1)), 32);
     return _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(table), _mm256_or_si256(low, high)));
 }
-// The same for 8 doubles in two registers (index 0..7).
-KCSIM_AVX2 inline __m256d lookup8(__m256d lo, __m256d hi, __m128i index) {
+// The same for 8 doubles in two registers (index 0..7), four lanes.
+KCSIM_ALWAYS_INLINE __m256d lookup8(__m256d lo, __m256d hi, __m128i index) {
     const __m128i low = _mm_and_si128(index, _mm_set1_epi32(3));
     const __m256d upper = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm_cmpgt_epi32(index, _mm_set1_epi32(3))));
     return _mm256_blendv_pd(lookup4(lo, low), lookup4(hi, low), upper);
 }
-KCSIM_AVX2 inline __m256d lookup8(const double* table, __m128i index) {
-    return lookup8(_mm256_loadu_pd(table), _mm256_loadu_pd(table + 4), index);
+KCSIM_ALWAYS_INLINE f64 lookup8(const double* table, i32 index) {
+    const __m256d lo = _mm256_loadu_pd(table), hi = _mm256_loadu_pd(table + 4);
+    const auto i = reinterpret_cast<__m256i>(index);
+    return {reinterpret_cast<f64x4>(lookup8(lo, hi, _mm256_castsi256_si128(i))),
+            reinterpret_cast<f64x4>(lookup8(lo, hi, _mm256_extracti128_si256(i, 1)))};
 }
 
-// Eight firms: floats in __m256, 32-bit integers in __m256i, masks as 8-bit ints.
-KCSIM_AVX2 inline int bits(__m256i m) { return _mm256_movemask_ps(_mm256_castsi256_ps(m)); }
-KCSIM_AVX2 inline int le0(__m256 v) { return _mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LE_OQ)); }
-KCSIM_AVX2 inline int gt0(__m256 v) { return _mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ)); }
-// An 8-bit mask as lane masks.
-KCSIM_AVX2 inline __m256 lanes8(int m) {
-    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-    return _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(m), bit), bit));
+#include "model/firm_arithmetic.inc"
+
+// Loading eight firms' columns as lanes.
+KCSIM_ALWAYS_INLINE f32 load(const float* p) {
+    f32 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
-// The lanes whose `flag` bit is set, of eight firms' flags.
-KCSIM_AVX2 inline int flag_bits(__m256i flags, std::uint8_t flag) {
-    const __m256i w = _mm256_set1_epi32(flag);
-    return bits(_mm256_cmpeq_epi32(_mm256_and_si256(flags, w), w));
+KCSIM_ALWAYS_INLINE void store(float* p, f32 v) { std::memcpy(p, &v, sizeof v); }
+KCSIM_ALWAYS_INLINE i32 load(const std::int32_t* p) {
+    i32 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
-// True if all eight lanes hold the first lane's value.
-KCSIM_AVX2 inline bool same(__m256i v) {
-    return bits(_mm256_cmpeq_epi32(v, _mm256_permutevar8x32_epi32(v, _mm256_setzero_si256()))) == 255;
+KCSIM_ALWAYS_INLINE u32 load(const std::uint32_t* p) {
+    u32 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
 }
-KCSIM_AVX2 inline __m256i load8(const std::uint32_t* p) {
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-}
-KCSIM_AVX2 inline __m256i load8(const std::int32_t* p) {
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-}
-KCSIM_AVX2 inline __m256i load8(const std::uint8_t* p) {
+KCSIM_ALWAYS_INLINE i32 load(const std::uint8_t* p) {
     long long v;
     std::memcpy(&v, p, 8);
-    return _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(v));
+    return reinterpret_cast<i32>(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(v)));
 }
-KCSIM_AVX2 inline __m256i load8(const std::uint16_t* p) {
-    return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+KCSIM_ALWAYS_INLINE i32 load(const std::uint16_t* p) {
+    return reinterpret_cast<i32>(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
 }
-// uint32 to float, rounded as static_cast<float> rounds it, for all values: the high and low 16
-// bits are exact in float, and their sum is rounded once.
-KCSIM_AVX2 inline __m256 to_float(__m256i u) {
-    const __m256 high = _mm256_cvtepi32_ps(_mm256_srli_epi32(u, 16));
-    const __m256 low = _mm256_cvtepi32_ps(_mm256_and_si256(u, _mm256_set1_epi32(0xffff)));
-    return _mm256_add_ps(_mm256_mul_ps(high, _mm256_set1_ps(65536.0f)), low);
+// A lane mask as eight bits (lane j in bit j), and back.
+KCSIM_ALWAYS_INLINE int bits(mask m) { return _mm256_movemask_ps(reinterpret_cast<__m256>(m)); }
+KCSIM_ALWAYS_INLINE mask lanes(int m) {
+    const i32 bit = {1, 2, 4, 8, 16, 32, 64, 128};
+    return (splat_i(m) & bit) == bit;
 }
+// The sum of the lanes, for counts (non-negative).
+KCSIM_ALWAYS_INLINE std::uint64_t total(i32 v) {
+    std::uint64_t t = 0;
+    for (int j = 0; j < 8; ++j) t += static_cast<std::uint32_t>(v[j]);
+    return t;
+}
+KCSIM_ALWAYS_INLINE std::uint64_t total(i64x4 v) {
+    std::uint64_t t = 0;
+    for (int j = 0; j < 4; ++j) t += static_cast<std::uint64_t>(v[j]);
+    return t;
+}
+// Eight counts added pairwise (lane j with j + 4) into four 64-bit lanes.
+KCSIM_ALWAYS_INLINE i64x4 wide_pairs(u32 v) {
+    const auto x = reinterpret_cast<__m256i>(v);
+    return reinterpret_cast<i64x4>(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(x))) +
+           reinterpret_cast<i64x4>(_mm256_cvtepu32_epi64(_mm256_extracti128_si256(x, 1)));
+}
+// True if all eight lanes hold the first lane's value.
+KCSIM_ALWAYS_INLINE bool same(i32 v) { return bits(v == splat_i(v[0])) == 255; }
 // table[index] per lane. The masked form: the plain one starts from an undefined register,
 // which GCC 12 warns about.
-KCSIM_AVX2 inline __m256 gather(const float* table, __m256i index) {
+KCSIM_ALWAYS_INLINE f32 gather(const float* table, i32 index) {
     const __m256 all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
-    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), table, index, all, 4);
+    return reinterpret_cast<f32>(
+        _mm256_mask_i32gather_ps(_mm256_setzero_ps(), table, reinterpret_cast<__m256i>(index), all, 4));
 }
+// A register of eight sector rates, looked up by each lane's sector (0..7).
+KCSIM_ALWAYS_INLINE f32 by_sector(const float* row, i32 sector) { return lookup8(row, sector); }
 
-}  // namespace kcsim::model::lanes
+}  // namespace kcsim::model::avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
 #endif

@@ -6,6 +6,7 @@
 #include "core/inline.hpp"
 #include "engine/schedule.hpp"
 #include "model/firm_columns.hpp"
+#include "model/lanes.hpp"
 
 namespace kcsim::model {
 
@@ -24,8 +25,8 @@ KCSIM_ALWAYS_INLINE void match_needs(const match_step& x, const firm_columns& f,
                                      std::uint64_t step) {
     // Without posted needs the hazard is 0 and the clock stays as it was: no test needed first.
     const std::uint32_t po = f.needs_posted[i];
-    const float left = f.clock_match[i] - static_cast<float>(po) * x.hazard[f.district[i]];
-    if (left <= 0 && po > 0) return match_event(x, f, i, key, step, left);
+    const float left = scalar::run_down(f.clock_match[i], scalar::match_hazard(po, x.hazard[f.district[i]]));
+    if (scalar::runs_out(left, po > 0)) return match_event(x, f, i, key, step, left);
     f.clock_match[i] = left;
 }
 

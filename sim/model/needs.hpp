@@ -8,6 +8,7 @@
 #include "core/inline.hpp"
 #include "model/common.hpp"
 #include "model/firm_columns.hpp"
+#include "model/lanes.hpp"
 
 namespace kcsim::model {
 
@@ -36,19 +37,19 @@ void arrival_event(const needs_step& x, firm_columns f, std::size_t i, rng::key 
 KCSIM_ALWAYS_INLINE void firm_needs(const needs_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                     std::uint64_t step) {
     const std::size_t d = f.district[i];
-    f.awareness[i] = x.target[d] + (f.awareness[i] - x.target[d]) * x.keep[d];
+    f.awareness[i] = scalar::drift(f.awareness[i], x.target[d], x.keep[d]);
     // No test for open needs first: without any the hazard is 0 and the clock stays as it was
     // (exactly), and a test would be a branch the CPU cannot predict.
     const std::uint32_t po = f.needs_posted[i], un = f.needs_unposted[i];
     const float left_resolve =
-        f.clock_resolve[i] - (static_cast<float>(po) * x.h_posted + static_cast<float>(un) * x.h_unposted);
-    if (left_resolve <= 0 && po + un > 0) {
+        scalar::run_down(f.clock_resolve[i], scalar::needs_hazard(po, un, x.h_posted, x.h_unposted));
+    if (scalar::runs_out(left_resolve, scalar::has_open_needs(po, un))) {
         resolve_event(x, f, i, key, step, left_resolve);
     } else {
         f.clock_resolve[i] = left_resolve;
     }
-    const float left = f.clock_need[i] - x.arrive[f.tech(i) ? 1 : 0];
-    if (left <= 0) {
+    const float left = scalar::run_down(f.clock_need[i], scalar::arrival_hazard(f.tech(i), x.arrive[0], x.arrive[1]));
+    if (scalar::runs_out(left)) {
         arrival_event(x, f, i, key, step, left);
     } else {
         f.clock_need[i] = left;

@@ -22,25 +22,23 @@ struct audience {
 };
 
 #ifdef KCSIM_HAS_AVX2_KERNELS
-// Four firms at a time, the same arithmetic as the portable loop below.
+// Eight firms at a time, the same arithmetic (pulsed, lanes.hpp) as the portable loop below.
 KCSIM_AVX2 void pulse_avx2(state::firms& f, double gain, audience who, std::size_t b, std::size_t e) {
-    using namespace lanes;
-    const __m256d g = _mm256_set1_pd(gain), one = _mm256_set1_pd(1.0);
-    const __m128i value = _mm_set1_epi32(static_cast<int>(who.value));
+    using namespace avx2;
+    const auto value = static_cast<std::int32_t>(who.value);
     std::size_t i = b;
-    for (; i + 4 <= e; i += 4) {
-        int reached = flag_bits(load4(f.flags.data() + i), state::firm_flag::alive);
+    for (; i + 8 <= e; i += 8) {
+        mask reached = has_flag(load(f.flags.data() + i), state::firm_flag::alive);
         if (who.by != audience::all) {
-            const __m128i key = who.by == audience::sector ? load4(f.sector.data() + i) : load4(f.district.data() + i);
-            reached &= bits(_mm_cmpeq_epi32(key, value));
+            const i32 key = who.by == audience::sector ? load(f.sector.data() + i) : load(f.district.data() + i);
+            reached = reached && key == value;
         }
-        if (reached == 0) continue;
-        const __m128 a = _mm_loadu_ps(f.awareness.data() + i);
-        const __m128 raised = _mm_add_ps(a, narrow(_mm256_mul_pd(g, _mm256_sub_pd(one, widen(a)))));
-        _mm_storeu_ps(f.awareness.data() + i, _mm_blendv_ps(a, raised, lanes32(reached)));
+        if (bits(reached) == 0) continue;
+        const f32 a = load(f.awareness.data() + i);
+        store(f.awareness.data() + i, select(reached, pulsed(a, gain), a));
     }
     for (; i < e; ++i) {
-        if (alive(f, i) && who.has(f, i)) f.awareness[i] += static_cast<float>(gain * (1.0 - f.awareness[i]));
+        if (alive(f, i) && who.has(f, i)) f.awareness[i] = scalar::pulsed(f.awareness[i], gain);
     }
 }
 #endif
@@ -54,7 +52,7 @@ void awareness_pulse(state::firms& f, double gain, audience who) {
         if (avx2) return pulse_avx2(f, gain, who, b, e);
 #endif
         for (std::size_t i = b; i < e; ++i) {
-            if (alive(f, i) && who.has(f, i)) f.awareness[i] += static_cast<float>(gain * (1.0 - f.awareness[i]));
+            if (alive(f, i) && who.has(f, i)) f.awareness[i] = scalar::pulsed(f.awareness[i], gain);
         }
     });
     (void)avx2;

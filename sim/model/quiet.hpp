@@ -5,8 +5,8 @@
 // arithmetic is in float, needs.hpp); a firm to which something would happen (a clock runs out,
 // it may pitch, its consortium is dissolved) is left as it was and listed, and the firm pass
 // takes it through the processes one by one (needs.hpp ... firms.hpp). A quiet firm gets the
-// same arithmetic, in the same order, as the processes would give it, so the results are the
-// same bits either way.
+// same arithmetic as the processes would give it, the functions of firm_arithmetic.inc in their
+// eight-firm form (lanes.hpp), so the results are the same bits either way.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -37,10 +37,11 @@ struct quiet_step {
     const float* join;
     float leave;
     finance_step finance;  // a firm that may pitch draws its pitch here: it stays quiet without a deal
-    float least;           // the least float >= finance.least: awareness a >= least as float exactly when as double
     rng::key key;
-    float exit[4];                                    // [tech][financed]
-    float innovate[8], certify[8], certify_aware[8];  // certify*[3..7]: padding
+    const float* exit;  // life_step's tables of eight
+    const float* innovate;
+    const float* certify;
+    const float* certify_aware;
     double growth;
     // With at most 8 sectors: [district][serve, visit, join][sector], zero-padded to 8 sectors,
     // so that eight firms of one district look their rates up in registers.

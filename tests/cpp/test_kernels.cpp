@@ -115,7 +115,7 @@ TEST_CASE("after every step the districts' open needs are those of their living 
 #ifdef KCSIM_HAS_AVX2_KERNELS
 namespace {
 KCSIM_AVX2 void counts_to_float(const std::uint32_t* in, float* out) {
-    _mm256_storeu_ps(out, model::lanes::to_float(model::lanes::load8(in)));
+    model::avx2::store(out, model::avx2::to_f32(model::avx2::load(in)));
 }
 }  // namespace
 
