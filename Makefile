@@ -102,10 +102,10 @@ notebook: build
 	fi
 
 format:
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	git ls-files '*.cpp' '*.hpp' '*.inc' | xargs clang-format -i
 
 format-check:
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+	git ls-files '*.cpp' '*.hpp' '*.inc' | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD)

@@ -22,6 +22,22 @@ std::string pad(std::string s, std::size_t w) {
 
 std::string signed_fmt(double x) { return (x > 0 ? "+" : "") + fmt(x); }
 
+// One row of a table and its newline: Markdown, or the cells padded to `widths` and joined by
+// `gap`, without trailing spaces.
+std::string table_row(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths, const char* gap,
+                      bool md) {
+    std::string line;
+    if (md) {
+        line = "|";
+        for (const auto& cell : cells) line += " " + cell + " |";
+    } else {
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            line += pad(cells[i], widths[i]) + (i + 1 < cells.size() ? gap : "");
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+    }
+    return line + "\n";
+}
+
 }  // namespace
 
 std::string comparison_text(const analysis::comparison& c, bool md) {
@@ -37,18 +53,7 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
     const std::vector<std::string> head = {"metric",   "scenario", "mean", "90% interval", "vs " + base + " [95% CI]",
                                            "P(higher)"};
     const std::vector<std::size_t> w = {28, 20, 12, 26, 34, 9};
-    auto row = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        if (md) {
-            line = "|";
-            for (const auto& cell : cells) line += " " + cell + " |";
-        } else {
-            for (std::size_t i = 0; i < cells.size(); ++i)
-                line += pad(cells[i], w[i]) + (i + 1 < cells.size() ? " " : "");
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-        }
-        out += line + "\n";
-    };
+    auto row = [&](const std::vector<std::string>& cells) { out += table_row(cells, w, " ", md); };
     row(head);
     if (md) row({"---", "---", "---:", "---", "---", "---:"});
     for (const auto m : analysis::key_metrics()) {
@@ -71,17 +76,9 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
     out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the plan's targets\n\n";
     std::vector<std::string> th = {"target"};
     for (const auto& s : c.scenarios) th.push_back(s);
-    auto trow = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        if (md) {
-            line = "|";
-            for (const auto& cell : cells) line += " " + cell + " |";
-        } else {
-            for (std::size_t i = 0; i < cells.size(); ++i) line += pad(cells[i], i == 0 ? 22 : 16);
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-        }
-        out += line + "\n";
-    };
+    std::vector<std::size_t> tw(th.size(), 16);
+    tw[0] = 22;
+    auto trow = [&](const std::vector<std::string>& cells) { out += table_row(cells, tw, "", md); };
     trow(th);
     if (md) {
         std::vector<std::string> sep = {"---"};

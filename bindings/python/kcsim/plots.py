@@ -169,14 +169,15 @@ def _check_metric(m, metric: str) -> None:
         raise ValueError(f"no metric {metric!r}{hint} (kcsim.metric_names() lists them)")
 
 
-def _districts(m, district) -> list:
-    all_ = [str(x) for x in m["district"].values]
-    if district is None:
+def _choose(m, dim, chosen) -> list:
+    """The labels of `dim` named by `chosen` (one, a list, or None for all), checked."""
+    all_ = [str(x) for x in m[dim].values]
+    if chosen is None:
         return all_
-    chosen = [district] if isinstance(district, str) else list(district)
-    unknown = [d for d in chosen if d not in all_]
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    unknown = [c for c in chosen if c not in all_]
     if unknown:
-        raise ValueError(f"no district {unknown[0]!r}; the districts are {', '.join(all_)}")
+        raise ValueError(f"no {dim} {unknown[0]!r}; the {dim}s are {', '.join(all_)}")
     return chosen
 
 
@@ -223,17 +224,6 @@ def _date_axis(ax, maxticks: int = 8) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _scenario_list(m, scenario) -> list:
-    all_ = [str(x) for x in m["scenario"].values]
-    if scenario is None:
-        return all_
-    chosen = [scenario] if isinstance(scenario, str) else list(scenario)
-    unknown = [s for s in chosen if s not in all_]
-    if unknown:
-        raise ValueError(f"no scenario {unknown[0]!r}; the scenarios are {', '.join(all_)}")
-    return chosen
-
-
 def _new_axes(ax, figsize=(8, 4.5)):
     if ax is not None:
         return ax
@@ -278,8 +268,8 @@ def fan_chart(ds, metric: str, district: Union[str, Sequence[str], None] = None,
     """
     m = _metrics(ds)
     _check_metric(m, metric)
-    chosen = _districts(m, district)
-    names = _scenario_list(m, scenarios)
+    chosen = _choose(m, "district", district)
+    names = _choose(m, "scenario", scenarios)
     if cumulative and _kind(metric) != "flow":
         raise ValueError(f"cumulative=True needs a flow; {metric!r} is a {_kind(metric)}")
     qs = sorted(float(q) for q in quantiles)
@@ -432,8 +422,8 @@ def district_small_multiples(ds, metric: str, scenario: Union[str, Sequence[str]
     """
     m = _metrics(ds)
     _check_metric(m, metric)
-    names = _scenario_list(m, scenario)
-    chosen = _districts(m, districts)
+    names = _choose(m, "scenario", scenario)
+    chosen = _choose(m, "district", districts)
     if cumulative and _kind(metric) != "flow":
         raise ValueError(f"cumulative=True needs a flow; {metric!r} is a {_kind(metric)}")
     if ncols < 1:
