@@ -330,8 +330,8 @@ def write_case(case: Case, folder: Path, repo_root: Path) -> Case:
     if not case.files:  # the copy of plan.toml with a broken line
         shutil.copytree(repo_root / "scenarios" / "base", folder / "base")
         lines = (repo_root / "scenarios" / "plan.toml").read_text(encoding="utf-8").splitlines(keepends=True)
-        k = next(i for i, s in enumerate(lines) if s.startswith('district = "yubei"'))
-        lines[k] = 'district = "yubei\n'  # unterminated string
+        k = next(i for i, s in enumerate(lines) if s.startswith('district = "'))
+        lines[k] = lines[k].rstrip().removesuffix('"') + "\n"  # unterminated string
         (folder / "plan.toml").write_text("".join(lines), encoding="utf-8")
         case = Case({"plan.toml": ""}, case.fragments, k + 1, case.where, case.run)
         return case
@@ -455,10 +455,12 @@ def test_check_prints_the_resolved_scenario(run_kcsim, repo_root):
     assert doc["run"]["seed"] == 20210104
     assert str(doc["calendar"]["start"]) == "2021-01-04"
     assert len(doc["districts"]) == 41
-    # The plan's own events are added to those of the programme as it stood in 2021.
+    # The plan's own round is added to its first three (shared with plan-low and plan-high) and to
+    # the events of the programme as it stood in 2021.
     plan = tomllib.loads((repo_root / "scenarios" / "plan.toml").read_text(encoding="utf-8"))
+    first = tomllib.loads((repo_root / "scenarios" / "base" / "plan-2021-2022.toml").read_text(encoding="utf-8"))
     base = tomllib.loads((repo_root / "scenarios" / "base" / "programme-2021.toml").read_text(encoding="utf-8"))
-    assert len(doc["events"]) == len(plan["events"]) + len(base["events"]) == 9 + 27
+    assert len(doc["events"]) == len(plan["events"]) + len(first["events"]) + len(base["events"]) == 2 + 7 + 27
     dates = [str(e["date"]) for e in doc["events"]]
     assert dates == sorted(dates)
 

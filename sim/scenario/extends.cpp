@@ -1,0 +1,75 @@
+// Following `extends` and merging the chain of files.
+#include "scenario/extends.hpp"
+
+#include <algorithm>
+
+#include "scenario/validate.hpp"
+
+namespace kcsim::scenario::detail {
+
+namespace {
+constexpr int max_extends_depth = 16;
+}  // namespace
+
+void merge_into(toml::table& base, toml::table&& over, bool top) {
+    for (auto&& [k, v] : over) {
+        if (v.is_table()) {
+            if (auto* bt = base[k].as_table()) {
+                merge_into(*bt, std::move(*v.as_table()), false);
+                continue;
+            }
+        }
+        toml::array* barr = top ? base[k].as_array() : nullptr;
+        if (barr && v.is_array() && k.str() == "events") {
+            for (auto& e : *v.as_array()) barr->push_back(std::move(e));
+            continue;
+        }
+        if (barr && v.is_array() && (k.str() == "districts" || k.str() == "sectors")) {
+            for (auto& e : *v.as_array()) {
+                auto& et = *e.as_table();
+                const auto id = et["id"].value<std::string>();
+                auto same = std::find_if(barr->begin(), barr->end(), [&](toml::node& b) {
+                    return b.as_table()->get("id")->value<std::string>() == id;
+                });
+                if (same != barr->end()) {
+                    merge_into(*same->as_table(), std::move(et), false);
+                } else {
+                    barr->push_back(std::move(e));
+                }
+            }
+            continue;
+        }
+        base.insert_or_assign(k, std::move(v));
+    }
+}
+
+toml::table load_chain(const std::string& path, const where& from, const std::string& key,
+                       std::vector<std::string>& chain, std::string* origin) {
+    if (std::find(chain.begin(), chain.end(), path) != chain.end()) {
+        std::string cycle;
+        for (const auto& c : chain) cycle += c + " -> ";
+        fail(from, key, "circular 'extends': " + cycle + path);
+    }
+    if (chain.size() >= max_extends_depth) {
+        fail(from, key, "'extends' nested more than " + std::to_string(max_extends_depth) + " deep");
+    }
+    source_text src = read_source(path, from, key);
+    if (origin) *origin = src.name;
+    chain.push_back(src.name);
+    toml::table t = parse(src);
+    check_file(t, src.name);
+    // The scenario loaded is named after its own file unless it names itself: a file that extends
+    // plan.toml must not write to plan's output.
+    if (origin && !t.contains("name")) t.insert("name", default_name(src.name));
+    toml::table merged;
+    if (auto ext = t["extends"].value<std::string>()) {
+        const where w = locate(t["extends"].node()->source(), src.name);
+        merged = load_chain(resolve_relative(src.dir, *ext), w, "extends", chain, nullptr);
+    }
+    t.erase("extends");
+    merge_into(merged, std::move(t));
+    chain.pop_back();
+    return merged;
+}
+
+}  // namespace kcsim::scenario::detail
