@@ -20,6 +20,22 @@ std::string pad(std::string s, std::size_t w) {
     return s;
 }
 
+// One row of a table and its newline: Markdown (`| a | b |`), or text with cell i padded to
+// width(i) and followed by `sep` (not the last), trailing blanks trimmed.
+template <class Width>
+std::string table_row(const std::vector<std::string>& cells, bool md, Width width, const char* sep) {
+    std::string line;
+    if (md) {
+        line = "|";
+        for (const auto& cell : cells) line += " " + cell + " |";
+    } else {
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            line += pad(cells[i], width(i)) + (i + 1 < cells.size() ? sep : "");
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+    }
+    return line + "\n";
+}
+
 std::string signed_fmt(double x) { return (x > 0 ? "+" : "") + fmt(x); }
 
 }  // namespace
@@ -38,16 +54,8 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
                                            "P(higher)"};
     const std::vector<std::size_t> w = {28, 20, 12, 26, 34, 9};
     auto row = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        if (md) {
-            line = "|";
-            for (const auto& cell : cells) line += " " + cell + " |";
-        } else {
-            for (std::size_t i = 0; i < cells.size(); ++i)
-                line += pad(cells[i], w[i]) + (i + 1 < cells.size() ? " " : "");
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-        }
-        out += line + "\n";
+        out += table_row(
+            cells, md, [&](std::size_t i) { return w[i]; }, " ");
     };
     row(head);
     if (md) row({"---", "---", "---:", "---", "---", "---:"});
@@ -72,15 +80,8 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
     std::vector<std::string> th = {"target"};
     for (const auto& s : c.scenarios) th.push_back(s);
     auto trow = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        if (md) {
-            line = "|";
-            for (const auto& cell : cells) line += " " + cell + " |";
-        } else {
-            for (std::size_t i = 0; i < cells.size(); ++i) line += pad(cells[i], i == 0 ? 22 : 16);
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-        }
-        out += line + "\n";
+        out += table_row(
+            cells, md, [](std::size_t i) { return i == 0 ? std::size_t{22} : std::size_t{16}; }, "");
     };
     trow(th);
     if (md) {
