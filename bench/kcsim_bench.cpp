@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "engine/ensemble.hpp"
+#include "engine/model_spec.hpp"
 #include "engine/simulation.hpp"
 #include "io/chunk_codec.hpp"
 #include "io/run_store.hpp"
+#include "model/spec.hpp"
 #include "scenario/load.hpp"
 #include "state/columns.hpp"
 
@@ -76,6 +78,7 @@ std::vector<std::pair<int, double>> per_core(const scenario::scenario_ptr& sc, i
 }  // namespace
 
 int main(int argc, char** argv) {
+    engine::register_model(model::spec());
     const std::string scenarios = argc > 1 ? argv[1] : "scenarios";
     auto plan = scenario::load("builtin:plan.toml");
     const double agent_steps = static_cast<double>(plan->p.tech_firms + plan->p.other_firms) * plan->cal.steps();

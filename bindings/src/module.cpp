@@ -4,11 +4,14 @@
 
 #include "bind.hpp"
 #include "core/version.hpp"
+#include "engine/model_spec.hpp"
+#include "model/spec.hpp"
 
 namespace py = pybind11;
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "kcsim compiled core (use the kcsim package, not this module)";
+    kcsim::engine::register_model(kcsim::model::spec());  // the model every simulation runs
     m.attr("__version__") = std::string(kcsim::version());
     m.attr("git_commit") = std::string(kcsim::git_commit());
     m.attr("schema_version") = kcsim::schema_version;

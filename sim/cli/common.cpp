@@ -7,8 +7,10 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "dist/mpi.hpp"
 #include "engine/estimate.hpp"
 #include "engine/execution.hpp"
+#include "io/output_file.hpp"
 
 namespace kcsim::cli {
 
@@ -31,11 +33,6 @@ interrupt_guard::~interrupt_guard() {
 }
 
 const std::atomic<bool>* interrupt_guard::flag() { return &interrupted; }
-
-const option_spec dry_run_option{"--dry-run", "",
-                                 "print agent counts and the memory and time the job needs, then stop"};
-const option_spec allow_large_memory_option{"--allow-large-memory", "",
-                                            "run even if the memory estimate exceeds the machine's memory"};
 
 job_estimate estimate_job(const std::string& label, const std::vector<scenario::scenario_ptr>& per_unit,
                           std::uint64_t units, const std::string& units_text, std::uint64_t repeats, int threads) {
@@ -71,23 +68,70 @@ job_estimate estimate_job(const std::string& label, const std::vector<scenario::
     return j;
 }
 
-bool dry_run_or_guard(const parsed& p, const std::string& command, const job_estimate& e) {
+std::vector<option_spec> job_command::options() const {
+    std::vector<option_spec> o = {{"--replicates", "N", replicates},
+                                  {"--seed", "S", seed},
+                                  {"--threads", "T", "worker threads, 0 = one per core (default 0)"}};
+    o.insert(o.end(), before_out.begin(), before_out.end());
+    o.push_back({"--out", "FILE.h5", out});
+    o.insert(o.end(), after_out.begin(), after_out.end());
+    if (!resume.empty()) o.push_back({"--resume", "", resume});
+    o.push_back({"--dry-run", "", "print agent counts and the memory and time the job needs, then stop"});
+    o.push_back({"--allow-large-memory", "", "run even if the memory estimate exceeds the machine's memory"});
+    o.push_back({"--force", "", force});
+    o.push_back({"--quiet", "", quiet});
+    o.push_back(help_option);
+    return o;
+}
+
+job_args::job_args(const std::vector<std::string>& args, const job_command& c)
+    : parsed(parse(args, c.options(), c.name, c.max_positional)), c_(c) {}
+
+void job_args::print_help() const {
+    std::printf("%sOptions:\n%s", c_.usage.c_str(), format_options(c_.options()).c_str());
+}
+
+std::uint64_t job_args::replicates(std::uint64_t def) const {
+    return static_cast<std::uint64_t>(
+        integer("--replicates", 1, c_.max_replicates).value_or(static_cast<std::int64_t>(def)));
+}
+
+std::uint64_t job_args::seed(std::uint64_t def) const {
+    return static_cast<std::uint64_t>(
+        integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(def)));
+}
+
+int job_args::threads() const { return static_cast<int>(integer("--threads", 0, 1024).value_or(0)); }
+
+std::string job_args::output(const std::string& stem) const {
+    std::string out = get("--out").value_or("");
+    if (out.empty()) out = dist::coordinator() ? default_output(stem) : "outputs/" + stem + ".h5";
+    return out;
+}
+
+bool job_args::dry_run_or_guard(const job_estimate& e) const {
     const double mem = engine::machine_memory();
-    if (p.has("--dry-run")) {
+    if (has("--dry-run")) {
         std::printf("%s\n%s; peak memory about %.2f GB (machine: %.1f GB)\ntime: about %.0f s (%s)\n", e.what.c_str(),
                     e.state.c_str(), e.peak_bytes / 1e9, mem / 1e9, e.seconds, e.time_basis.c_str());
         return true;
     }
-    if (mem > 0 && e.peak_bytes > 0.8 * mem && !p.has("--allow-large-memory")) {
+    if (mem > 0 && e.peak_bytes > 0.8 * mem && !has("--allow-large-memory")) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.2f GB", e.peak_bytes / 1e9);
         std::string need = buf;
         std::snprintf(buf, sizeof buf, "%.1f GB", mem / 1e9);
-        throw input_error(command + ": the job needs about " + need + " (" + e.in_memory +
+        throw input_error(c_.name + ": the job needs about " + need + " (" + e.in_memory +
                           " in memory at once), more than 80% of this machine's " + buf +
                           "; use fewer --threads or firms, or pass --allow-large-memory");
     }
     return false;
+}
+
+void check_outputs(const std::vector<std::string>& files, bool force) {
+    dist::on_coordinator([&] {
+        for (const auto& f : files) io::check_can_write(f, force);
+    });
 }
 
 std::string default_output(const std::string& stem) {

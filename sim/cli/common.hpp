@@ -35,13 +35,53 @@ struct job_estimate {
 // thread are in memory together. `units_text` names them: "20 replicates".
 job_estimate estimate_job(const std::string& label, const std::vector<scenario::scenario_ptr>& per_unit,
                           std::uint64_t units, const std::string& units_text, std::uint64_t repeats, int threads);
-// The resource guard shared by run, compare and sweep. With --dry-run prints the estimate and
-// returns true: the command stops there, having written nothing. Otherwise throws input_error
-// (exit 2, before any work) when the peak memory exceeds 80% of the machine's, unless
-// --allow-large-memory; returns false to go on.
-bool dry_run_or_guard(const parsed& p, const std::string& command, const job_estimate& e);
-// The two options of the guard, for the commands' option tables.
-extern const option_spec dry_run_option, allow_large_memory_option;
+
+// A job command (run, compare, sweep): the options they share, in this command's words, around
+// its own. The help lists them in this order: --replicates, --seed, --threads, before_out, --out,
+// after_out, --resume (if the command has it), --dry-run, --allow-large-memory, --force, --quiet,
+// --help.
+struct job_command {
+    std::string name{};   // "kcsim run", for messages
+    std::string usage{};  // the help up to its list of options
+    std::size_t max_positional = 1;
+    std::int64_t max_replicates = 1000000;
+    std::string replicates{}, seed{};  // the help of --replicates and --seed
+    std::vector<option_spec> before_out{};
+    std::string out{};  // the help of --out
+    std::vector<option_spec> after_out{};
+    std::string resume{};  // the help of --resume; empty: the command has no --resume
+    std::string force{}, quiet{};
+    std::vector<option_spec> options() const;
+};
+
+// A job command's arguments, parsed strictly against its options (throws input_error, exit 2).
+// The shared options are read where the command needs them, so that its checks keep their order.
+class job_args : public parsed {
+public:
+    job_args(const std::vector<std::string>& args, const job_command& c);
+    const job_command& command() const { return c_; }
+    bool help() const { return has("--help"); }
+    void print_help() const;
+    std::uint64_t replicates(std::uint64_t def) const;  // --replicates N, 1..max_replicates
+    std::uint64_t seed(std::uint64_t def) const;        // --seed S, 0..2^53-1
+    int threads() const;                                // --threads T, 0..1024 (0: one per core)
+    bool force() const { return has("--force"); }
+    bool quiet() const { return has("--quiet"); }
+    bool resume() const { return has("--resume"); }
+    // --out, or outputs/<stem>.h5 (creating outputs/ on the process that writes).
+    std::string output(const std::string& stem) const;
+    // The resource guard. With --dry-run prints the estimate and returns true: the command stops
+    // there, having written nothing. Otherwise throws input_error (exit 2, before any work) when
+    // the peak memory exceeds 80% of the machine's, unless --allow-large-memory; returns false
+    // to go on.
+    bool dry_run_or_guard(const job_estimate& e) const;
+
+private:
+    const job_command& c_;
+};
+
+// Throws (on every rank, from rank 0's check) unless each file may be written (--force).
+void check_outputs(const std::vector<std::string>& files, bool force);
 
 // outputs/<stem>.h5, creating outputs/ when needed.
 std::string default_output(const std::string& stem);

@@ -27,18 +27,19 @@
 namespace kcsim::cli {
 
 namespace {
-const std::vector<option_spec> compare_options = {
-    {"--replicates", "N", "paired replicates per scenario (default: run.replicates of the first)"},
-    {"--seed", "S", "base seed, the same for every scenario (default: run.seed of the first)"},
-    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
-    {"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"},
-    {"--out", "FILE.h5", "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md"},
-    {"--resume", "", "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial"},
-    dry_run_option,
-    allow_large_memory_option,
-    {"--force", "", "replace the output files if they exist"},
-    {"--quiet", "", "no progress line and no table"},
-    {"--help", "", "this help"},
+const job_command compare_job{
+    .name = "kcsim compare",
+    .usage = "Usage: kcsim compare A.toml B.toml [C.toml ...] [options]\n\n"
+             "Runs every scenario on the same replicates (common random numbers), so that their\n"
+             "differences are paired, and reports each against the first (the baseline).\n\n",
+    .max_positional = 64,
+    .replicates = "paired replicates per scenario (default: run.replicates of the first)",
+    .seed = "base seed, the same for every scenario (default: run.seed of the first)",
+    .before_out = {{"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"}},
+    .out = "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md",
+    .resume = "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial",
+    .force = "replace the output files if they exist",
+    .quiet = "no progress line and no table",
 };
 }  // namespace
 
@@ -61,12 +62,9 @@ std::string join_names(const std::vector<scenario::scenario_ptr>& scs) {
 }  // namespace
 
 int compare_command(const std::vector<std::string>& args, const std::string& command_line) {
-    auto p = parse(args, compare_options, "kcsim compare", 64);
-    if (p.has("--help")) {
-        std::printf("Usage: kcsim compare A.toml B.toml [C.toml ...] [options]\n\n"
-                    "Runs every scenario on the same replicates (common random numbers), so that their\n"
-                    "differences are paired, and reports each against the first (the baseline).\n\nOptions:\n%s",
-                    format_options(compare_options).c_str());
+    const job_args p(args, compare_job);
+    if (p.help()) {
+        p.print_help();
         return exit_code::ok;
     }
     if (p.positional.size() < 2)
@@ -82,25 +80,22 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     engine::check_comparable(scs);
     const auto& first = *scs.front();
-    const auto replicates =
-        static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(first.p.replicates));
-    const auto seed =
-        static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(first.p.seed));
-    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
+    const auto replicates = p.replicates(static_cast<std::uint64_t>(first.p.replicates));
+    const auto seed = p.seed(static_cast<std::uint64_t>(first.p.seed));
+    const int threads = p.threads();
     int fork_step = -1;
     std::string fork_date;
-    if (auto text = p.get("--fork-at")) {
-        const auto d = core::parse_date(*text);
-        if (!d) throw input_error("kcsim compare: option --fork-at = '" + *text + "': expected a date like 2022-01-03");
+    if (auto d = p.date("--fork-at")) {
+        const std::string text = *p.get("--fork-at");
         const core::date last = first.cal.step_last_day(first.cal.steps() - 1);
         if (*d <= first.cal.start || *d > last) {
-            throw input_error("kcsim compare: option --fork-at = " + *text +
+            throw input_error("kcsim compare: option --fork-at = " + text +
                               " is outside the simulated period: expected a date after " +
                               core::to_iso(first.cal.start) + " and up to " + core::to_iso(last));
         }
         fork_step = first.cal.step_of(*d);
         if (fork_step == 0) {
-            throw input_error("kcsim compare: option --fork-at = " + *text +
+            throw input_error("kcsim compare: option --fork-at = " + text +
                               " falls in the first week, so nothing is shared; " + "expected a date from " +
                               core::to_iso(first.cal.step_start(1)));
         }
@@ -112,59 +107,38 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         if (fork_step >= 0) per_unit.push_back(scs.front());
         const std::string units = std::to_string(replicates) + " paired replicates of " + std::to_string(scs.size()) +
                                   " scenarios" + (fork_step >= 0 ? " forked at " + fork_date : "");
-        if (dry_run_or_guard(p, "kcsim compare",
-                             estimate_job("compare " + join_names(scs), per_unit, replicates, units, 1, threads)))
+        if (p.dry_run_or_guard(estimate_job("compare " + join_names(scs), per_unit, replicates, units, 1, threads)))
             return exit_code::ok;
     }
-    const bool force = p.has("--force"), quiet = p.has("--quiet");
-    std::string out = p.get("--out").value_or("");
-    if (out.empty()) {
-        std::string stem = "compare";
-        for (const auto& sc : scs) stem += "-" + sc->name;
-        out = default_output(stem.substr(0, 120));
-    }
+    const bool force = p.force(), quiet = p.quiet();
+    std::string stem = "compare";
+    for (const auto& sc : scs) stem += "-" + sc->name;
+    const std::string out = p.output(stem.substr(0, 120));
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
-    const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
-    dist::on_coordinator([&] {
-        for (const auto& f : {out, csv, md}) io::check_can_write(f, force);
-    });
+    check_outputs({out, csv, md}, force);
 
     // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
     // interrupted comparison resumes (--resume) with only the missing replicates.
-    std::string job = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
-                      std::to_string(fork_step) + "\n";
-    for (const auto& sc : scs) job += sc->hash + "\n";
-    std::optional<io::journal> jr;
-    dist::on_coordinator([&] { jr.emplace(out, job_id(job), p.has("--resume"), force); });
-
-    engine::execution_context ctx(threads);
-    interrupt_guard guard;
-    progress bar("compare " + std::to_string(scs.size()) + " scenarios", replicates,
-                 writer && !quiet && stderr_is_terminal());
+    std::string description = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
+                              std::to_string(fork_step) + "\n";
+    for (const auto& sc : scs) description += sc->hash + "\n";
+    unit_job job(p, out, description, "compare " + std::to_string(scs.size()) + " scenarios", replicates);
+    auto& ctx = job.ctx();
     engine::paired_options opt{
         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};
-    try {
-        // A unit carries its metrics chunks already encoded (on the thread or rank that computed
-        // them), so that assembling the output below only writes.
-        run_missing_units(
-            replicates, jr ? &*jr : nullptr, ctx,
-            [&](std::size_t r) {
-                auto rs = engine::run_replicate(scs, opt, r, ctx);
-                for (std::size_t s = 0; s < rs.size(); ++s) {
-                    // The unit keeps the encoded chunk for the file and, of the metrics themselves,
-                    // only what the comparison needs: about a fifth of the size.
-                    io::run_store::prepare(rs[s]);
-                    if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics);
-                    rs[s].metrics = {};
-                }
-                return io::journal::encode(rs);
-            },
-            bar);
-        bar.finish();
-    } catch (...) {
-        bar.finish();
-        throw;
-    }
+    // A unit carries its metrics chunks already encoded (on the thread or rank that computed
+    // them), so that assembling the output below only writes.
+    const bool writer = job.run([&](std::size_t r) {
+        auto rs = engine::run_replicate(scs, opt, r, ctx);
+        for (std::size_t s = 0; s < rs.size(); ++s) {
+            // The unit keeps the encoded chunk for the file and, of the metrics themselves,
+            // only what the comparison needs: about a fifth of the size.
+            io::run_store::prepare(rs[s]);
+            if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics);
+            rs[s].metrics = {};
+        }
+        return io::journal::encode(rs);
+    });
 
     if (!writer) return exit_code::ok;
     // Assemble the output from the units, in replicate order.
@@ -176,7 +150,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
     std::size_t failed = 0;
     for (std::size_t r = 0; r < replicates; ++r) {
-        const auto rs = jr->read(r);
+        const auto rs = job.journal().read(r);
         bool all_ok = true;
         for (std::size_t s = 0; s < rs.size(); ++s) {
             store.append(groups[s], rs[s]);
@@ -216,7 +190,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     store.commit();
     csv_file.commit();
     md_file.commit();
-    jr->remove();
+    job.journal().remove();
     if (!quiet) {
         std::printf("\n%s", comparison_text(c, false).c_str());
         if (failed > 0)

@@ -63,8 +63,7 @@ std::string range_text(const scenario::param_spec& s) {
 
 // Parses `--markdown`/`--help`; prints help and returns nullopt when --help was given.
 std::optional<bool> markdown_flag(const std::vector<std::string>& args, const std::string& cmd, const char* what) {
-    const std::vector<option_spec> opts = {{"--markdown", "", "print as a Markdown table"},
-                                           {"--help", "", "this help"}};
+    const std::vector<option_spec> opts = {{"--markdown", "", "print as a Markdown table"}, help_option};
     auto p = parse(args, opts, cmd, 0);
     if (p.has("--help")) {
         std::printf("Usage: %s [--markdown]\n\n%s\n\nOptions:\n%s", cmd.c_str(), what, format_options(opts).c_str());
@@ -76,7 +75,7 @@ std::optional<bool> markdown_flag(const std::vector<std::string>& args, const st
 }  // namespace
 
 int check_command(const std::vector<std::string>& args) {
-    auto p = parse(args, {{"--help", "", "this help"}}, "kcsim check", 1);
+    auto p = parse(args, {help_option}, "kcsim check", 1);
     if (p.has("--help") || p.positional.empty()) {
         std::printf("Usage: kcsim check SCENARIO.toml\n\nValidates the scenario (exit 2 with the file, line and key of "
                     "the first error) and prints it fully resolved: extends merged and every default filled in.\n");
@@ -129,7 +128,7 @@ int metrics_command(const std::vector<std::string>& args) {
 }
 
 int schedule_command(const std::vector<std::string>& args) {
-    if (parse(args, {{"--help", "", "this help"}}, "kcsim schedule", 0).has("--help")) {
+    if (parse(args, {help_option}, "kcsim schedule", 0).has("--help")) {
         std::printf("Usage: kcsim schedule\n\nPrints the phases of one step, in the order they run.\n");
         return exit_code::ok;
     }

@@ -11,7 +11,9 @@
 #include "core/text.hpp"
 #include "core/version.hpp"
 #include "dist/mpi.hpp"
+#include "engine/model_spec.hpp"
 #include "io/h5.hpp"
+#include "model/spec.hpp"
 
 namespace {
 
@@ -41,6 +43,7 @@ Documentation: docs/ in the source tree (start with docs/README.md).
 int main(int argc, char** argv) {
     kcsim::io::h5::skip_exit_cleanup();    // before any other HDF5 call
     kcsim::dist::session mpi(argc, argv);  // only under mpirun
+    kcsim::engine::register_model(kcsim::model::spec());
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string command_line = "kcsim";
     for (const auto& a : args) command_line += " " + a;

@@ -26,6 +26,16 @@ std::optional<std::int64_t> parsed::integer(const std::string& o, std::int64_t l
     return x;
 }
 
+std::optional<core::date> parsed::date(const std::string& o) const {
+    auto v = get(o);
+    if (!v) return std::nullopt;
+    const auto d = core::parse_date(*v);
+    if (!d) throw input_error(command_ + ": option " + o + " = '" + *v + "': expected a date like 2022-01-03");
+    return d;
+}
+
+const option_spec help_option{"--help", "", "this help"};
+
 parsed parse(const std::vector<std::string>& args, const std::vector<option_spec>& specs, const std::string& command,
              std::size_t max_positional) {
     parsed p;

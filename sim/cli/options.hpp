@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/date.hpp"
+
 namespace kcsim::cli {
 
 struct option_spec {
@@ -22,6 +24,8 @@ struct parsed {
     std::optional<std::string> get(const std::string& o) const;
     // Integer option in [lo, hi]; throws input_error naming the option, value and range.
     std::optional<std::int64_t> integer(const std::string& o, std::int64_t lo, std::int64_t hi) const;
+    // Date option (YYYY-MM-DD); throws input_error naming the option and the expected form.
+    std::optional<core::date> date(const std::string& o) const;
     std::string command_;  // for messages
 };
 
@@ -30,5 +34,8 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
              std::size_t max_positional);
 
 std::string format_options(const std::vector<option_spec>& specs);
+
+// --help, the last row of every command's table.
+extern const option_spec help_option;
 
 }  // namespace kcsim::cli

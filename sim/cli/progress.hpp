@@ -10,8 +10,11 @@ namespace kcsim::cli {
 class progress {
 public:
     progress(std::string label, std::uint64_t total, bool enabled);
+    ~progress() { finish(); }  // so that an error's message starts on a line of its own
+    progress(const progress&) = delete;
+    progress& operator=(const progress&) = delete;
     void update(std::uint64_t done);
-    void finish();
+    void finish();  // ends the line, if one is shown
 
 private:
     std::string label_;

@@ -21,20 +21,24 @@ namespace kcsim::cli {
 
 namespace {
 
-const std::vector<option_spec> run_options = {
-    {"--replicates", "N", "replicates to run (default: run.replicates in the scenario)"},
-    {"--seed", "S", "base seed (default: run.seed in the scenario)"},
-    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
-    {"--out", "FILE.h5", "output file (default: outputs/<scenario name>.h5)"},
-    {"--save-state", "DATE", "also save every replicate's state at the start of the week of DATE"},
-    {"--state-out", "FILE.h5", "where --save-state writes (default: <out>.state.h5)"},
-    {"--resume-from", "FILE.h5", "continue the replicates saved in a state file (its seed and replicates)"},
-    dry_run_option,
-    allow_large_memory_option,
-    {"--force", "", "replace the output file if it exists"},
-    {"--quiet", "", "no progress line and no summary table"},
-    {"--help", "", "this help"},
-};
+const job_command& run_job() {
+    static const job_command c{
+        .name = "kcsim run",
+        .usage = "Usage: kcsim run [SCENARIO.toml] [options]\n\nRuns replicates of a scenario in parallel and writes "
+                 "them to one HDF5 file.\nWithout SCENARIO, runs the built-in default (" +
+                 std::string(scenario::default_scenario) + ").\n\n",
+        .replicates = "replicates to run (default: run.replicates in the scenario)",
+        .seed = "base seed (default: run.seed in the scenario)",
+        .out = "output file (default: outputs/<scenario name>.h5)",
+        .after_out = {{"--save-state", "DATE", "also save every replicate's state at the start of the week of DATE"},
+                      {"--state-out", "FILE.h5", "where --save-state writes (default: <out>.state.h5)"},
+                      {"--resume-from", "FILE.h5",
+                       "continue the replicates saved in a state file (its seed and replicates)"}},
+        .force = "replace the output file if it exists",
+        .quiet = "no progress line and no summary table",
+    };
+    return c;
+}
 
 void print_summary(const scenario::scenario& sc, const std::vector<model::city_figures>& figs, std::uint64_t seed,
                    std::size_t failed) {
@@ -57,12 +61,9 @@ void print_summary(const scenario::scenario& sc, const std::vector<model::city_f
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
-    auto p = parse(args, run_options, "kcsim run", 1);
-    if (p.has("--help")) {
-        std::printf(
-            "Usage: kcsim run [SCENARIO.toml] [options]\n\nRuns replicates of a scenario in parallel and writes "
-            "them to one HDF5 file.\nWithout SCENARIO, runs the built-in default (%s).\n\nOptions:\n%s",
-            std::string(scenario::default_scenario).c_str(), format_options(run_options).c_str());
+    const job_args p(args, run_job());
+    if (p.help()) {
+        p.print_help();
         return exit_code::ok;
     }
     // Validate everything before any work, so bad input never leaves output behind.
@@ -74,8 +75,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     } else {
         sc = scenario::load(p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0]);
     }
-    auto replicates = static_cast<std::uint64_t>(p.integer("--replicates", 1, 1000000).value_or(sc->p.replicates));
-    auto seed = static_cast<std::uint64_t>(p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(sc->p.seed));
+    auto replicates = p.replicates(static_cast<std::uint64_t>(sc->p.replicates));
+    auto seed = p.seed(static_cast<std::uint64_t>(sc->p.seed));
 
     // Resuming: the state file fixes the seed and the replicates, and its scenario must be
     // comparable (same calendar, districts and sectors) with the one given.
@@ -100,30 +101,27 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::string state_out;
     if (p.has("--state-out") && !p.has("--save-state"))
         throw input_error("kcsim run: --state-out needs --save-state DATE");
-    if (auto text = p.get("--save-state")) {
-        const auto d = core::parse_date(*text);
-        if (!d) throw input_error("kcsim run: option --save-state = '" + *text + "': expected a date like 2022-01-03");
+    if (auto d = p.date("--save-state")) {
         const core::date last = sc->cal.step_last_day(sc->cal.steps() - 1);
         if (*d < sc->cal.start || *d > last) {
-            throw input_error("kcsim run: option --save-state = " + *text + " is outside the simulated period " +
-                              core::to_iso(sc->cal.start) + " to " + core::to_iso(last));
+            throw input_error("kcsim run: option --save-state = " + *p.get("--save-state") +
+                              " is outside the simulated period " + core::to_iso(sc->cal.start) + " to " +
+                              core::to_iso(last));
         }
         snapshot_step = sc->cal.step_of(*d);
     }
-    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
+    const int threads = p.threads();
     // Resource guard: say what the run needs; refuse one that cannot fit before any work.
-    if (dry_run_or_guard(
-            p, "kcsim run",
+    if (p.dry_run_or_guard(
             estimate_job(sc->name, {sc}, replicates, std::to_string(replicates) + " replicates", 1, threads)))
         return exit_code::ok;
-    const bool force = p.has("--force");
-    const bool quiet = p.has("--quiet");
-    std::string out = p.get("--out").value_or("");
-    if (out.empty()) out = default_output(sc->name);
-    io::check_can_write(out, force);
+    const bool force = p.force();
+    const bool quiet = p.quiet();
+    const std::string out = p.output(sc->name);
+    check_outputs({out}, force);
     if (snapshot_step >= 0) {
         state_out = p.get("--state-out").value_or(sibling(out, "state.h5"));
-        io::check_can_write(state_out, force);
+        check_outputs({state_out}, force);
     }
 
     engine::execution_context ctx(threads);
@@ -147,40 +145,35 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::vector<model::city_figures> figs;
     std::size_t failed = 0, done = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    try {
-        // Each replicate's metrics chunk is encoded on the worker that computed it; the sink only writes.
-        engine::ensemble_options opt{.seed = seed,
-                                     .replicates = replicates,
-                                     .cancel = interrupt_guard::flag(),
-                                     .snapshot_step = snapshot_step,
-                                     .prepare = io::run_store::prepare};
-        if (resume) {
-            const std::string from = *p.get("--resume-from");
-            opt.resume = [from](std::uint64_t r) {
-                auto s = io::read_state(from, r);
-                return engine::snapshot{std::move(s.world), std::move(s.metrics)};
-            };
-        }
-        engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
-            store.append(g, r);
-            if (states && r.saved) states->add(io::saved_state{r.replicate, r.saved->world, r.saved->metrics});
-            if (r.ok) {
-                figs.push_back(
-                    model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
-            } else {
-                ++failed;
-                std::fprintf(stderr, "\nkcsim: replicate %llu failed: %s\n",
-                             static_cast<unsigned long long>(r.replicate), r.message.c_str());
-            }
-            bar.update(++done);
-        });
-        // The state file first: a disk that fills while finishing it leaves no results either.
-        if (states) states->commit();
-        store.commit();
-    } catch (...) {
-        bar.finish();
-        throw;
+    // Each replicate's metrics chunk is encoded on the worker that computed it; the sink only writes.
+    engine::ensemble_options opt{.seed = seed,
+                                 .replicates = replicates,
+                                 .cancel = interrupt_guard::flag(),
+                                 .snapshot_step = snapshot_step,
+                                 .prepare = io::run_store::prepare};
+    if (resume) {
+        const std::string from = *p.get("--resume-from");
+        opt.resume = [from](std::uint64_t r) {
+            auto s = io::read_state(from, r);
+            return engine::snapshot{std::move(s.world), std::move(s.metrics)};
+        };
     }
+    engine::run_ensemble(sc, opt, ctx, [&](engine::replicate_result&& r) {
+        store.append(g, r);
+        if (states && r.saved) states->add(io::saved_state{r.replicate, r.saved->world, r.saved->metrics});
+        if (r.ok) {
+            figs.push_back(
+                model::city_summary(r.metrics, static_cast<std::size_t>(sc->cal.steps()), sc->districts.size()));
+        } else {
+            ++failed;
+            std::fprintf(stderr, "\nkcsim: replicate %llu failed: %s\n", static_cast<unsigned long long>(r.replicate),
+                         r.message.c_str());
+        }
+        bar.update(++done);
+    });
+    // The state file first: a disk that fills while finishing it leaves no results either.
+    if (states) states->commit();
+    store.commit();
     bar.finish();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!quiet) {

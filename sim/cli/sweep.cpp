@@ -28,43 +28,35 @@
 namespace kcsim::cli {
 
 namespace {
-const std::vector<option_spec> sweep_options = {
-    {"--replicates", "N", "replicates per experiment (default: replicates in the sweep file)"},
-    {"--seed", "S", "base seed (default: seed in the sweep file)"},
-    {"--threads", "T", "worker threads, 0 = one per core (default 0)"},
-    {"--out", "FILE.h5", "output file (default: outputs/sweep-<name>.h5)"},
-    {"--resume", "", "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial"},
-    dry_run_option,
-    allow_large_memory_option,
-    {"--force", "", "replace the output file if it exists"},
-    {"--quiet", "", "no progress line and no ranking"},
-    {"--help", "", "this help"},
+const job_command sweep_job{
+    .name = "kcsim sweep",
+    .usage = "Usage: kcsim sweep SWEEP.toml [options]\n\n"
+             "Runs a design over the sweep's uncertain parameters, crossed with every combination of\n"
+             "its levers, on common random numbers; stores the experiments table and the outcomes, and\n"
+             "ranks the parameters by sensitivity (designs saltelli and morris). See docs/sweeps.md.\n\n",
+    .max_replicates = 100000,
+    .replicates = "replicates per experiment (default: replicates in the sweep file)",
+    .seed = "base seed (default: seed in the sweep file)",
+    .out = "output file (default: outputs/sweep-<name>.h5)",
+    .resume = "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial",
+    .force = "replace the output file if it exists",
+    .quiet = "no progress line and no ranking",
 };
-
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args, const std::string& command_line) {
-    auto p = parse(args, sweep_options, "kcsim sweep", 1);
-    if (p.has("--help") || p.positional.empty()) {
-        std::printf("Usage: kcsim sweep SWEEP.toml [options]\n\n"
-                    "Runs a design over the sweep's uncertain parameters, crossed with every combination of\n"
-                    "its levers, on common random numbers; stores the experiments table and the outcomes, and\n"
-                    "ranks the parameters by sensitivity (designs saltelli and morris). See docs/sweeps.md.\n\n"
-                    "Options:\n%s",
-                    format_options(sweep_options).c_str());
-        return p.has("--help") ? exit_code::ok : exit_code::bad_input;
+    const job_args p(args, sweep_job);
+    if (p.help() || p.positional.empty()) {
+        p.print_help();
+        return p.help() ? exit_code::ok : exit_code::bad_input;
     }
     auto sw = scenario::load_sweep(p.positional[0]);
-    sw.replicates = static_cast<std::uint64_t>(
-        p.integer("--replicates", 1, 100000).value_or(static_cast<std::int64_t>(sw.replicates)));
-    sw.seed = static_cast<std::uint64_t>(
-        p.integer("--seed", 0, (std::int64_t{1} << 53) - 1).value_or(static_cast<std::int64_t>(sw.seed)));
+    sw.replicates = p.replicates(sw.replicates);
+    sw.seed = p.seed(sw.seed);
     const auto outcome_index = analysis::outcome_indices(sw);
-    const int threads = static_cast<int>(p.integer("--threads", 0, 1024).value_or(0));
-    const bool force = p.has("--force"), quiet = p.has("--quiet");
-    const bool writer = dist::coordinator();  // under mpirun only rank 0 writes
-    std::string out = p.get("--out").value_or("");
-    if (out.empty()) out = writer ? default_output("sweep-" + sw.name) : "outputs/sweep-" + sw.name + ".h5";
+    const int threads = p.threads();
+    const bool force = p.force(), quiet = p.quiet();
+    const std::string out = p.output("sweep-" + sw.name);
     const auto ex = analysis::plan_experiments(sw);
     // Every experiment's scenario must load: check them all before any run (errors exit 2). The
     // largest (most firms) sizes the resource guard: one experiment runs its replicates in turn.
@@ -73,43 +65,30 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
         if (sc->p.tech_firms + sc->p.other_firms > largest->p.tech_firms + largest->p.other_firms) largest = sc;
     }
-    if (dry_run_or_guard(
-            p, "kcsim sweep",
+    if (p.dry_run_or_guard(
             estimate_job("sweep " + sw.name, {largest}, ex.count,
                          std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
                          sw.replicates, threads)))
         return exit_code::ok;
-    dist::on_coordinator([&] { io::check_can_write(out, force); });
+    check_outputs({out}, force);
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
-    const std::string job = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
-                            std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
-    std::optional<io::journal> jr;
-    dist::on_coordinator([&] { jr.emplace(out, job_id(job), p.has("--resume"), force); });
-    engine::execution_context ctx(threads);
-    interrupt_guard guard;
+    const std::string description = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
+                                    std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
+    unit_job job(p, out, description, "sweep " + sw.name, ex.count);
+    auto& ctx = job.ctx();
     const std::size_t R = sw.replicates, M = model::n_metrics;
-    progress bar("sweep " + sw.name, ex.count, writer && !quiet && stderr_is_terminal());
     std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
     std::size_t failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    try {
-        run_missing_units(
-            ex.count, jr ? &*jr : nullptr, ctx,
-            [&](std::size_t e) {
-                // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
-                return io::journal::encode({analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag())});
-            },
-            bar);
-        bar.finish();
-    } catch (...) {
-        bar.finish();
-        throw;
-    }
+    const bool writer = job.run([&](std::size_t e) {
+        // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
+        return io::journal::encode({analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag())});
+    });
     if (!writer) return exit_code::ok;
     io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
     for (std::size_t e = 0; e < ex.count; ++e) {
-        const auto figs = jr->read(e).at(0).metrics;
+        const auto figs = job.journal().read(e).at(0).metrics;
         for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
         std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
     }
@@ -118,7 +97,7 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         const auto indices = analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index);
         store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
         store.commit();
-        jr->remove();
+        job.journal().remove();
         if (!quiet) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             std::printf("\nsweep %s: %zu experiments (%zu policies x %zu design points, design %s) x %zu replicates in "

@@ -30,6 +30,18 @@ void run_missing_units(std::size_t units, io::journal* jr, engine::execution_con
         [&](std::size_t i, std::string&& bytes) { finished(todo[i], std::move(bytes)); });
 }
 
+unit_job::unit_job(const job_args& a, const std::string& out, const std::string& description, const std::string& label,
+                   std::size_t units)
+    : units_(units), ctx_(a.threads()), bar_(label, units, dist::coordinator() && !a.quiet() && stderr_is_terminal()) {
+    dist::on_coordinator([&] { jr_.emplace(out, job_id(description), a.resume(), a.force()); });
+}
+
+bool unit_job::run(const std::function<std::string(std::size_t)>& work) {
+    run_missing_units(units_, jr_ ? &*jr_ : nullptr, ctx_, work, bar_);
+    bar_.finish();
+    return dist::coordinator();
+}
+
 std::string job_id(const std::string& description) { return core::sha256_hex(description); }
 
 }  // namespace kcsim::cli

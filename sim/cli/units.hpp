@@ -3,8 +3,10 @@
 // finished unit is durable at once: the units missing from the journal run on this process's
 // threads, and each result is written to the journal as it arrives.
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "engine/execution.hpp"
 #include "io/journal.hpp"
@@ -15,6 +17,28 @@ namespace kcsim::cli {
 // just compute the units rank 0 hands them).
 void run_missing_units(std::size_t units, io::journal* jr, engine::execution_context& ctx,
                        const std::function<std::string(std::size_t)>& work, progress& bar);
+
+// What compare and sweep share around their units: the journal of finished units on the rank
+// that writes (--resume, --force), the execution context (--threads), Ctrl-C, the progress line.
+class unit_job {
+public:
+    // `description`: the text that identifies the job's inputs (its job_id names the journal);
+    // `label` heads the progress line.
+    unit_job(const job_args& a, const std::string& out, const std::string& description, const std::string& label,
+             std::size_t units);
+    engine::execution_context& ctx() { return ctx_; }
+    // Runs the units missing from the journal, on every rank. True on the rank that writes, which
+    // then assembles the output from journal(); the others are done.
+    bool run(const std::function<std::string(std::size_t)>& work);
+    io::journal& journal() { return *jr_; }
+
+private:
+    std::size_t units_;
+    engine::execution_context ctx_;
+    interrupt_guard guard_;
+    progress bar_;
+    std::optional<io::journal> jr_;
+};
 
 // SHA-256 of the text that identifies a job (its inputs), for the journal.
 std::string job_id(const std::string& description);

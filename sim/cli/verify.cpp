@@ -15,7 +15,7 @@
 namespace kcsim::cli {
 
 int verify_command(const std::vector<std::string>& args) {
-    auto p = parse(args, {{"--help", "", "this help"}}, "kcsim verify", 1);
+    auto p = parse(args, {help_option}, "kcsim verify", 1);
     if (p.has("--help") || p.positional.empty()) {
         std::printf(
             "Usage: kcsim verify FILE.h5\n\nChecks a kcsim results file: structure, provenance, checksums of every "

@@ -6,8 +6,6 @@
 
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
-#include "model/metrics.hpp"
-#include "model/summary.hpp"
 
 namespace kcsim::engine {
 
@@ -20,7 +18,7 @@ replicate_result finish(simulation& sim, std::uint64_t r, std::chrono::steady_cl
     try {
         if (snapshot_step >= sim.steps_done()) {
             sim.advance(ctx, snapshot_step - sim.steps_done(), cancel);
-            const std::size_t row = sim.scene().districts.size() * model::n_metrics;
+            const std::size_t row = sim.scene().districts.size() * sim.model().metrics;
             const auto m = sim.metrics().subspan(0, static_cast<std::size_t>(sim.steps_done()) * row);
             res.saved = snapshot{sim.snapshot(), std::vector<double>(m.begin(), m.end())};
         }
@@ -30,7 +28,7 @@ replicate_result finish(simulation& sim, std::uint64_t r, std::chrono::steady_cl
         res.ok = false;
         res.message = e.what();
     }
-    res.ledger = model::ledger_table(sim.world(), sim.scene().cal);
+    res.ledger = sim.model().ledger(sim.world(), sim.scene().cal);
     res.metrics = sim.take_metrics();
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return res;

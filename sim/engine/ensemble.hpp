@@ -27,7 +27,7 @@ struct replicate_result {
     bool ok = true;
     std::string message;          // why it failed, if it did
     std::vector<double> metrics;  // [steps][districts][metrics]
-    std::vector<double> ledger;   // [years][ledger items] (model::ledger_items)
+    std::vector<double> ledger;   // [years][ledger items] (the model_spec's ledger)
     double seconds = 0;
     std::optional<snapshot> saved;  // the state at the snapshot step, when one was asked for
     // The metrics encoded as the file stores them, if the options' prepare made them (the CLI's:
@@ -47,7 +47,7 @@ struct ensemble_options {
     std::uint64_t first_replicate = 0;
     std::uint64_t replicates = 1;
     const std::atomic<bool>* cancel = nullptr;  // set to stop: run_ensemble throws cancelled
-    const schedule* phases = nullptr;           // nullptr: the programme model's schedule
+    const schedule* phases = nullptr;           // nullptr: the registered model's schedule
     int snapshot_step = -1;                     // >= 0: keep each replicate's state at that step
     resume_source resume{};                     // set: each replicate continues from its saved state
     prepare_fn prepare{};                       // set: called on each result before the sink
@@ -63,7 +63,7 @@ struct paired_options {
     std::uint64_t replicates = 1;
     int fork_step = -1;
     const std::atomic<bool>* cancel = nullptr;
-    const schedule* phases = nullptr;  // nullptr: the programme model's schedule
+    const schedule* phases = nullptr;  // nullptr: the registered model's schedule
     int snapshot_step = -1;            // >= 0: keep each replicate's state at that step
     resume_source resume{};            // set: each replicate continues from its saved state
     prepare_fn prepare{};              // set: called on each result before the sink

@@ -4,21 +4,14 @@
 #include <string_view>
 #include <unistd.h>
 
-#include "model/lanes.hpp"
-#include "model/metrics.hpp"
+#include "engine/model_spec.hpp"
 #include "state/columns.hpp"
 
 namespace kcsim::engine {
 
-namespace {
-// Single-core cost per firm-step of the programme model, measured by `make bench` (plan.toml on
-// the 2-core development machine, 2026-12: about 15-16 ns with the AVX2 kernels, 38 ns with the
-// portable code), with some margin. A planning figure only.
-double seconds_per_firm_step() { return model::use_avx2() ? 17e-9 : 40e-9; }
-}  // namespace
-
 estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, int threads) {
     estimate e;
+    const model_spec& m = registered_model();
     e.firms = static_cast<std::uint64_t>(sc.p.tech_firms + sc.p.other_firms);
     // Bytes per firm from the firm columns of the state itself, so the figure follows the model.
     state::world w;
@@ -27,13 +20,14 @@ estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, in
             e.bytes_per_firm += sizeof(typename std::decay_t<decltype(v)>::value_type);
     });
     const double steps = sc.cal.steps();
-    const double metrics = steps * static_cast<double>(sc.districts.size()) * model::n_metrics * sizeof(double);
+    const double metrics =
+        steps * static_cast<double>(sc.districts.size()) * static_cast<double>(m.metrics) * sizeof(double);
     e.bytes_per_replicate = 1.2 * e.bytes_per_firm * static_cast<double>(e.firms) + 2 * metrics;
     const double t = threads > 0 ? threads : 1;
     const double in_flight = std::min<double>(static_cast<double>(replicates), 2 * t);
     e.peak_bytes = in_flight * e.bytes_per_replicate;
     e.firm_steps = static_cast<double>(e.firms) * steps;
-    e.seconds = e.firm_steps * static_cast<double>(replicates) * seconds_per_firm_step() / t;
+    e.seconds = e.firm_steps * static_cast<double>(replicates) * m.seconds_per_firm_step() / t;
     return e;
 }
 

@@ -4,9 +4,6 @@
 #include <limits>
 
 #include "core/error.hpp"
-#include "model/metrics.hpp"
-#include "model/phases.hpp"
-#include "model/schedule.hpp"
 
 namespace kcsim::engine {
 
@@ -19,14 +16,14 @@ simulation::simulation(execution_context& ctx, scenario::scenario_ptr sc, std::u
 
 simulation::simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases,
                        execution_context* ctx)
-    : sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()),
-      schedule_(phases ? phases : &model::default_schedule()), w_(model::initial_world(*sc_, key_, ctx)),
-      metrics_(static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics,
+    : model_(&registered_model()), sc_(std::move(sc)), key_{seed, replicate}, steps_(sc_->cal.steps()),
+      schedule_(phases ? phases : model_->phases), w_(model_->initial_world(*sc_, key_, ctx)),
+      metrics_(static_cast<std::size_t>(steps_) * sc_->districts.size() * model_->metrics,
                std::numeric_limits<double>::quiet_NaN()),
       phase_seconds_(schedule_->size(), 0.0) {}
 
 void simulation::advance(execution_context& ctx, int n, const std::atomic<bool>* cancel) {
-    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    const std::size_t row = sc_->districts.size() * model_->metrics;
     const double years = sc_->cal.step_years();
     ctx.execute([&] {
         for (int k = 0; k < n && !done(); ++k) {
@@ -56,19 +53,19 @@ void simulation::apply(const scenario::event& e) {
     }
     if (e.sector >= sc_->sectors.size())
         throw input_error("event sector index " + std::to_string(e.sector) + " out of range");
-    model::phases::apply_event(*sc_, w_, e, w_.step);
+    model_->apply_event(*sc_, w_, e, w_.step);
 }
 
 simulation::simulation(const simulation& trunk, scenario::scenario_ptr sc, const schedule* phases)
-    : sc_(std::move(sc)), key_(trunk.key_), steps_(sc_->cal.steps()),
-      schedule_(phases ? phases : &model::default_schedule()), phase_seconds_(schedule_->size(), 0.0) {
-    if (trunk.metrics_.size() != static_cast<std::size_t>(steps_) * sc_->districts.size() * model::n_metrics ||
+    : model_(trunk.model_), sc_(std::move(sc)), key_(trunk.key_), steps_(sc_->cal.steps()),
+      schedule_(phases ? phases : model_->phases), phase_seconds_(schedule_->size(), 0.0) {
+    if (trunk.metrics_.size() != static_cast<std::size_t>(steps_) * sc_->districts.size() * model_->metrics ||
         trunk.w_.d.size() != sc_->districts.size()) {
         throw input_error("cannot fork scenario '" + sc_->name + "' from '" + trunk.sc_->name +
                           "': their calendars or districts differ");
     }
     w_ = trunk.w_;
-    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    const std::size_t row = sc_->districts.size() * model_->metrics;
     const auto done = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(w_.step) * row);
     metrics_.assign(trunk.metrics_.size(), std::numeric_limits<double>::quiet_NaN());
     std::copy(trunk.metrics_.begin(), trunk.metrics_.begin() + done, metrics_.begin());
@@ -76,7 +73,7 @@ simulation::simulation(const simulation& trunk, scenario::scenario_ptr sc, const
 
 void simulation::resume(const state::world& w, std::span<const double> metrics_so_far) {
     restore(w);
-    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    const std::size_t row = sc_->districts.size() * model_->metrics;
     if (metrics_so_far.size() != static_cast<std::size_t>(w.step) * row) {
         throw input_error("the saved metrics do not match the saved state (" + std::to_string(metrics_so_far.size()) +
                           " values for " + std::to_string(w.step) + " steps of " + std::to_string(row) + ")");
@@ -93,7 +90,7 @@ void simulation::restore(const state::world& w) {
         throw input_error("cannot restore a state at step " + std::to_string(w.step) + " beyond the horizon");
     w_ = w;
     // Metrics after the restored step are stale: clear them.
-    const std::size_t row = sc_->districts.size() * model::n_metrics;
+    const std::size_t row = sc_->districts.size() * model_->metrics;
     std::fill(metrics_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(w.step) * row), metrics_.end(),
               std::numeric_limits<double>::quiet_NaN());
 }

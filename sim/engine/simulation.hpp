@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/execution.hpp"
+#include "engine/model_spec.hpp"
 #include "engine/schedule.hpp"
 #include "scenario/scenario.hpp"
 #include "state/world.hpp"
@@ -16,14 +17,16 @@ namespace kcsim::engine {
 
 class simulation {
 public:
-    // `phases` defaults to the programme model's schedule (model::default_schedule()); a caller
-    // may pass its own list, e.g. the model's phases plus an observer.
+    // The registered model (engine::register_model) builds the world and steps it. `phases`
+    // defaults to its schedule; a caller may pass its own list, e.g. the model's phases plus an
+    // observer.
     simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
                const schedule* phases = nullptr);
     // The same world, its firms drawn in parallel in `ctx`.
     simulation(execution_context& ctx, scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate,
                const schedule* phases = nullptr);
 
+    const model_spec& model() const { return *model_; }
     const scenario::scenario& scene() const { return *sc_; }
     const scenario::scenario_ptr& scenario_ptr() const { return sc_; }
     rng::key key() const { return key_; }
@@ -64,6 +67,7 @@ private:
     simulation(scenario::scenario_ptr sc, std::uint64_t seed, std::uint64_t replicate, const schedule* phases,
                execution_context* ctx);
 
+    const model_spec* model_;
     scenario::scenario_ptr sc_;
     rng::key key_;
     int steps_;
