@@ -36,3 +36,28 @@ def test_every_parameter_is_documented_with_a_source(run_kcsim):
         assert len(cells) == 6, row
         key, unit, default, rng, meaning, source = cells
         assert unit and default and rng and meaning and source, row
+
+
+def test_architecture_names_only_files_and_functions_that_exist(repo_root):
+    # The map for newcomers stays true: every source file it names exists, and every function
+    # its parameter walk-through names is defined in the file it is said to be in.
+    import re
+
+    text = (repo_root / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`((?:sim|bindings|tests|scripts|scenarios|bench|cmake)/[\w./-]+\.\w+)`", text))
+    assert len(named) > 20
+    missing = sorted(p for p in named if not (repo_root / p).exists())
+    assert not missing, f"docs/architecture.md names files that do not exist: {missing}"
+    walk = text[text.index("### One parameter from the TOML file"):text.index("## Data flow")]
+    for func, path in [
+        ("read_source", "sim/scenario/toml_read.cpp"),
+        ("load_chain", "sim/scenario/extends.cpp"),
+        ("check_file", "sim/scenario/validate.cpp"),
+        ("merge_into", "sim/scenario/extends.cpp"),
+        ("fill_params", "sim/scenario/build.cpp"),
+        ("arrival_hazard", "sim/model/firm_arithmetic.inc"),
+        ("run_down", "sim/model/firm_arithmetic.inc"),
+        ("firm_needs", "sim/model/needs.hpp"),
+    ]:
+        assert f"`{func}`" in walk or f"::{func}`" in walk, func
+        assert re.search(rf"\b{func}\(", (repo_root / path).read_text()), f"{func} is not in {path}"
