@@ -23,6 +23,18 @@ template <class E> E choice(const std::string& s, std::initializer_list<std::pai
     throw internal_error("unchecked choice '" + s + "'");
 }
 
+// A merged [[districts]] or [[sectors]] record (`what` is "district" or "sector") has every
+// required field: a child file may add a record without repeating what its parent gave others.
+void require_fields(const toml::table& t, const std::vector<field_spec>& fields, const std::string& what,
+                    const std::string& id, const std::string& origin) {
+    for (const auto& f : fields) {
+        if (f.required && !t.contains(f.name)) {
+            fail(locate(t.source(), origin), what + "s[" + id + "]." + std::string(f.name),
+                 what + " '" + id + "' is missing the required key '" + std::string(f.name) + "'");
+        }
+    }
+}
+
 void fill_params(toml::table& t, params& p) {
     for (const auto& spec : parameter_specs()) {
         auto dot = spec.key.find('.');
@@ -147,12 +159,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     for (const auto& rec : *darr) {
         const auto& t = *rec.as_table();
         const std::string id = t["id"].value<std::string>().value();
-        for (const auto& f : district_fields()) {
-            if (f.required && !t.contains(f.name)) {
-                fail(locate(t.source(), origin), "districts[" + id + "]." + std::string(f.name),
-                     "district '" + id + "' is missing the required key '" + std::string(f.name) + "'");
-            }
-        }
+        require_fields(t, district_fields(), "district", id, origin);
         district d;
         d.id = t["id"].value<std::string>().value();
         const where w = locate(t["id"].node()->source(), origin);
@@ -193,12 +200,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     for (const auto& rec : *sarr) {
         const auto& t = *rec.as_table();
         const std::string id = t["id"].value<std::string>().value();
-        for (const auto& f : sector_fields()) {
-            if (f.required && !t.contains(f.name)) {
-                fail(locate(t.source(), origin), "sectors[" + id + "]." + std::string(f.name),
-                     "sector '" + id + "' is missing the required key '" + std::string(f.name) + "'");
-            }
-        }
+        require_fields(t, sector_fields(), "sector", id, origin);
         if (s->sector_index(id) != static_cast<std::size_t>(-1)) {
             fail(locate(t.source(), origin), "sectors[" + id + "].id", "duplicate sector id '" + id + "'");
         }

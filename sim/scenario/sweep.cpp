@@ -123,23 +123,32 @@ sweep build_sweep(const toml::table& t, const source_text& src) {
         }
         seen.push_back(key);
     };
-    if (const toml::node* un = t.get("uncertain")) {
-        if (!un->is_array_of_tables())
-            fail(locate(un->source(), file), "uncertain",
-                 "'uncertain' must be written [[uncertain]] tables, got " + type_name(*un));
+    // Each [[name]] table, its keys checked against `fields` (all of them required), to `read`
+    // with its label ("uncertain[0]").
+    auto each_record = [&](const std::string& name, const std::vector<std::string>& fields, const std::string& needs,
+                           auto&& read) {
+        const toml::node* n = t.get(name);
+        if (n == nullptr) return;
+        if (!n->is_array_of_tables())
+            fail(locate(n->source(), file), name,
+                 "'" + name + "' must be written [[" + name + "]] tables, got " + type_name(*n));
         std::size_t i = 0;
-        for (const auto& rec : *un->as_array()) {
-            const auto& u = *rec.as_table();
-            const std::string label = "uncertain[" + std::to_string(i++) + "]";
-            for (auto&& [k, v] : u) {
+        for (const auto& rec : *n->as_array()) {
+            const auto& r = *rec.as_table();
+            const std::string label = name + "[" + std::to_string(i++) + "]";
+            for (auto&& [k, v] : r) {
                 const std::string key(k.str());
-                static const std::vector<std::string> allowed = {"key", "min", "max"};
-                if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-                    unknown_key(locate(k.source(), file), label + "." + key, key, allowed, "[[uncertain]]");
+                if (std::find(fields.begin(), fields.end(), key) == fields.end())
+                    unknown_key(locate(k.source(), file), label + "." + key, key, fields, "[[" + name + "]]");
             }
-            if (!u.contains("key") || !u.contains("min") || !u.contains("max")) {
-                fail(locate(u.source(), file), label, "'" + label + "' needs key, min and max");
+            for (const auto& field : fields) {
+                if (!r.contains(field)) fail(locate(r.source(), file), label, "'" + label + "' needs " + needs);
             }
+            read(r, label);
+        }
+    };
+    each_record(
+        "uncertain", {"key", "min", "max"}, "key, min and max", [&](const toml::table& u, const std::string& label) {
             const param_spec& spec = sweep_param(*u.get("key"), label + ".key", file);
             const bool numeric = std::holds_alternative<double params::*>(spec.field) ||
                                  std::holds_alternative<std::int64_t params::*>(spec.field);
@@ -161,40 +170,23 @@ sweep build_sweep(const toml::table& t, const source_text& src) {
                      "'" + label + ".max' = " + fmt_num(up.max) + " must be greater than min = " + fmt_num(up.min));
             }
             sw.uncertain.push_back(up);
+        });
+    each_record("lever", {"key", "values"}, "key and values", [&](const toml::table& l, const std::string& label) {
+        const param_spec& spec = sweep_param(*l.get("key"), label + ".key", file);
+        claim(std::string(spec.key), *l.get("key"), label + ".key");
+        const toml::node& vals = *l.get("values");
+        if (!vals.is_array() || vals.as_array()->empty()) {
+            fail(locate(vals.source(), file), label + ".values",
+                 "'" + label + ".values' = " + show(vals) + ": expected a non-empty list of values");
         }
-    }
-    if (const toml::node* lv = t.get("lever")) {
-        if (!lv->is_array_of_tables())
-            fail(locate(lv->source(), file), "lever",
-                 "'lever' must be written [[lever]] tables, got " + type_name(*lv));
-        std::size_t i = 0;
-        for (const auto& rec : *lv->as_array()) {
-            const auto& l = *rec.as_table();
-            const std::string label = "lever[" + std::to_string(i++) + "]";
-            for (auto&& [k, v] : l) {
-                const std::string key(k.str());
-                static const std::vector<std::string> allowed = {"key", "values"};
-                if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-                    unknown_key(locate(k.source(), file), label + "." + key, key, allowed, "[[lever]]");
-            }
-            if (!l.contains("key") || !l.contains("values"))
-                fail(locate(l.source(), file), label, "'" + label + "' needs key and values");
-            const param_spec& spec = sweep_param(*l.get("key"), label + ".key", file);
-            claim(std::string(spec.key), *l.get("key"), label + ".key");
-            const toml::node& vals = *l.get("values");
-            if (!vals.is_array() || vals.as_array()->empty()) {
-                fail(locate(vals.source(), file), label + ".values",
-                     "'" + label + ".values' = " + show(vals) + ": expected a non-empty list of values");
-            }
-            lever lvr;
-            lvr.key = std::string(spec.key);
-            for (const auto& v : *vals.as_array()) {
-                check_param(v, spec, file);
-                lvr.values.push_back(show(v));
-            }
-            sw.levers.push_back(lvr);
+        lever lvr;
+        lvr.key = std::string(spec.key);
+        for (const auto& v : *vals.as_array()) {
+            check_param(v, spec, file);
+            lvr.values.push_back(show(v));
         }
-    }
+        sw.levers.push_back(lvr);
+    });
     if (sw.uncertain.empty() && sw.levers.empty())
         fail(top, "uncertain", "the sweep has neither [[uncertain]] parameters nor [[lever]]s");
     if (sw.uncertain.empty() && sw.design != "full_factorial") {

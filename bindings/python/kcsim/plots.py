@@ -181,6 +181,17 @@ def _choose(m, dim, chosen) -> list:
     return chosen
 
 
+def _selection(ds, metric, scenarios, districts, cumulative):
+    """The metrics of `ds`, and the scenarios and districts chosen, checked for `metric`."""
+    m = _metrics(ds)
+    _check_metric(m, metric)
+    names = _choose(m, "scenario", scenarios)
+    chosen = _choose(m, "district", districts)
+    if cumulative and _kind(metric) != "flow":
+        raise ValueError(f"cumulative=True needs a flow; {metric!r} is a {_kind(metric)}")
+    return m, names, chosen
+
+
 def _aggregate(m, metric: str, districts: Sequence[str]):
     """The figure of `metric` over `districts` per (scenario, replicate, time), by the city rule."""
     sel = m.sel(district=list(districts))
@@ -266,12 +277,7 @@ def fan_chart(ds, metric: str, district: Union[str, Sequence[str], None] = None,
     outside in into bands (0.05-0.95 and 0.25-0.75 by default). ``cumulative=True`` draws running
     totals of a flow. ``scenarios`` limits the scenarios drawn. Returns the Axes.
     """
-    m = _metrics(ds)
-    _check_metric(m, metric)
-    chosen = _choose(m, "district", district)
-    names = _choose(m, "scenario", scenarios)
-    if cumulative and _kind(metric) != "flow":
-        raise ValueError(f"cumulative=True needs a flow; {metric!r} is a {_kind(metric)}")
+    m, names, chosen = _selection(ds, metric, scenarios, district, cumulative)
     qs = sorted(float(q) for q in quantiles)
     if any(not 0.0 <= q <= 1.0 for q in qs):
         raise ValueError(f"quantiles must lie in [0, 1], got {list(quantiles)}")
@@ -420,12 +426,7 @@ def district_small_multiples(ds, metric: str, scenario: Union[str, Sequence[str]
     ``sharey=True`` puts every panel on the same scale. Returns the Figure (one Axes per district,
     titled with its id, in scenario order).
     """
-    m = _metrics(ds)
-    _check_metric(m, metric)
-    names = _choose(m, "scenario", scenario)
-    chosen = _choose(m, "district", districts)
-    if cumulative and _kind(metric) != "flow":
-        raise ValueError(f"cumulative=True needs a flow; {metric!r} is a {_kind(metric)}")
+    m, names, chosen = _selection(ds, metric, scenario, districts, cumulative)
     if ncols < 1:
         raise ValueError("ncols must be at least 1")
     x = m.sel(scenario=names, metric=metric, district=chosen)
