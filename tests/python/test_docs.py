@@ -61,3 +61,32 @@ def test_architecture_names_only_files_and_functions_that_exist(repo_root):
     ]:
         assert f"`{func}`" in walk or f"::{func}`" in walk, func
         assert re.search(rf"\b{func}\(", (repo_root / path).read_text()), f"{func} is not in {path}"
+
+
+def test_readme_command_summary_names_every_command_and_option(repo_root, run_kcsim):
+    # Every subcommand `kcsim --help` lists, and every option each one's --help lists, appears in
+    # the README's command summary, on the line(s) of that command.
+    import re
+
+    readme = (repo_root / "README.md").read_text()
+    block = readme[readme.index("## Command line"):]
+    block = block[block.index("```text") + 7:]
+    block = block[:block.index("```")]
+    usage = run_kcsim("--help").stdout
+    commands = re.findall(r"^  kcsim ([a-z]+) ", usage, re.M)
+    assert {"run", "compare", "sweep", "verify", "check", "params", "metrics", "schedule"} <= set(commands)
+    # The summary's lines per command: a line starting "kcsim CMD" and its indented continuations.
+    per_command, current = {}, None
+    for line in block.splitlines():
+        m = re.match(r"kcsim ([a-z-]+)", line)
+        if m:
+            current = m.group(1)
+        if current:
+            per_command[current] = per_command.get(current, "") + line + "\n"
+    for command in commands:
+        assert command in per_command, f"README's command summary lacks 'kcsim {command}'"
+        options = set(re.findall(r"^\s+(--[a-z-]+)", run_kcsim(command, "--help").stdout, re.M)) - {"--help"}
+        missing = sorted(o for o in options if o not in per_command[command])
+        assert not missing, f"README's summary of 'kcsim {command}' lacks {missing}"
+    for flag in ("--version", "--help"):
+        assert flag in block
