@@ -29,12 +29,15 @@ struct job_estimate {
     double peak_bytes = 0;   // memory at the peak
     double seconds = 0;      // rough run time
     std::string time_basis;  // how `seconds` was reckoned
+    double disk_bytes = 0;   // the output file(s), about
 };
 // `units` units of work (replicates, or a sweep's experiments), each holding one replicate of
 // every scenario of `per_unit` at once and running `repeats` of them in turn; up to two units per
 // thread are in memory together. `units_text` names them: "20 replicates".
 job_estimate estimate_job(const std::string& label, const std::vector<scenario::scenario_ptr>& per_unit,
                           std::uint64_t units, const std::string& units_text, std::uint64_t repeats, int threads);
+// The size of a results file with `replicates` replicates of each of `scenarios`, about.
+double results_file_bytes(const std::vector<scenario::scenario_ptr>& scenarios, std::uint64_t replicates);
 
 // A job command (run, compare, sweep): the options they share, in this command's words, around
 // its own. The help lists them in this order: --replicates, --seed, --threads, before_out, --out,

@@ -107,8 +107,9 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         if (fork_step >= 0) per_unit.push_back(scs.front());
         const std::string units = std::to_string(replicates) + " paired replicates of " + std::to_string(scs.size()) +
                                   " scenarios" + (fork_step >= 0 ? " forked at " + fork_date : "");
-        if (p.dry_run_or_guard(estimate_job("compare " + join_names(scs), per_unit, replicates, units, 1, threads)))
-            return exit_code::ok;
+        auto estimate = estimate_job("compare " + join_names(scs), per_unit, replicates, units, 1, threads);
+        estimate.disk_bytes = results_file_bytes(scs, replicates);
+        if (p.dry_run_or_guard(estimate)) return exit_code::ok;
     }
     const bool force = p.force(), quiet = p.quiet();
     std::string stem = "compare";
@@ -122,7 +123,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::string description = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
                               std::to_string(fork_step) + "\n";
     for (const auto& sc : scs) description += sc->hash + "\n";
-    unit_job job(p, out, description, "compare " + std::to_string(scs.size()) + " scenarios", replicates);
+    unit_job job(p, out, description, "compare " + std::to_string(scs.size()) + " scenarios", replicates, "replicates");
     auto& ctx = job.ctx();
     engine::paired_options opt{
         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = interrupt_guard::flag()};

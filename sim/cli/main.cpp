@@ -72,8 +72,12 @@ int main(int argc, char** argv) {
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");
-    } catch (const kcsim::cancelled&) {
-        std::fprintf(stderr, "kcsim: interrupted; no output written\n");
+    } catch (const kcsim::cancelled& e) {
+        // Once per job: under mpirun only rank 0 speaks (the others stop with the same code).
+        if (kcsim::dist::rank() == 0) {
+            std::fprintf(stderr, "kcsim: interrupted; %s\n",
+                         e.what_was_kept.empty() ? "no output written" : e.what_was_kept.c_str());
+        }
         return kcsim::exit_code::interrupted;
     } catch (const kcsim::input_error& e) {
         std::fprintf(stderr, "kcsim: error: %s\n", e.what());

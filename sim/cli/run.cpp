@@ -112,9 +112,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     }
     const int threads = p.threads();
     // Resource guard: say what the run needs; refuse one that cannot fit before any work.
-    if (p.dry_run_or_guard(
-            estimate_job(sc->name, {sc}, replicates, std::to_string(replicates) + " replicates", 1, threads)))
-        return exit_code::ok;
+    auto estimate = estimate_job(sc->name, {sc}, replicates, std::to_string(replicates) + " replicates", 1, threads);
+    estimate.disk_bytes = results_file_bytes({sc}, replicates);
+    if (p.dry_run_or_guard(estimate)) return exit_code::ok;
     const bool force = p.force();
     const bool quiet = p.quiet();
     const std::string out = p.output(sc->name);

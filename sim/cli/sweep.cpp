@@ -65,17 +65,19 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
         if (sc->p.tech_firms + sc->p.other_firms > largest->p.tech_firms + largest->p.other_firms) largest = sc;
     }
-    if (p.dry_run_or_guard(
-            estimate_job("sweep " + sw.name, {largest}, ex.count,
-                         std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
-                         sw.replicates, threads)))
-        return exit_code::ok;
+    auto estimate =
+        estimate_job("sweep " + sw.name, {largest}, ex.count,
+                     std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
+                     sw.replicates, threads);
+    // A sweep keeps each replicate's outcomes (one value per metric), not the metrics over time.
+    estimate.disk_bytes = 90e3 + 8.0 * static_cast<double>(ex.count * sw.replicates * model::n_metrics);
+    if (p.dry_run_or_guard(estimate)) return exit_code::ok;
     check_outputs({out}, force);
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string description = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
                                     std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
-    unit_job job(p, out, description, "sweep " + sw.name, ex.count);
+    unit_job job(p, out, description, "sweep " + sw.name, ex.count, "experiments");
     auto& ctx = job.ctx();
     const std::size_t R = sw.replicates, M = model::n_metrics;
     std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());

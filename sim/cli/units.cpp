@@ -1,8 +1,10 @@
 #include "cli/units.hpp"
 
+#include <cstdio>
 #include <vector>
 
 #include "cli/common.hpp"
+#include "core/error.hpp"
 #include "core/sha256.hpp"
 #include "dist/mpi.hpp"
 #include "engine/ensemble.hpp"
@@ -31,13 +33,30 @@ void run_missing_units(std::size_t units, io::journal* jr, engine::execution_con
 }
 
 unit_job::unit_job(const job_args& a, const std::string& out, const std::string& description, const std::string& label,
-                   std::size_t units)
-    : units_(units), ctx_(a.threads()), bar_(label, units, dist::coordinator() && !a.quiet() && stderr_is_terminal()) {
+                   std::size_t units, const std::string& noun)
+    : units_(units), out_(out), noun_(noun), ctx_(a.threads()),
+      bar_(label, units, dist::coordinator() && !a.quiet() && stderr_is_terminal(), noun) {
     dist::on_coordinator([&] { jr_.emplace(out, job_id(description), a.resume(), a.force()); });
+    if (jr_ && jr_->done() > 0) {
+        bar_.reused(jr_->done());
+        if (!a.quiet()) {
+            std::fprintf(stderr, "kcsim: resuming: %zu of %zu %s reused from '%s.partial', %zu to run\n", jr_->done(),
+                         units_, noun_.c_str(), out_.c_str(), units_ - jr_->done());
+        }
+    }
 }
 
 bool unit_job::run(const std::function<std::string(std::size_t)>& work) {
-    run_missing_units(units_, jr_ ? &*jr_ : nullptr, ctx_, work, bar_);
+    try {
+        run_missing_units(units_, jr_ ? &*jr_ : nullptr, ctx_, work, bar_);
+    } catch (const kcsim::cancelled& e) {
+        bar_.finish();
+        if (!jr_) throw;  // a worker rank: rank 0 says what was kept
+        const std::string kept = std::to_string(jr_->done()) + " of " + std::to_string(units_) + " " + noun_ +
+                                 " finished and kept in '" + out_ + ".partial'; run the same command with --resume " +
+                                 "to continue";
+        throw kcsim::cancelled(e.what_was_kept.empty() ? kept : e.what_was_kept + "; " + kept);
+    }
     bar_.finish();
     return dist::coordinator();
 }

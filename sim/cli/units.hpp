@@ -23,17 +23,19 @@ void run_missing_units(std::size_t units, io::journal* jr, engine::execution_con
 class unit_job {
 public:
     // `description`: the text that identifies the job's inputs (its job_id names the journal);
-    // `label` heads the progress line.
+    // `label` heads the progress line; `noun` names the units ("replicates", "experiments").
     unit_job(const job_args& a, const std::string& out, const std::string& description, const std::string& label,
-             std::size_t units);
+             std::size_t units, const std::string& noun);
     engine::execution_context& ctx() { return ctx_; }
     // Runs the units missing from the journal, on every rank. True on the rank that writes, which
-    // then assembles the output from journal(); the others are done.
+    // then assembles the output from journal(); the others are done. Interrupted, it throws
+    // cancelled saying how many units are kept and how to resume.
     bool run(const std::function<std::string(std::size_t)>& work);
     io::journal& journal() { return *jr_; }
 
 private:
     std::size_t units_;
+    std::string out_, noun_;
     engine::execution_context ctx_;
     interrupt_guard guard_;
     progress bar_;

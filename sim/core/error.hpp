@@ -41,9 +41,12 @@ struct internal_error : std::logic_error {
     using std::logic_error::logic_error;
 };
 
-// The user asked to stop (Ctrl-C, KeyboardInterrupt).
+// The user asked to stop (Ctrl-C, KeyboardInterrupt). `what_was_kept` says what survives the
+// stop (finished units and how to resume); empty when nothing was written.
 struct cancelled : error {
-    cancelled() : error("cancelled") {}
+    explicit cancelled(std::string kept = {})
+        : error(kept.empty() ? "cancelled" : kept), what_was_kept(std::move(kept)) {}
+    std::string what_was_kept;
 };
 
 namespace exit_code {

@@ -1,6 +1,8 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <vector>
 
 namespace kcsim::core {
@@ -43,6 +45,23 @@ std::string join_or(std::span<const std::string> words) {
         s += words[i];
     }
     return s;
+}
+
+std::string human_bytes(double bytes) {
+    static const char* const units[] = {"B", "kB", "MB", "GB", "TB"};
+    std::size_t u = 0;
+    while (bytes >= 999.5 && u + 1 < std::size(units)) {
+        bytes /= 1000;
+        ++u;
+    }
+    char buf[32];
+    if (u > 0 && bytes < 9.995)
+        std::snprintf(buf, sizeof buf, "%.2f %s", bytes, units[u]);
+    else if (u > 0 && bytes < 99.95)
+        std::snprintf(buf, sizeof buf, "%.1f %s", bytes, units[u]);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f %s", bytes, units[u]);
+    return buf;
 }
 
 }  // namespace kcsim::core

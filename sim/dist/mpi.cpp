@@ -165,8 +165,8 @@ void run_units(const std::vector<std::size_t>& todo, const std::function<std::st
                 std::string units;
                 for (const auto& [r, u] : in_flight)
                     units += " " + std::to_string(u) + " (rank " + std::to_string(r) + ")";
-                throw error("interrupted; units still running:" + (units.empty() ? std::string(" none") : units) +
-                            ". Finished units are kept: rerun with --resume");
+                throw kcsim::cancelled("units still running when stopped:" +
+                                       (units.empty() ? std::string(" none") : units));
             }
             int flag = 0;
             MPI_Status st;

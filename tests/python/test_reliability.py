@@ -159,3 +159,61 @@ def test_commands_never_start_a_program_or_open_a_socket(kcsim_bin, tmp_path):
         assert proc.returncode == code, proc.stderr
         calls = [line for line in log.read_text().splitlines() if line.strip()]
         assert len(calls) == 1 and f'execve("{kcsim_bin}"' in calls[0], calls
+
+
+def test_dry_runs_estimate_the_disk_and_leave_no_folder_behind(kcsim_bin, scenarios_dir, tmp_path):
+    # Without --out a job's default is outputs/<name>.h5; a dry run must not make that folder.
+    # The disk estimate is checked against the file a real run then writes.
+    cases = [
+        ["run", scenarios_dir / "plan.toml", "--replicates", "3"],
+        ["compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml", "--replicates", "3"],
+        ["sweep", scenarios_dir / "sweeps" / "plan-screening.toml"],
+    ]
+    units = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+    for args in cases:
+        proc = subprocess.run([str(kcsim_bin), *map(str, args), "--dry-run", "--threads", "2"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert list(tmp_path.iterdir()) == [], f"kcsim {args[0]} --dry-run wrote {list(tmp_path.iterdir())}"
+        line = next(l for l in proc.stdout.splitlines() if l.startswith("disk: about "))
+        value, unit = line.split()[2:4]
+        estimate = float(value) * units[unit]
+        if args[0] != "sweep":  # a real sweep takes a minute; its outcomes are a few kB either way
+            proc = subprocess.run([str(kcsim_bin), *map(str, args), "--threads", "2", "--quiet", "--out", "x.h5"],
+                                  cwd=tmp_path, capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            size = (tmp_path / "x.h5").stat().st_size
+            assert 0.5 * size < estimate < 2 * size, (args[0], estimate, size)
+            for f in tmp_path.iterdir():
+                f.unlink()
+
+
+def _interrupt_when_units_exist(cmd, partial, cwd):
+    """Starts cmd, sends SIGINT once a unit is durable, returns (returncode, stderr)."""
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None:
+        if partial.is_dir() and list(partial.glob("unit-*.bin")):
+            proc.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.02)
+    _, err = proc.communicate(timeout=240)
+    return proc.returncode, err
+
+
+def test_an_interrupted_batch_says_what_it_kept_and_a_resume_what_it_reuses(kcsim_bin, scenarios_dir, tmp_path):
+    out = tmp_path / "c.h5"
+    args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
+            "--replicates", "6", "--threads", "1", "--out", out]
+    code, err = _interrupt_when_units_exist(args, tmp_path / "c.h5.partial", tmp_path)
+    if code == 0:
+        return  # finished before the signal: nothing to say
+    assert code == 130, err
+    kept = len(list((tmp_path / "c.h5.partial").glob("unit-*.bin")))
+    assert "no output written" not in err
+    assert f"interrupted; {kept} of 6 replicates finished and kept in '{out}.partial'" in err, err
+    assert "--resume" in err and err.count("kcsim: interrupted") == 1
+    proc = subprocess.run([*map(str, args), "--resume"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert f"resuming: {kept} of 6 replicates reused from '{out}.partial', {6 - kept} to run" in proc.stderr
