@@ -52,7 +52,7 @@ void bind_compare(py::module_& m) {
             std::vector<std::vector<std::vector<double>>> met(S);
             std::vector<std::uint64_t> kept;
             std::vector<std::int8_t> ok(S * replicates, 1);
-            engine::execution_context ctx(threads);
+            engine::execution_context ctx(checked_threads(threads, "compare"));
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
                     engine::paired_options opt{
@@ -120,7 +120,7 @@ void bind_compare(py::module_& m) {
             const auto ex = analysis::plan_experiments(sw);
             const std::size_t R = sw.replicates, M = model::n_metrics;
             std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
-            engine::execution_context ctx(threads);
+            engine::execution_context ctx(checked_threads(threads, "sweep"));
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
                     engine::run_units(

@@ -41,13 +41,18 @@ void bind_errors(py::module_& m) {
 }
 
 // Runs `job` on its own thread with the GIL released; checks Ctrl-C every 50 ms and reports
-// progress(done, total) when given.
+// progress(done, total) when given. Whatever the callback raises (any exception, a wrong
+// signature's TypeError, SystemExit, KeyboardInterrupt) cancels the job; the worker is always
+// joined before anything propagates, so the exception reaches Python as itself, never as
+// std::terminate.
 void run_cancellable(const std::function<void(const std::atomic<bool>*, std::atomic<std::uint64_t>&)>& job,
                      std::uint64_t total, const py::object& progress) {
     std::atomic<bool> cancel{false};
+    std::atomic<bool> ended{false};
     std::atomic<std::uint64_t> done{0};
-    std::exception_ptr failure;
-    bool finished = false;
+    std::exception_ptr failure;   // from the job; read only after join
+    std::exception_ptr callback;  // from the progress callback (a py::error_already_set)
+    bool interrupted = false;
     {
         py::gil_scoped_release release;
         std::thread worker([&] {
@@ -56,19 +61,26 @@ void run_cancellable(const std::function<void(const std::atomic<bool>*, std::ato
             } catch (...) {
                 failure = std::current_exception();
             }
+            ended = true;
         });
         std::uint64_t shown = 0;
         for (;;) {
-            finished = done.load() == total || failure != nullptr;
+            const bool finished = ended.load();
             {
                 py::gil_scoped_acquire gil;
-                if (PyErr_CheckSignals() != 0) {
+                try {
+                    if (PyErr_CheckSignals() != 0) {
+                        interrupted = true;
+                        cancel = true;
+                        PyErr_Clear();
+                    }
+                    if (!cancel && !progress.is_none() && done.load() != shown) {
+                        shown = done.load();
+                        progress(shown, total);
+                    }
+                } catch (...) {
+                    callback = std::current_exception();
                     cancel = true;
-                    PyErr_Clear();
-                }
-                if (!progress.is_none() && done.load() != shown) {
-                    shown = done.load();
-                    progress(shown, total);
                 }
             }
             if (finished || cancel) break;
@@ -76,11 +88,21 @@ void run_cancellable(const std::function<void(const std::atomic<bool>*, std::ato
         }
         worker.join();
     }
-    if (cancel && !finished) {
+    if (callback) std::rethrow_exception(callback);
+    const bool completed = failure == nullptr;
+    if (interrupted && (!completed || done.load() != total)) {
         PyErr_SetNone(PyExc_KeyboardInterrupt);
         throw py::error_already_set();
     }
     if (failure) std::rethrow_exception(failure);
+}
+
+int checked_threads(int threads, const char* who) {
+    if (threads < 0 || threads > max_threads) {
+        throw input_error(std::string(who) + ": threads = " + std::to_string(threads) +
+                          ": expected a whole number from 0 to " + std::to_string(max_threads));
+    }
+    return threads;
 }
 
 void check_signals() {

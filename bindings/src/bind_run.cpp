@@ -35,7 +35,7 @@ void bind_run(py::module_& m) {
             double* mp = metrics.mutable_data();
             double* lp = ledger.mutable_data();
             std::int8_t* okp = ok.mutable_data();
-            engine::execution_context ctx(threads);
+            engine::execution_context ctx(checked_threads(threads, "run"));
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
                     engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,

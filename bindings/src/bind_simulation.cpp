@@ -1,5 +1,7 @@
 // One replicate, stepped from Python: long calls release the GIL and stop on Ctrl-C between
 // steps; metrics are a read-only numpy view of the C++ buffer (fixed size, so always valid).
+#include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include <pybind11/numpy.h>
@@ -10,6 +12,7 @@
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
 #include "model/metrics.hpp"
+#include "scenario/events.hpp"
 #include "state/columns.hpp"
 
 namespace py = pybind11;
@@ -24,14 +27,40 @@ struct py_simulation {
     // Live zero-copy views of firm columns. Firm columns reallocate only when a step adds
     // firms, so stepping is refused while any view is alive: a view can never dangle.
     std::shared_ptr<int> firm_views = std::make_shared<int>(0);
+    // Set while a call uses the simulation (a step runs with the GIL released, so another Python
+    // thread could otherwise step, snapshot or restore it mid-step and see a torn world).
+    std::atomic<bool> busy{false};
+};
+
+// Holds the simulation for one call; a second thread's call is refused, not interleaved.
+class busy_guard {
+public:
+    busy_guard(py_simulation& s, const char* what) : s_(s) {
+        if (s_.busy.exchange(true)) {
+            throw std::runtime_error(std::string("Simulation.") + what +
+                                     ": the simulation is busy in another thread (one Simulation serves one "
+                                     "call at a time; use one Simulation per thread)");
+        }
+    }
+    ~busy_guard() { s_.busy = false; }
+    busy_guard(const busy_guard&) = delete;
+    busy_guard& operator=(const busy_guard&) = delete;
+
+private:
+    py_simulation& s_;
 };
 
 struct py_state {
     state::world world;
     std::vector<double> metrics;
+    // What the state belongs to: restore() refuses another scenario, seed or replicate.
+    std::string scenario_name;
+    std::string scenario_sha256;
+    rng::key key;
 };
 
 void advance(py_simulation& s, int n) {
+    busy_guard busy(s, "step");
     if (*s.firm_views > 0) {
         throw input_error(std::to_string(*s.firm_views) +
                           " view(s) of firm columns are alive; delete them (or use firm_column for copies) before "
@@ -60,7 +89,7 @@ void bind_simulation(py::module_& m) {
         .def(py::init([](std::shared_ptr<scenario::scenario> sc, std::optional<std::uint64_t> seed,
                          std::uint64_t replicate, int threads) {
                  auto s = std::make_unique<py_simulation>();
-                 s->ctx = std::make_unique<engine::execution_context>(threads);
+                 s->ctx = std::make_unique<engine::execution_context>(checked_threads(threads, "Simulation"));
                  s->sim = std::make_unique<engine::simulation>(
                      *s->ctx, sc, seed.value_or(static_cast<std::uint64_t>(sc->p.seed)), replicate);
                  return s;
@@ -99,7 +128,8 @@ void bind_simulation(py::module_& m) {
             "(step, district, metric), shared with C++: steps not yet run are NaN")
         .def(
             "firm_column",
-            [](const py_simulation& s, const std::string& name) -> py::array {
+            [](py_simulation& s, const std::string& name) -> py::array {
+                busy_guard busy(s, "firm_column");
                 py::array out;
                 bool found = false;
                 // A copy: firm columns grow with births, so a view could dangle.
@@ -117,6 +147,7 @@ void bind_simulation(py::module_& m) {
             "firm_view",
             [](py::object self, const std::string& name) -> py::array {
                 auto& s = self.cast<py_simulation&>();
+                busy_guard busy(s, "firm_view");
                 py::array out;
                 bool found = false;
                 state::for_each_column(s.sim->world(), [&](const char* n, const auto& v) {
@@ -144,6 +175,7 @@ void bind_simulation(py::module_& m) {
         .def(
             "set_pilot",
             [](py_simulation& s, const std::string& district, const std::string& level) {
+                busy_guard busy(s, "set_pilot");
                 const auto& sc = s.sim->scene();
                 const std::size_t d = sc.district_index(district);
                 if (d == static_cast<std::size_t>(-1)) throw input_error("set_pilot: no district '" + district + "'");
@@ -163,35 +195,67 @@ void bind_simulation(py::module_& m) {
             py::arg("district"), py::arg("level"), "A mid-run lever: the district's pilot status from the next step.")
         .def(
             "add_team",
-            [](py_simulation& s, const std::string& sector, const std::vector<std::string>& districts, int experts) {
+            [](py_simulation& s, const std::string& sector, const std::vector<std::string>& districts,
+               std::int64_t experts) {
+                busy_guard busy(s, "add_team");
                 const auto& sc = s.sim->scene();
                 scenario::event e;
                 e.type = scenario::event::kind::team;
                 const std::size_t si = sc.sector_index(sector);
                 if (si == static_cast<std::size_t>(-1)) throw input_error("add_team: no sector '" + sector + "'");
                 e.sector = static_cast<std::uint8_t>(si);
+                if (districts.empty()) throw input_error("add_team: expected at least one district");
                 for (const auto& id : districts) {
                     const std::size_t d = sc.district_index(id);
                     if (d == static_cast<std::size_t>(-1)) throw input_error("add_team: no district '" + id + "'");
+                    // As a scenario file's team event checks (sim/scenario/events.cpp), same message.
+                    if (std::find(e.districts.begin(), e.districts.end(), d) != e.districts.end())
+                        throw input_error("add_team: district '" + id + "' is listed twice in this team's districts");
                     e.districts.push_back(static_cast<std::uint16_t>(d));
                 }
-                if (experts < 1 || e.districts.empty())
-                    throw input_error("add_team: expected experts >= 1 and at least one district");
-                e.experts = experts;
+                // The range of a team event's `experts` (the scenario schema), the validator's wording.
+                const auto& fields = scenario::detail::event_fields();
+                const auto f = std::find_if(fields.begin(), fields.end(),
+                                            [](const scenario::detail::field_spec& x) { return x.name == "experts"; });
+                if (static_cast<double>(experts) < f->lo || static_cast<double>(experts) > f->hi) {
+                    throw input_error("add_team: 'experts' = " + std::to_string(experts) +
+                                      " is out of range: expected " + std::to_string(static_cast<long long>(f->lo)) +
+                                      " to " + std::to_string(static_cast<long long>(f->hi)));
+                }
+                e.experts = static_cast<int>(experts);
                 s.sim->apply(e);
             },
             py::arg("sector"), py::arg("districts"), py::arg("experts"), "A mid-run lever: a new expert team.")
         .def(
             "snapshot",
-            [](const py_simulation& s) {
+            [](py_simulation& s) {
+                busy_guard busy(s, "snapshot");
+                const auto& sc = s.sim->scene();
                 const std::size_t row = s.sim->scene().districts.size() * model::n_metrics;
                 const auto done = s.sim->metrics().subspan(0, static_cast<std::size_t>(s.sim->steps_done()) * row);
-                return py_state{s.sim->snapshot(), std::vector<double>(done.begin(), done.end())};
+                return py_state{s.sim->snapshot(), std::vector<double>(done.begin(), done.end()), sc.name, sc.hash,
+                                s.sim->key()};
             },
             "The state now, bit-exact.")
         .def(
-            "restore", [](py_simulation& s, const py_state& st) { s.sim->resume(st.world, st.metrics); },
-            py::arg("state"))
+            "restore",
+            [](py_simulation& s, const py_state& st) {
+                busy_guard busy(s, "restore");
+                const auto& sc = s.sim->scene();
+                const auto k = s.sim->key();
+                if (st.scenario_sha256 != sc.hash) {
+                    throw input_error("restore: the state is of scenario '" + st.scenario_name + "' (sha256 " +
+                                      st.scenario_sha256.substr(0, 12) + "...), this simulation runs '" + sc.name +
+                                      "' (sha256 " + sc.hash.substr(0, 12) + "...)");
+                }
+                if (st.key.seed != k.seed || st.key.replicate != k.replicate) {
+                    throw input_error("restore: the state is of seed " + std::to_string(st.key.seed) + ", replicate " +
+                                      std::to_string(st.key.replicate) + "; this simulation runs seed " +
+                                      std::to_string(k.seed) + ", replicate " + std::to_string(k.replicate));
+                }
+                s.sim->resume(st.world, st.metrics);
+            },
+            py::arg("state"), "Back to a snapshot of this scenario, seed and replicate (another's is refused).")
         .def_property_readonly("phase_seconds", [](const py_simulation& s) {
             py::dict d;
             for (std::size_t i = 0; i < s.sim->phases().size(); ++i) {

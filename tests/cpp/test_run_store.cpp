@@ -196,3 +196,84 @@ TEST_CASE("a file that is not a state file is refused clearly", "[io]") {
     CHECK_THROWS_WITH(io::read_state_header((dir.path / "missing.h5").string()),
                       Catch::Matchers::Contains("does not exist"));
 }
+
+TEST_CASE("a state whose indices or lengths do not fit the scenario is refused, checksum or not", "[io]") {
+    temp_dir dir("kcsim_store");
+    auto sc = scenario::load("builtin:plan.toml");
+    engine::execution_context ctx(2);
+    engine::simulation sim(sc, 3, 0);
+    sim.advance(ctx, 60);
+    const std::size_t row = sc->districts.size() * model::n_metrics;
+    const auto prefix = sim.metrics().subspan(0, 60 * row);
+    const std::vector<double> metrics(prefix.begin(), prefix.end());
+    int k = 0;
+    // state_writer checksums what it is given, so only the checks against the scenario can refuse these.
+    auto refused = [&](const state::world& w, const std::vector<double>& m, const std::string& fragment) {
+        const auto path = (dir.path / ("bad" + std::to_string(k++) + ".h5")).string();
+        {
+            io::state_writer wr(path, false, {sc->name, sc->resolved_toml, sc->hash, 3, 60, "2022-02-28", 1});
+            wr.add({0, w, m});
+            wr.commit();
+        }
+        CHECK_THROWS_WITH(io::read_state(path, 0), Catch::Matchers::Contains("is damaged") &&
+                                                       Catch::Matchers::Contains(path) &&
+                                                       Catch::Matchers::Contains(fragment));
+    };
+    auto w = sim.world();
+    REQUIRE(w.f.size() > 10);
+    w.f.district[5] = static_cast<std::uint16_t>(sc->districts.size());
+    refused(w, metrics, "firms/district[5]");
+    w = sim.world();
+    w.f.sector[3] = 200;
+    refused(w, metrics, "firms/sector[3]");
+    w = sim.world();
+    w.f.consortium[2] = static_cast<std::int32_t>(w.c.size());
+    refused(w, metrics, "firms/consortium[2]");
+    w = sim.world();
+    w.f.output.pop_back();  // a short column
+    refused(w, metrics, "firms/output has");
+    w = sim.world();
+    REQUIRE(w.t.size() > 0);
+    w.t.districts[0].push_back(999);
+    refused(w, metrics, "teams/district_list[0]");
+    w = sim.world();
+    w.d.effort.push_back(1.0);
+    refused(w, metrics, "districts/effort has");
+    w = sim.world();
+    w.step = 61;
+    refused(w, metrics, "step 61");
+    refused(sim.world(), std::vector<double>(metrics.begin(), metrics.end() - 1), "metrics has");
+}
+
+TEST_CASE("a state file's header is checked: its checksum, the scenario hash, step and date", "[io]") {
+    temp_dir dir("kcsim_store");
+    auto sc = scenario::load("builtin:plan.toml");
+    engine::simulation sim(sc, 3, 0);
+    const std::string path = (dir.path / "s.h5").string();
+    auto write = [&](const io::state_header& h, const std::string& p) {
+        io::state_writer wr(p, false, h);
+        wr.add({0, sim.world(), {}});
+        wr.commit();
+    };
+    write({sc->name, sc->resolved_toml + "\n# edited", sc->hash, 3, 0, "2021-01-04", 1}, path);
+    CHECK_THROWS_WITH(io::read_state_header(path), Catch::Matchers::Contains("scenario's SHA-256"));
+    const std::string p2 = (dir.path / "s2.h5").string();
+    write({sc->name, sc->resolved_toml, sc->hash, 3, 0, "2021-02-01", 1}, p2);
+    CHECK_THROWS_WITH(io::read_state_header(p2), Catch::Matchers::Contains("is not the start of step 0"));
+    const std::string p3 = (dir.path / "s3.h5").string();
+    write({sc->name, sc->resolved_toml, sc->hash, 3, 100000, "2021-01-04", 1}, p3);
+    CHECK_THROWS_WITH(io::read_state_header(p3), Catch::Matchers::Contains("outside the saved scenario"));
+    // An edit after writing (any attribute) no longer matches the header checksum.
+    const std::string p4 = (dir.path / "s4.h5").string();
+    write({sc->name, sc->resolved_toml, sc->hash, 3, 0, "2021-01-04", 1}, p4);
+    {
+        hid_t f = H5Fopen(p4.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        REQUIRE(f >= 0);
+        hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+        const std::uint64_t other = 4;
+        REQUIRE(H5Awrite(a, H5T_NATIVE_UINT64, &other) >= 0);
+        H5Aclose(a);
+        H5Fclose(f);
+    }
+    CHECK_THROWS_WITH(io::read_state_header(p4), Catch::Matchers::Contains("does not match its checksum"));
+}

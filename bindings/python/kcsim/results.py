@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Optional, Union
 
 import numpy as np
@@ -22,8 +23,25 @@ def _toml_value(value: Any) -> str:
         text = repr(float(value))
         return text if any(c in text for c in ".en") else text + ".0"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        # A TOML basic string: backslash, quote and every control character escaped.
+        return '"' + "".join(c if c not in '"\\' and ord(c) >= 0x20 and ord(c) != 0x7F else f"\\u{ord(c):04X}"
+                             for c in value) + '"'
     raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as a scenario value")
+
+
+# A TOML bare key: letters, digits, '_' and '-'. Override keys are dotted bare keys (every
+# scenario key is one), so nothing in a key can close the line or the table and inject TOML.
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _check_key(key: Any) -> tuple[str, str]:
+    if not isinstance(key, str):
+        raise TypeError(f"override key {key!r}: expected a string like 'enterprise.need_rate'")
+    parts = key.split(".")
+    if len(parts) < 2 or not all(_BARE_KEY.fullmatch(p) for p in parts):
+        raise ValueError(f"override key {key!r}: expected 'section.name' of letters, digits, '_' and '-' "
+                         "separated by dots, e.g. 'enterprise.need_rate'")
+    return parts[0], ".".join(parts[1:])
 
 
 def derive(scenario: _core.Scenario, overrides: Union[str, Mapping[str, Any]], name: str = "") -> _core.Scenario:
@@ -35,9 +53,7 @@ def derive(scenario: _core.Scenario, overrides: Union[str, Mapping[str, Any]], n
     if not isinstance(overrides, str):
         sections: dict[str, list[str]] = {}
         for key, value in overrides.items():
-            section, _, name_ = key.partition(".")
-            if not name_:
-                raise ValueError(f"override key {key!r}: expected 'section.name', e.g. 'enterprise.need_rate'")
+            section, name_ = _check_key(key)
             sections.setdefault(section, []).append(f"{name_} = {_toml_value(value)}")
         overrides = "".join(f"[{s}]\n" + "\n".join(lines) + "\n" for s, lines in sections.items())
     return scenario.derive(overrides, name)
