@@ -13,6 +13,7 @@
 #include "engine/execution.hpp"
 #include "io/output_file.hpp"
 #include "model/metrics.hpp"
+#include "scenario/expansion.hpp"
 
 namespace kcsim::cli {
 
@@ -130,6 +131,12 @@ bool job_args::dry_run_or_guard(const job_estimate& e) const {
                           "; use fewer --threads or firms, or pass --allow-large-memory");
     }
     return false;
+}
+
+void warn_idle_events(const scenario::scenario& sc) {
+    if (dist::rank() != 0) return;
+    for (const auto& e : scenario::expansion_of(sc).idle_events)
+        std::fprintf(stderr, "kcsim: warning: scenario '%s': %s\n", sc.name.c_str(), e.c_str());
 }
 
 double results_file_bytes(const std::vector<scenario::scenario_ptr>& scenarios, std::uint64_t replicates) {

@@ -36,6 +36,9 @@ struct job_estimate {
 // thread are in memory together. `units_text` names them: "20 replicates".
 job_estimate estimate_job(const std::string& label, const std::vector<scenario::scenario_ptr>& per_unit,
                           std::uint64_t units, const std::string& units_text, std::uint64_t repeats, int threads);
+// Warns (stderr, rank 0) of the scenario's events that change nothing: a district made a pilot
+// at a level it already has (scenario::expansion_of).
+void warn_idle_events(const scenario::scenario& sc);
 // The size of a results file with `replicates` replicates of each of `scenarios`, about.
 double results_file_bytes(const std::vector<scenario::scenario_ptr>& scenarios, std::uint64_t replicates);
 

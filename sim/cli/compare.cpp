@@ -73,6 +73,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::set<std::string> names;
     for (const auto& path : p.positional) {
         scs.push_back(scenario::load(path));
+        warn_idle_events(*scs.back());
         if (!names.insert(scs.back()->name).second) {
             throw input_error("kcsim compare: two scenarios are named '" + scs.back()->name +
                               "'; give each its own `name` (it names its HDF5 group)");

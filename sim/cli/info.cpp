@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "model/metrics.hpp"
 #include "model/schedule.hpp"
+#include "scenario/expansion.hpp"
 #include "scenario/load.hpp"
 #include "scenario/parameters.hpp"
 
@@ -82,8 +83,12 @@ int check_command(const std::vector<std::string>& args) {
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
     auto sc = scenario::load(p.positional[0]);
-    std::printf("# scenario %s, resolved from %s\n# sha256 %s\n%s", sc->name.c_str(), sc->source.c_str(),
-                sc->hash.c_str(), sc->resolved_toml.c_str());
+    const auto report = scenario::report_expansion(*sc, scenario::extends_chain(p.positional[0]));
+    std::printf("# scenario %s, resolved from %s\n# sha256 %s\n", sc->name.c_str(), sc->source.c_str(),
+                sc->hash.c_str());
+    for (const auto& line : report.lines) std::printf("# expansion: %s\n", line.c_str());
+    std::printf("%s", sc->resolved_toml.c_str());
+    for (const auto& w : report.warnings) std::fprintf(stderr, "kcsim: warning: %s\n", w.c_str());
     return exit_code::ok;
 }
 

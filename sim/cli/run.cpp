@@ -75,6 +75,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     } else {
         sc = scenario::load(p.positional.empty() ? std::string(scenario::default_scenario) : p.positional[0]);
     }
+    warn_idle_events(*sc);
     auto replicates = p.replicates(static_cast<std::uint64_t>(sc->p.replicates));
     auto seed = p.seed(static_cast<std::uint64_t>(sc->p.seed));
 

@@ -7,10 +7,6 @@
 
 namespace kcsim::scenario::detail {
 
-namespace {
-constexpr int max_extends_depth = 16;
-}  // namespace
-
 void merge_into(toml::table& base, toml::table&& over, bool top) {
     for (auto&& [k, v] : over) {
         if (v.is_table()) {

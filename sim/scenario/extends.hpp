@@ -8,6 +8,9 @@
 
 namespace kcsim::scenario::detail {
 
+// The longest chain of `extends` a scenario may have.
+inline constexpr std::size_t max_extends_depth = 16;
+
 // Moves `over` onto `base`: tables merge key by key; [[events]] are added to the base's;
 // [[districts]] merge by id (a known id overrides fields, a new id is added); any other value
 // or array replaces. Moving keeps toml++'s source positions, so errors point into the right file.

@@ -4,6 +4,7 @@
 // sweep.cpp loads sweep files with them.
 #include "scenario/load.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "scenario/build.hpp"
@@ -49,6 +50,25 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
     check_file(t, over.name);
     merge_into(merged, std::move(t));
     return build(std::move(merged), base.source, name);
+}
+
+std::vector<std::string> extends_chain(const std::string& path) {
+    std::vector<std::string> parents;
+    std::string file = path.starts_with(builtin_prefix) ? path : fs::path(path).lexically_normal().string();
+    where from{path, 0, 0};
+    std::string key;
+    for (;;) {
+        const source_text src = read_source(file, from, key);
+        const toml::table t = parse(src);
+        const auto ext = t["extends"].value<std::string>();
+        if (!ext || parents.size() >= max_extends_depth) break;
+        from = locate(t["extends"].node()->source(), src.name);
+        key = "extends";
+        file = resolve_relative(src.dir, *ext);
+        if (std::find(parents.begin(), parents.end(), file) != parents.end()) break;  // load reports the cycle
+        parents.push_back(file);
+    }
+    return parents;
 }
 
 }  // namespace kcsim::scenario

@@ -507,3 +507,39 @@ def test_schedule_lists_numbered_phases(run_kcsim):
     assert len(lines) >= 2
     for i, line in enumerate(lines, start=1):
         assert re.match(rf"^\s*{i}\. \S+", line), line
+
+
+def _pilot_events(districts, date="2021-07-05"):
+    return "".join(f'[[events]]\ndate = {date}\ntype = "pilot"\ndistrict = "{d}"\nlevel = "municipal"\n\n'
+                   for d in districts)
+
+
+def test_check_counts_the_expansion_and_warns_when_the_plan_is_doubled(run_kcsim, tmp_path):
+    # The README's old advice: extend the plan and add your own pilots. That adds them to the
+    # plan's four, and check says so.
+    doubled = tmp_path / "doubled.toml"
+    doubled.write_text('name = "doubled"\nextends = "builtin:plan.toml"\n\n' +
+                       _pilot_events(["kaizhou", "xiushan", "tongnan", "wulong"]), encoding="utf-8")
+    proc = run_kcsim("check", doubled)
+    assert proc.returncode == 0, proc.stderr
+    assert "# expansion: beyond its parent builtin:plan.toml: pilot districts +4, expert teams +0" in proc.stdout
+    assert "pilot districts +8" in proc.stdout
+    assert "warning: the scenario adds 8 pilot districts beyond the 2021 base; the plan asks for 3-5" in proc.stderr
+    # The template for "the plan with other districts" adds 4 and 4, and nothing to warn about.
+    proc = run_kcsim("check", "builtin:templates/plan-other-districts.toml")
+    assert proc.returncode == 0 and "warning" not in proc.stderr, proc.stderr
+    assert "beyond the 2021 base builtin:base/programme-2021.toml: pilot districts +4, expert teams +4" in proc.stdout
+
+
+def test_a_pilot_event_for_a_district_already_a_pilot_is_warned_about(run_kcsim, tmp_path):
+    f = tmp_path / "again.toml"
+    f.write_text('name = "again"\nextends = "builtin:plan.toml"\n\n' + _pilot_events(["yubei"], "2022-03-07"),
+                 encoding="utf-8")
+    expected = ("warning: scenario 'again': 2022-03-07: 'yubei' is already a municipal pilot (since 2021-07-05), "
+                "so this pilot event changes nothing")
+    proc = run_kcsim("check", f)
+    assert proc.returncode == 0 and expected.replace("scenario 'again': ", "") in proc.stderr, proc.stderr
+    proc = run_kcsim("run", f, "--dry-run")
+    assert proc.returncode == 0 and expected in proc.stderr, proc.stderr
+    # An upgrade is not idle: the High-tech Zone becomes a national pilot in the 2021 base.
+    assert "high_tech_zone" not in run_kcsim("check", "builtin:plan.toml").stderr
