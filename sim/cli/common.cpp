@@ -55,9 +55,9 @@ job_estimate estimate_job(const std::string& label, const std::vector<scenario::
     const auto in_flight = std::min<std::uint64_t>(units, 2 * static_cast<std::uint64_t>(t));
     j.peak_bytes = static_cast<double>(in_flight) * unit_bytes;
     char buf[512];
-    std::snprintf(buf, sizeof buf, "%s: %llu firm agents in %zu districts, %d steps of %d days, %s on %d threads",
+    std::snprintf(buf, sizeof buf, "%s: %llu firm agents in %zu districts, %d steps of %d days, %s on %d thread%s",
                   label.c_str(), static_cast<unsigned long long>(firms), first.districts.size(), first.cal.steps(),
-                  first.cal.step_days, units_text.c_str(), t);
+                  first.cal.step_days, units_text.c_str(), t, t == 1 ? "" : "s");
     j.what = buf;
     std::snprintf(buf, sizeof buf, "state: %.0f bytes per firm, %.1f MB per %s", bytes_per_firm, unit_bytes / 1e6,
                   per_unit.size() == 1 ? "replicate" : "replicate of every scenario");
@@ -168,20 +168,6 @@ std::string sibling(const std::string& h5_path, const std::string& suffix) {
     return p.string();
 }
 
-std::string fmt(double x) {
-    char buf[64];
-    const double a = std::abs(x);
-    if (!std::isfinite(x)) return "nan";
-    if (a >= 1e7) {
-        std::snprintf(buf, sizeof buf, "%.3e", x);
-    } else if (a >= 100) {
-        std::snprintf(buf, sizeof buf, "%.0f", x);
-    } else if (a >= 1) {
-        std::snprintf(buf, sizeof buf, "%.2f", x);
-    } else {
-        std::snprintf(buf, sizeof buf, "%.3f", x);
-    }
-    return buf;
-}
+std::string fmt(double x) { return core::rounded_number(x); }
 
 }  // namespace kcsim::cli

@@ -93,7 +93,7 @@ void check_outputs(const std::vector<std::string>& files, bool force);
 std::string default_output(const std::string& stem);
 // FILE.h5 -> FILE.<suffix> (e.g. summary.csv).
 std::string sibling(const std::string& h5_path, const std::string& suffix);
-// A number for a table: thousands without decimals, small values with a few.
+// A number for a table of results (core::rounded_number): "47,623", "48.3", "0.0512".
 std::string fmt(double x);
 
 }  // namespace kcsim::cli

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "model/metrics.hpp"
 #include "model/schedule.hpp"
 #include "scenario/expansion.hpp"
@@ -53,9 +54,7 @@ std::string range_text(const scenario::param_spec& s) {
                 } else if constexpr (std::is_same_v<T, bool>) {
                     return "true / false";
                 } else {
-                    char buf[96];
-                    std::snprintf(buf, sizeof buf, "%.15g .. %.15g", s.lo, s.hi);
-                    return buf;
+                    return core::exact_number(s.lo) + " .. " + core::exact_number(s.hi);
                 }
             }
         },
@@ -86,7 +85,8 @@ int check_command(const std::vector<std::string>& args) {
     const auto report = scenario::report_expansion(*sc, scenario::extends_chain(p.positional[0]));
     std::printf("# scenario %s, resolved from %s\n# sha256 %s\n", sc->name.c_str(), sc->source.c_str(),
                 sc->hash.c_str());
-    for (const auto& line : report.lines) std::printf("# expansion: %s\n", line.c_str());
+    // The planner's counts go to stderr: stdout is the resolved scenario alone (its SHA-256 above).
+    for (const auto& line : report.lines) std::fprintf(stderr, "# expansion: %s\n", line.c_str());
     std::printf("%s", sc->resolved_toml.c_str());
     for (const auto& w : report.warnings) std::fprintf(stderr, "kcsim: warning: %s\n", w.c_str());
     return exit_code::ok;

@@ -4,6 +4,7 @@
 
 #include "analysis/targets.hpp"
 #include "cli/common.hpp"
+#include "core/text.hpp"
 #include "model/metrics.hpp"
 
 namespace kcsim::cli {
@@ -18,6 +19,14 @@ std::string pad(std::string s, std::size_t w) {
     for (char ch : s) shown += (static_cast<unsigned char>(ch) & 0xC0) != 0x80 ? 1u : 0u;
     if (shown < w) s.append(w - shown, ' ');
     return s;
+}
+
+// A CSV field, quoted when it holds a comma or a quote.
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
 }
 
 std::string signed_fmt(double x) { return (x > 0 ? "+" : "") + fmt(x); }
@@ -50,27 +59,28 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
                 "difference from the baseline is paired (common random numbers) with a 95% confidence interval; "
                 "P(higher) is the share of replicates in which the scenario is higher than the baseline.\n\n"
               : "";
-    const std::vector<std::string> head = {"metric",   "scenario", "mean", "90% interval", "vs " + base + " [95% CI]",
-                                           "P(higher)"};
-    const std::vector<std::size_t> w = {28, 20, 12, 26, 34, 9};
+    const std::vector<std::string> head = {
+        "metric", "unit", "scenario", "mean", "90% interval", "vs " + base + " (95% CI)", "P(higher)"};
+    const std::vector<std::size_t> w = {28, 13, 20, 12, 26, 34, 9};
     auto row = [&](const std::vector<std::string>& cells) { out += table_row(cells, w, " ", md); };
     row(head);
-    if (md) row({"---", "---", "---:", "---", "---", "---:"});
+    if (md) row({"---", "---", "---", "---:", "---", "---", "---:"});
     for (const auto m : analysis::key_metrics()) {
         const auto& mi = model::info(m);
         const std::string label = std::string(mi.name) + (mi.kind == "flow" ? " (total)" : " (end)");
         for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
             const auto k = model::index(m);
-            const std::string interval = "[" + fmt(c.value(s, k, p05)) + ", " + fmt(c.value(s, k, p95)) + "]";
+            const std::string interval = fmt(c.value(s, k, p05)) + " – " + fmt(c.value(s, k, p95));
             std::string diff, prob;
             if (s > 0) {
-                diff = signed_fmt(c.value(s, k, diff_mean)) + " [" + fmt(c.value(s, k, diff_lo)) + ", " +
-                       fmt(c.value(s, k, diff_hi)) + "]";
+                diff = signed_fmt(c.value(s, k, diff_mean)) + " (" + fmt(c.value(s, k, diff_lo)) + " – " +
+                       fmt(c.value(s, k, diff_hi)) + ")";
                 char buf[16];
                 std::snprintf(buf, sizeof buf, "%.2f", c.value(s, k, p_higher));
                 prob = buf;
             }
-            row({s == 0 ? label : "", c.scenarios[s], fmt(c.value(s, k, mean)), interval, diff, prob});
+            row({s == 0 ? label : "", s == 0 ? std::string(mi.unit) : "", c.scenarios[s], fmt(c.value(s, k, mean)),
+                 interval, diff, prob});
         }
     }
     out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the plan's targets\n\n";
@@ -104,22 +114,22 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
 }
 
 std::string comparison_csv(const analysis::comparison& c) {
-    std::string out = "scenario,metric,measure,mean,p05,p95,diff_mean,diff_lo95,diff_hi95,p_higher\n";
-    char buf[512];
+    // Values as the shortest text that reads back as the same double; the unit of each row's
+    // values (the probability's for p_higher) in its own column.
+    std::string out = "scenario,metric,unit,measure,mean,p05,p95,diff_mean,diff_lo95,diff_hi95,p_higher\n";
     for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
         for (std::size_t k = 0; k < model::n_metrics; ++k) {
             const auto& mi = model::metric_table()[k];
-            std::snprintf(buf, sizeof buf, "%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
-                          c.scenarios[s].c_str(), std::string(mi.name).c_str(), mi.kind == "flow" ? "total" : "end",
-                          c.value(s, k, mean), c.value(s, k, p05), c.value(s, k, p95), c.value(s, k, diff_mean),
-                          c.value(s, k, diff_lo), c.value(s, k, diff_hi), c.value(s, k, p_higher));
-            out += buf;
+            out += c.scenarios[s] + "," + std::string(mi.name) + "," + csv_field(std::string(mi.unit)) + "," +
+                   (mi.kind == "flow" ? "total" : "end");
+            for (const stat st : {mean, p05, p95, diff_mean, diff_lo, diff_hi, p_higher})
+                out += "," + core::shortest_number(c.value(s, k, st));
+            out += "\n";
         }
         const auto& targets = analysis::plan_targets();
         for (std::size_t t = 0; t < targets.size(); ++t) {
-            std::snprintf(buf, sizeof buf, "%s,target:%s,probability,%.17g,,,,,,\n", c.scenarios[s].c_str(),
-                          std::string(targets[t].name).c_str(), c.targets[s * targets.size() + t]);
-            out += buf;
+            out += c.scenarios[s] + ",target:" + std::string(targets[t].name) + ",probability,probability," +
+                   core::shortest_number(c.targets[s * targets.size() + t]) + ",,,,,,\n";
         }
     }
     return out;

@@ -9,6 +9,7 @@
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "engine/ensemble.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
@@ -47,14 +48,15 @@ void print_summary(const scenario::scenario& sc, const std::vector<model::city_f
                 core::to_iso(sc.cal.start).c_str(), core::to_iso(sc.cal.step_last_day(sc.cal.steps() - 1)).c_str(),
                 sc.districts.size());
     if (failed > 0) std::printf("FAILED replicates: %zu (their rows are marked replicate_ok = 0)\n", failed);
-    std::printf("%-18s %-13s %14s %14s %14s\n", "city metric", "measure", "mean", "5%", "95%");
+    std::printf("%-20s %-7s %13s %13s %13s  %s\n", "city metric", "measure", "mean", "5%", "95%", "unit");
     for (std::size_t k = 0; k < model::n_metrics; ++k) {
         const auto& mi = model::metric_table()[k];
         std::vector<double> v;
         for (const auto& f : figs) v.push_back(f.value[k]);
         const auto d = analysis::describe(v);
         const char* measure = mi.kind == "flow" ? "total" : "at end";
-        std::printf("%-18s %-13s %14.6g %14.6g %14.6g\n", std::string(mi.name).c_str(), measure, d.mean, d.lo, d.hi);
+        std::printf("%-20s %-7s %13s %13s %13s  %s\n", std::string(mi.name).c_str(), measure, fmt(d.mean).c_str(),
+                    fmt(d.lo).c_str(), fmt(d.hi).c_str(), std::string(mi.unit).c_str());
     }
 }
 
@@ -181,8 +183,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
         print_summary(*sc, figs, seed, failed);
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(out, ec);
-        std::printf("\nwrote %s (%.1f MB) in %.2f s on %d threads; HDF5 writing %.1f%% of the time\n", out.c_str(),
-                    static_cast<double>(bytes) / 1e6, secs, ctx.threads(), 100.0 * store.write_seconds() / secs);
+        std::printf("\nwrote %s (%s) in %.2f s on %d thread%s; HDF5 writing %.1f%% of the time\n", out.c_str(),
+                    core::human_bytes(static_cast<double>(bytes)).c_str(), secs, ctx.threads(),
+                    ctx.threads() == 1 ? "" : "s", 100.0 * store.write_seconds() / secs);
     }
     return failed > 0 ? exit_code::failure : exit_code::ok;
 }

@@ -1,6 +1,8 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <vector>
@@ -45,6 +47,41 @@ std::string join_or(std::span<const std::string> words) {
         s += words[i];
     }
     return s;
+}
+
+std::string with_separators(long long v) {
+    const bool negative = v < 0;
+    unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+    std::string digits = std::to_string(u), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return negative ? "-" + out : out;
+}
+
+std::string exact_number(double v) {
+    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9.2e18)
+        return with_separators(static_cast<long long>(v));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string rounded_number(double v) {
+    if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+    const double a = std::abs(v);
+    if (a == 0) return "0";
+    if (a >= 999.5) return with_separators(std::llround(v));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+std::string shortest_number(double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
 }
 
 std::string human_bytes(double bytes) {

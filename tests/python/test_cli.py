@@ -522,13 +522,13 @@ def test_check_counts_the_expansion_and_warns_when_the_plan_is_doubled(run_kcsim
                        _pilot_events(["kaizhou", "xiushan", "tongnan", "wulong"]), encoding="utf-8")
     proc = run_kcsim("check", doubled)
     assert proc.returncode == 0, proc.stderr
-    assert "# expansion: beyond its parent builtin:plan.toml: pilot districts +4, expert teams +0" in proc.stdout
-    assert "pilot districts +8" in proc.stdout
+    assert "# expansion: beyond its parent builtin:plan.toml: pilot districts +4, expert teams +0" in proc.stderr
+    assert "pilot districts +8" in proc.stderr and "# expansion" not in proc.stdout
     assert "warning: the scenario adds 8 pilot districts beyond the 2021 base; the plan asks for 3-5" in proc.stderr
     # The template for "the plan with other districts" adds 4 and 4, and nothing to warn about.
     proc = run_kcsim("check", "builtin:templates/plan-other-districts.toml")
     assert proc.returncode == 0 and "warning" not in proc.stderr, proc.stderr
-    assert "beyond the 2021 base builtin:base/programme-2021.toml: pilot districts +4, expert teams +4" in proc.stdout
+    assert "beyond the 2021 base builtin:base/programme-2021.toml: pilot districts +4, expert teams +4" in proc.stderr
 
 
 def test_a_pilot_event_for_a_district_already_a_pilot_is_warned_about(run_kcsim, tmp_path):
@@ -543,3 +543,17 @@ def test_a_pilot_event_for_a_district_already_a_pilot_is_warned_about(run_kcsim,
     assert proc.returncode == 0 and expected in proc.stderr, proc.stderr
     # An upgrade is not idle: the High-tech Zone becomes a national pilot in the 2021 base.
     assert "high_tech_zone" not in run_kcsim("check", "builtin:plan.toml").stderr
+
+
+def test_tables_have_units_and_numbers_for_people(run_kcsim, out_dir, repo_root):
+    # No 2.73442e+06, no 0.050000000000000003, no "1 threads"; every metric row names its unit.
+    proc = run_kcsim("run", "builtin:plan.toml", "--replicates", "2", "--threads", "1", "--out", out_dir / "r.h5")
+    assert proc.returncode == 0, proc.stderr
+    rows = [l for l in proc.stdout.splitlines() if l.startswith(("forum_viewers ", "output_value ", "programme_spend "))]
+    assert len(rows) == 3 and rows[0].split()[-1] == "viewers" and rows[2].endswith("million yuan"), rows
+    assert "e+" not in proc.stdout and "on 1 thread;" in proc.stdout
+    assert re.search(r"forum_viewers\s+total\s+\d{1,3}(,\d{3})+ ", proc.stdout), rows[0]
+    proc = run_kcsim("params")
+    assert "e+15" not in proc.stdout and "0 .. 9,007,199,254,740,991" in proc.stdout
+    proc = run_kcsim("run", "builtin:plan.toml", "--dry-run", "--threads", "1")
+    assert "on 1 thread\n" in proc.stdout, proc.stdout

@@ -116,7 +116,7 @@ def test_compare_writes_h5_csv_and_md(cmp_run):
     assert md.startswith("# kcsim comparison\n")
     assert "`kcsim compare " in md
     assert f"## Comparison of 2 scenarios over {REPS} paired replicates; baseline no-programme" in md
-    assert "| tech_firms (end) | no-programme |" in md
+    assert "| tech_firms (end) | firms | no-programme |" in md
     assert "## Probability of meeting the plan's targets" in md
 
 
@@ -196,12 +196,14 @@ def test_summary_csv_matches_the_h5(cmp_run, comparison):
     csv_path, _ = summary_files(cmp_run)
     rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
     header = csv_path.read_text(encoding="utf-8").splitlines()[0].split(",")
-    assert header == ["scenario", "metric", "measure", "mean", "p05", "p95", "diff_mean", "diff_lo95", "diff_hi95", "p_higher"]
+    assert header == ["scenario", "metric", "unit", "measure", "mean", "p05", "p95", "diff_mean", "diff_lo95",
+                      "diff_hi95", "p_higher"]
     metrics = [str(m) for m in comparison.metric.values]
     scenarios = [str(s) for s in comparison.scenario.values]
     assert len(rows) == len(scenarios) * (len(metrics) + len(TARGETS))
     with h5py.File(cmp_run, "r") as f:
         kinds = dict(zip(text(f["scenarios/plan/metric"][...]), text(f["scenarios/plan/metric_kind"][...])))
+        units = dict(zip(text(f["scenarios/plan/metric"][...]), text(f["scenarios/plan/metric_unit"][...])))
     seen = set()
     for row in rows:
         key = (row["scenario"], row["metric"])
@@ -211,9 +213,13 @@ def test_summary_csv_matches_the_h5(cmp_run, comparison):
             assert row["measure"] == "probability"
             want = float(comparison.targets.sel(scenario=row["scenario"], target=row["metric"][len("target:"):]))
             assert float(row["mean"]) == pytest.approx(want, rel=1e-12, abs=0)
-            assert all(row[k] == "" for k in header[4:])
+            assert row["unit"] == "probability"
+            assert all(row[k] == "" for k in header[5:])
         else:
             assert row["measure"] == ("total" if kinds[row["metric"]] == "flow" else "end")
+            assert row["unit"] == units[row["metric"]]
+            # Numbers as the shortest text that reads back exactly: no 69838.699999999997.
+            assert all(len(row[k]) <= 24 and "e+" not in row[k] or abs(float(row[k])) >= 1e16 for k in header[4:])
             s = comparison.summary.sel(scenario=row["scenario"], metric=row["metric"])
             for stat in STATS:
                 assert float(row[stat]) == pytest.approx(float(s.sel(statistic=stat)), rel=1e-12, abs=1e-300), (key, stat)
@@ -347,11 +353,11 @@ def test_force_replaces_every_output(run_kcsim, no_programme, plan, out_dir):
     assert proc.returncode == 0, proc.stderr
     # The printed table (not --quiet).
     assert "Comparison of 2 scenarios over 2 paired replicates; baseline no-programme" in proc.stdout
-    assert "vs no-programme [95% CI]" in proc.stdout
+    assert "vs no-programme (95% CI)" in proc.stdout
     assert "Probability of meeting the plan's targets" in proc.stdout
     assert f"wrote {out}, {csv_path} and {md_path}" in proc.stdout
     with h5py.File(out, "r") as f:
         assert f["comparison"].attrs["replicates"] == 2
-    assert csv_path.read_text(encoding="utf-8").startswith("scenario,metric,measure,")
+    assert csv_path.read_text(encoding="utf-8").startswith("scenario,metric,unit,measure,")
     assert md_path.read_text(encoding="utf-8").startswith("# kcsim comparison")
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in (out, csv_path, md_path))
