@@ -70,7 +70,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                          std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
                          sw.replicates, threads)))
         return exit_code::ok;
-    check_outputs({out}, force);
+    check_outputs("kcsim sweep", {{out, "--out"}}, force,
+                  {{p.positional[0], "sweep file"}, {sw.base->source, "scenario file (of the sweep)"}});
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string description = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
