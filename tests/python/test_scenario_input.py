@@ -1,0 +1,99 @@
+"""Scenario input (issue 21): what kcsim reads is checked before any work, and refused at once.
+
+- only regular files are read (an `extends`, the scenario given, a sweep file that is a FIFO is
+  refused at once instead of hanging);
+- a UTF-8 byte-order mark is accepted, with line and column numbers unchanged;
+- every (min, max) pair of parameters is checked after merging, with the file and line of the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+TINY = Path(__file__).resolve().parents[1] / "fuzz" / "tiny.toml"
+
+
+def one_line_error(proc, code: int = 2) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stderr.startswith("kcsim: error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    return proc.stderr
+
+
+@pytest.mark.parametrize("where", ["extends", "scenario", "sweep", "sweep-scenario"])
+def test_a_fifo_is_refused_at_once_instead_of_hanging(run_kcsim, tmp_path, where):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    if where == "extends":
+        (tmp_path / "s.toml").write_text(f'extends = "{fifo.name}"\nname = "s"\n', encoding="utf-8")
+        args = ["check", "s.toml"]
+    elif where == "scenario":
+        args = ["run", fifo.name, "--out", "x.h5"]
+    elif where == "sweep":
+        args = ["sweep", fifo.name, "--out", "x.h5"]
+    else:
+        (tmp_path / "sw.toml").write_text(
+            f'name = "w"\nscenario = "{fifo.name}"\ndesign = "latin_hypercube"\nsamples = 2\nreplicates = 1\n'
+            '[[uncertain]]\nkey = "enterprise.need_rate"\nmin = 0.5\nmax = 1.5\n', encoding="utf-8")
+        args = ["sweep", "sw.toml", "--out", "x.h5"]
+    t0 = time.time()
+    proc = run_kcsim(*args, cwd=tmp_path)  # before the fix: hangs until the 300 s timeout
+    assert time.time() - t0 < 20
+    assert "pipe.toml' is not a regular file" in one_line_error(proc)
+    assert not (tmp_path / "x.h5").exists() and not (tmp_path / "outputs").exists()
+
+
+def test_a_byte_order_mark_is_accepted_and_positions_are_unchanged(run_kcsim, tmp_path):
+    text = TINY.read_text(encoding="utf-8")
+    plain, bom = tmp_path / "plain.toml", tmp_path / "bom.toml"
+    plain.write_text(text, encoding="utf-8")
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    a, b = run_kcsim("check", plain), run_kcsim("check", bom)
+    assert b.returncode == 0, b.stderr
+    assert a.stdout.replace("plain", "bom") == b.stdout.replace("plain", "bom")
+    # An error on line 1 and later lines: the same line and column with and without the mark.
+    for bad in ('nmae = "x"\n' + text, text + "\n[population]\ntech_firms = -3\n"):
+        plain.write_text(bad, encoding="utf-8")
+        bom.write_bytes(b"\xef\xbb\xbf" + bad.encode())
+        ea, eb = one_line_error(run_kcsim("check", plain)), one_line_error(run_kcsim("check", bom))
+        assert ea.replace("plain.toml", "bom.toml") == eb
+    # A mark anywhere else is still an error.
+    bom.write_bytes(text.encode() + b"\n\xef\xbb\xbf\n")
+    assert "non-ASCII" in one_line_error(run_kcsim("check", bom))
+
+
+def range_pairs(run_kcsim) -> list[tuple[str, str, float]]:
+    """(min key, max key, upper end of the range) for every *_min parameter."""
+    out = run_kcsim("params").stdout
+    keys = dict(re.findall(r"^([a-z_]+\.[a-z0-9_]+) = \S+\s+\[[^;\]]*; [-0-9.e]+ \.\. ([-0-9.e]+)\]", out, flags=re.M))
+    pairs = [(k, k[:-4] + "_max", float(v)) for k, v in keys.items() if k.endswith("_min")]
+    assert len(pairs) >= 2
+    for lo, hi, _ in pairs:
+        assert hi in keys, f"{lo} has no {hi}"
+    return pairs
+
+
+def test_every_inverted_min_max_pair_is_refused_where_it_is_set(run_kcsim, tmp_path):
+    for lo, hi, top in range_pairs(run_kcsim):
+        lo_sec, lo_name = lo.split(".")
+        hi_name = hi.split(".")[1]
+        # Both in one file: the error points at the minimum.
+        f = tmp_path / "one.toml"
+        f.write_text(f'extends = "{TINY}"\nname = "one"\n[{lo_sec}]\n{lo_name} = {top}\n{hi_name} = 0\n',
+                     encoding="utf-8")
+        msg = one_line_error(run_kcsim("check", f))
+        assert "one.toml:4:" in msg and lo in msg and hi in msg and "above" in msg, msg
+        # The maximum set by a child below the parent's minimum: the error points at the child's key.
+        parent, child = tmp_path / "parent.toml", tmp_path / "child.toml"
+        parent.write_text(f'extends = "{TINY}"\nname = "p"\n[{lo_sec}]\n{lo_name} = {top / 2}\n', encoding="utf-8")
+        child.write_text(f'extends = "parent.toml"\nname = "c"\n\n[{lo_sec}]\n{hi_name} = 0\n', encoding="utf-8")
+        msg = one_line_error(run_kcsim("check", child))
+        assert "parent.toml:4:" in msg or "child.toml:5:" in msg, msg
+        # Equal bounds are a valid (degenerate) range.
+        f.write_text(f'extends = "{TINY}"\nname = "one"\n[{lo_sec}]\n{lo_name} = 1\n{hi_name} = 1\n',
+                     encoding="utf-8")
+        assert run_kcsim("check", f).returncode == 0
