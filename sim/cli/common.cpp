@@ -62,7 +62,8 @@ job_estimate estimate_job(const std::string& label, const std::vector<scenario::
     j.state = buf;
     // The cost per firm-step is engine::estimate_run's own (measured by make bench).
     const double replicates = static_cast<double>(units * repeats);
-    const double ns = firm_steps > 0 ? 1e9 * j.seconds * t / (firm_steps * replicates) : 0;
+    const int running = std::max(1, std::min(t, engine::available_cores()));  // as engine::estimate_run
+    const double ns = firm_steps > 0 ? 1e9 * j.seconds * running / (firm_steps * replicates) : 0;
     std::snprintf(buf, sizeof buf, "%.3g firm-steps per replicate at about %.0f ns each on one core", firm_steps, ns);
     j.time_basis = buf;
     j.in_memory = std::to_string(in_flight) + " units of " + std::to_string(firms) + " firms";

@@ -97,3 +97,36 @@ def test_every_inverted_min_max_pair_is_refused_where_it_is_set(run_kcsim, tmp_p
         f.write_text(f'extends = "{TINY}"\nname = "one"\n[{lo_sec}]\n{lo_name} = 1\n{hi_name} = 1\n',
                      encoding="utf-8")
         assert run_kcsim("check", f).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Misleading messages
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_an_option_value_that_is_an_option_is_refused(run_kcsim, tmp_path, command):
+    args = {"run": ["run", TINY], "compare": ["compare", TINY, TINY], "sweep": ["sweep", "s.toml"]}[command]
+    msg = one_line_error(run_kcsim(*args, "--out", "--quiet", cwd=tmp_path))
+    assert "--out needs a file name, got the option --quiet" in msg, msg
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_verify_on_a_folder_says_it_is_a_folder(run_kcsim, tmp_path):
+    msg = one_line_error(run_kcsim("verify", tmp_path))
+    assert "is a folder" in msg and "does not exist" not in msg, msg
+    assert "does not exist" in one_line_error(run_kcsim("verify", tmp_path / "none.h5"))
+
+
+def test_dry_run_time_counts_only_the_cores_there_are(run_kcsim, tmp_path):
+    def seconds(threads):
+        proc = run_kcsim("run", "--replicates", "2000", "--threads", threads, "--dry-run", "--out",
+                         tmp_path / "x.h5")
+        assert proc.returncode == 0, proc.stderr
+        return float(re.search(r"time: about ([0-9.e+]+) s", proc.stdout).group(1)), proc.stdout
+
+    cores = len(os.sched_getaffinity(0))
+    at_cores, _ = seconds(str(cores))
+    at_1024, text = seconds("1024")
+    assert "on 1024 threads" in text
+    assert at_cores > 100
+    assert at_1024 == at_cores, (at_1024, at_cores)  # no faster than one thread per core
