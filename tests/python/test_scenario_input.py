@@ -130,3 +130,13 @@ def test_dry_run_time_counts_only_the_cores_there_are(run_kcsim, tmp_path):
     assert "on 1024 threads" in text
     assert at_cores > 100
     assert at_1024 == at_cores, (at_1024, at_cores)  # no faster than one thread per core
+
+
+def test_a_sweep_that_draws_an_inverted_pair_names_the_sweep_and_writes_nothing(run_kcsim, tmp_path):
+    (tmp_path / "sw.toml").write_text(
+        f'name = "w"\nscenario = "{TINY}"\ndesign = "latin_hypercube"\nsamples = 4\nreplicates = 1\n'
+        '[[uncertain]]\nkey = "rewards.effort_min"\nmin = 0.5\nmax = 9\n', encoding="utf-8")
+    msg = one_line_error(run_kcsim("sweep", "sw.toml", cwd=tmp_path))  # the default output: outputs/
+    assert msg.startswith("kcsim: error: sw.toml: experiment ") and "<overrides>" not in msg, msg
+    assert "rewards.effort_min" in msg and "[[uncertain]]" in msg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sw.toml"]  # no outputs/ folder
