@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <sys/stat.h>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -64,7 +65,8 @@ job_estimate estimate_job(const std::string& label, const std::vector<scenario::
     j.state = buf;
     // The cost per firm-step is engine::estimate_run's own (measured by make bench).
     const double replicates = static_cast<double>(units * repeats);
-    const double ns = firm_steps > 0 ? 1e9 * j.seconds * t / (firm_steps * replicates) : 0;
+    const int running = std::max(1, std::min(t, engine::available_cores()));  // as engine::estimate_run
+    const double ns = firm_steps > 0 ? 1e9 * j.seconds * running / (firm_steps * replicates) : 0;
     std::snprintf(buf, sizeof buf, "%.3g firm-steps per replicate at about %.0f ns each on one core", firm_steps, ns);
     j.time_basis = buf;
     j.in_memory = std::to_string(in_flight) + " units of " + std::to_string(firms) + " firms";
@@ -151,9 +153,44 @@ double results_file_bytes(const std::vector<scenario::scenario_ptr>& scenarios, 
     return structure + per_value * values * static_cast<double>(replicates);
 }
 
-void check_outputs(const std::vector<std::string>& files, bool force) {
+namespace {
+// The same file: the same device and inode when both exist (hard links, symbolic links, other
+// spellings), else the same path once made absolute and resolved as far as it exists.
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {
+    }, sb{};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    std::error_code ea, eb;
+    const auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a), ea),
+               cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b), eb);
+    return !ea && !eb && ca == cb;
+}
+}  // namespace
+
+void check_outputs(const std::string& command, const std::vector<named_file>& outputs, bool force,
+                   const std::vector<named_file>& inputs) {
+    // A write past RLIMIT_FSIZE raises SIGXFSZ, which kills the process and leaves its temporary
+    // file; ignored, the write fails with EFBIG and is reported like a full disk (exit 1).
+    std::signal(SIGXFSZ, SIG_IGN);
     dist::on_coordinator([&] {
-        for (const auto& f : files) io::check_can_write(f, force);
+        for (std::size_t i = 0; i < outputs.size(); ++i) {
+            const auto& o = outputs[i];
+            for (const auto& in : inputs) {
+                if (in.path.empty() || in.path.starts_with("builtin:")) continue;
+                if (same_file(o.path, in.path)) {
+                    throw input_error(command + ": the output " + o.what + " '" + o.path + "' is the input " + in.what +
+                                      " '" + in.path + "'; writing it would destroy it: choose another " + o.what);
+                }
+            }
+            for (std::size_t j = 0; j < i; ++j) {
+                if (same_file(o.path, outputs[j].path)) {
+                    throw input_error(command + ": the outputs " + outputs[j].what + " '" + outputs[j].path + "' and " +
+                                      o.what + " '" + o.path + "' are the same file: give each its own name");
+                }
+            }
+        }
+        for (const auto& o : outputs) io::check_can_write(o.path, force || o.replace);
     });
 }
 

@@ -86,8 +86,22 @@ private:
     const job_command& c_;
 };
 
-// Throws (on every rank, from rank 0's check) unless each file may be written (--force).
-void check_outputs(const std::vector<std::string>& files, bool force);
+// A file a command reads or writes, and what it is in the command's words ("--out", "the
+// scenario file"), for messages.
+struct named_file {
+    std::string path;
+    std::string what;
+    bool replace = false;  // an output that may be replaced without --force (compare --resume's summaries)
+};
+
+// Throws (on every rank, from rank 0's check) unless each output may be written: an existing
+// output that is not a regular file (even with --force, exit 2), an existing one without --force
+// (exit 1), an output that is one of `inputs` or another output (the same file by device and
+// inode, or by real path; exit 2). Also makes a write past a file-size limit fail with EFBIG
+// instead of killing the process (SIGXFSZ ignored), so it is reported like a full disk.
+// `command` names the command in messages ("kcsim run").
+void check_outputs(const std::string& command, const std::vector<named_file>& outputs, bool force,
+                   const std::vector<named_file>& inputs);
 
 // outputs/<stem>.h5, creating outputs/ when needed.
 std::string default_output(const std::string& stem);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -117,7 +118,17 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     for (const auto& sc : scs) stem += "-" + sc->name;
     const std::string out = p.output(stem.substr(0, 120));
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
-    check_outputs({out, csv, md}, force);
+    std::vector<named_file> inputs;
+    for (const auto& path : p.positional) inputs.push_back({path, "scenario file"});
+    // The .h5 appears last (below). Summaries without it, with the job's units in FILE.h5.partial,
+    // are what a comparison killed while renaming its files left: --resume makes them again.
+    std::error_code ec;
+    const bool redo_summaries = p.resume() && !std::filesystem::exists(std::filesystem::symlink_status(out, ec)) &&
+                                std::filesystem::is_directory(out + ".partial", ec);
+    check_outputs(
+        "kcsim compare",
+        {{out, "--out"}, {csv, "summary (from --out)", redo_summaries}, {md, "summary (from --out)", redo_summaries}},
+        force, inputs);
 
     // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
     // interrupted comparison resumes (--resume) with only the missing replicates.
@@ -183,15 +194,17 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     for (const auto& sc : scs) scenario_names.push_back(sc->name);
     const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
     store.write_comparison(c);
-    // The three files appear together or not at all: each is written whole under its temporary
-    // name first (a full disk fails here and leaves nothing), then they are renamed.
-    io::output_file csv_file(csv, force), md_file(md, force);
+    // The three files appear whole, the .h5 last: each is written whole under its temporary name
+    // first (a full disk fails here and leaves nothing), then the summaries are renamed, then the
+    // .h5. Killed between the renames, FILE.h5 is missing (a batch script that waits for it is
+    // right) and --resume makes the set again from the units kept in FILE.h5.partial.
+    io::output_file csv_file(csv, force || redo_summaries), md_file(md, force || redo_summaries);
     io::write_whole_file(csv_file.temp_path(), comparison_csv(c));
     io::write_whole_file(md_file.temp_path(),
                          "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true));
-    store.commit();
     csv_file.commit();
     md_file.commit();
+    store.commit();
     job.journal().remove();
     if (!quiet) {
         std::printf("\n%s", comparison_text(c, false).c_str());

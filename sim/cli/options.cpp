@@ -64,6 +64,14 @@ parsed parse(const std::vector<std::string>& args, const std::vector<option_spec
             } else if (!inline_value) {
                 if (i + 1 >= args.size()) throw input_error(command + ": option " + a + " needs a value " + it->value);
                 value = args[++i];
+                // `--out --quiet` is a forgotten value, not a file named "--quiet". (A value that
+                // must start with "--" can be given as --out=--name.)
+                if (value.size() > 2 && value.starts_with("--")) {
+                    const bool file = it->value.find("FILE") != std::string::npos;
+                    throw input_error(command + ": " + a + " needs " +
+                                      (file ? std::string("a file name") : "a value " + it->value) +
+                                      ", got the option " + value);
+                }
             }
             if (p.values.contains(a)) throw input_error(command + ": option " + a + " given twice");
             if (!it->value.empty() && value.empty()) {

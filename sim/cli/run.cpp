@@ -121,11 +121,14 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     const bool force = p.force();
     const bool quiet = p.quiet();
     const std::string out = p.output(sc->name);
-    check_outputs({out}, force);
+    std::vector<named_file> outputs{{out, "--out"}}, inputs;
     if (snapshot_step >= 0) {
         state_out = p.get("--state-out").value_or(sibling(out, "state.h5"));
-        check_outputs({state_out}, force);
+        outputs.push_back({state_out, "--state-out"});
     }
+    if (!p.positional.empty()) inputs.push_back({p.positional[0], "scenario file"});
+    if (auto from = p.get("--resume-from")) inputs.push_back({*from, "--resume-from"});
+    check_outputs("kcsim run", outputs, force, inputs);
 
     engine::execution_context ctx(threads);
     io::provenance prov{seed, command_line, ctx.threads()};

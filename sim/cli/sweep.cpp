@@ -56,15 +56,28 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     const auto outcome_index = analysis::outcome_indices(sw);
     const int threads = p.threads();
     const bool force = p.force(), quiet = p.quiet();
-    const std::string out = p.output("sweep-" + sw.name);
     const auto ex = analysis::plan_experiments(sw);
     // Every experiment's scenario must load: check them all before any run (errors exit 2). The
     // largest (most firms) sizes the resource guard: one experiment runs its replicates in turn.
     scenario::scenario_ptr largest = sw.base;
     for (std::size_t e = 0; e < ex.count; ++e) {
-        auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+        scenario::scenario_ptr sc;
+        const std::string overrides = ex.overrides(sw, e);
+        try {
+            sc = scenario::derive(*sw.base, overrides, sw.name);
+        } catch (const scenario_error& err) {
+            // The overrides are kcsim's own text: name the sweep file, the parameter and the
+            // combination the design drew, not "<overrides>:4:15".
+            std::string combination;
+            for (char c : overrides) combination += c == '\n' ? ' ' : c;
+            throw input_error(sw.source + ": experiment " + std::to_string(e) + " of the design makes an invalid " +
+                              "scenario (" + err.key + "): " + err.message + "; the values drawn: " + combination +
+                              "; narrow the [[uncertain]] or [[lever]] entries of " + err.key);
+        }
         if (sc->p.tech_firms + sc->p.other_firms > largest->p.tech_firms + largest->p.other_firms) largest = sc;
     }
+    // Only now, with every experiment valid, the default output (which creates outputs/).
+    const std::string out = p.output("sweep-" + sw.name);
     auto estimate =
         estimate_job("sweep " + sw.name, {largest}, ex.count,
                      std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
@@ -72,7 +85,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     // A sweep keeps each replicate's outcomes (one value per metric), not the metrics over time.
     estimate.disk_bytes = 90e3 + 8.0 * static_cast<double>(ex.count * sw.replicates * model::n_metrics);
     if (p.dry_run_or_guard(estimate)) return exit_code::ok;
-    check_outputs({out}, force);
+    check_outputs("kcsim sweep", {{out, "--out"}}, force,
+                  {{p.positional[0], "sweep file"}, {sw.base->source, "scenario file (of the sweep)"}});
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string description = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +

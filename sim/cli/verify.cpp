@@ -25,7 +25,11 @@ int verify_command(const std::vector<std::string>& args) {
     }
     const std::string path = p.positional[0];
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw input_error("kcsim verify: '" + path + "' does not exist");
+    if (std::filesystem::is_directory(path, ec))
+        throw input_error("kcsim verify: '" + path + "' is a folder, not a results file (.h5)");
+    if (!std::filesystem::exists(path, ec)) throw input_error("kcsim verify: '" + path + "' does not exist");
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw input_error("kcsim verify: '" + path + "' is not a regular file, not a results file (.h5)");
     const auto r = io::verify_file(path);
     if (!r.readable) {
         std::printf("%s: not a readable HDF5 file (truncated, damaged, or still being written)\n  problem: %s\n",

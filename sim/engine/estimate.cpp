@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unistd.h>
 
+#include "engine/execution.hpp"
 #include "engine/model_spec.hpp"
 #include "state/columns.hpp"
 
@@ -27,7 +28,10 @@ estimate estimate_run(const scenario::scenario& sc, std::uint64_t replicates, in
     const double in_flight = std::min<double>(static_cast<double>(replicates), 2 * t);
     e.peak_bytes = in_flight * e.bytes_per_replicate;
     e.firm_steps = static_cast<double>(e.firms) * steps;
-    e.seconds = e.firm_steps * static_cast<double>(replicates) * m.seconds_per_firm_step() / t;
+    // Memory counts every thread (each holds its replicates); time only the threads that run at
+    // once: 1024 threads on 2 cores are no faster than 2.
+    const double running = std::max(1.0, std::min(t, static_cast<double>(available_cores())));
+    e.seconds = e.firm_steps * static_cast<double>(replicates) * m.seconds_per_firm_step() / running;
     return e;
 }
 

@@ -115,28 +115,47 @@ std::vector<engine::replicate_result> journal::decode(const std::string& in) {
 journal::journal(const std::string& out_path, const std::string& job_id, bool resume, bool overwrite)
     : dir_(out_path + ".partial"), job_(job_id) {
     std::error_code ec;
-    if (fs::exists(dir_, ec) && !resume) {
-        if (!overwrite) {
-            throw io_error("an interrupted run left '" + dir_ +
-                           "'; add --resume to continue it, or --force to start over");
-        }
-        fs::remove_all(dir_, ec);
-    }
+    const bool existed = fs::exists(fs::symlink_status(dir_, ec));
     fs::create_directories(dir_, ec);
     if (ec) throw io_error("cannot create '" + dir_ + "': " + ec.message());
+    // The lock first: a folder in use by a running job is never touched, not even with --force
+    // (which would delete its lock and finished units under it).
     const std::string lock = (fs::path(dir_) / "lock").string();
     lock_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock_ < 0) throw io_error("cannot create '" + lock + "': " + std::strerror(errno));
     if (::flock(lock_, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
+        // The holder wrote its pid into the lock file when it took the lock.
+        char buf[32] = {};
+        const ssize_t n = ::pread(lock_, buf, sizeof buf - 1, 0);
+        std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+        while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) pid = "unknown";
         ::close(lock_);
         lock_ = -1;
         if (err == EWOULDBLOCK) {
-            throw io_error("'" + dir_ + "' is in use by another kcsim that is still running (an interrupted " +
-                           "job's processes, or MPI ranks left after mpirun was killed); wait for it or stop it, " +
-                           "then resume");
+            throw io_error("'" + dir_ + "' is in use by another kcsim that is still running (pid " + pid +
+                           ": an interrupted job's processes, or MPI ranks left after mpirun was killed); " +
+                           "wait for it or stop it, then resume (--force never breaks a running job's lock)");
         }
         throw io_error("cannot lock '" + lock + "': " + std::strerror(err));
+    }
+    if (existed && !resume) {
+        if (!overwrite) {
+            ::close(lock_);
+            lock_ = -1;
+            throw io_error("an interrupted run left '" + dir_ +
+                           "'; add --resume to continue it, or --force to start over");
+        }
+        // --force: start over, keeping the lock this process now holds.
+        for (const auto& entry : fs::directory_iterator(dir_)) {
+            if (entry.path().filename() != "lock") fs::remove_all(entry.path(), ec);
+        }
+    }
+    // Who holds the lock, for the message a second kcsim gets.
+    const std::string me = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(lock_, 0) != 0 || ::pwrite(lock_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+        // Only the message of a second kcsim depends on it; the lock itself holds.
     }
     // Units already done (a resumed run): each must belong to this job and be whole.
     for (const auto& entry : fs::directory_iterator(dir_)) {

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -58,10 +59,32 @@ void rethrow_write_error(const std::string& path) {
     }
 }
 
+std::string not_a_regular_file(const std::string& path) {
+    struct stat ls {};
+    if (::lstat(path.c_str(), &ls) != 0) return "";  // nothing there
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return S_ISLNK(ls.st_mode) ? "a symbolic link to nothing" : "something kcsim cannot inspect";
+    }
+    if (S_ISREG(st.st_mode)) return "";
+    if (S_ISDIR(st.st_mode)) return "a directory";
+    if (S_ISFIFO(st.st_mode)) return "a FIFO (named pipe)";
+    if (S_ISSOCK(st.st_mode)) return "a socket";
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
+    return "not a regular file";
+}
+
 void check_can_write(const std::string& path, bool overwrite) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) throw io_error("output '" + path + "' is a directory; give a file name (.h5)");
-    if (!overwrite && fs::exists(path, ec)) {
+    // Only a regular file is ever replaced, even with --force: a device, FIFO, socket, folder or
+    // dangling symbolic link under the output's name is refused before any work (rename() would
+    // put a regular file in its place, or, for a dangling link, fail only at the very end).
+    if (const std::string kind = not_a_regular_file(path); !kind.empty()) {
+        throw input_error("output '" + path + "' is " + kind +
+                          ", not a regular file; kcsim replaces only regular files, even with --force: give a file "
+                          "name (.h5)");
+    }
+    if (!overwrite && fs::exists(fs::symlink_status(path, ec))) {
         throw io_error("output file '" + path +
                        "' already exists; choose another --out, or pass --force to replace it");
     }
@@ -92,6 +115,12 @@ output_file::~output_file() {
 void output_file::commit() {
     fsync_path(temp_, false);
     if (overwrite_) {
+        // What appeared under the name while running is replaced only if it is a regular file.
+        if (const std::string kind = not_a_regular_file(final_); !kind.empty()) {
+            committed_ = true;  // keep the finished results where they are
+            throw io_error("output '" + final_ + "' became " + kind +
+                           " while running; not replacing it (results left in '" + temp_ + "')");
+        }
         if (::rename(temp_.c_str(), final_.c_str()) != 0) {
             throw io_error("cannot rename '" + temp_ + "' to '" + final_ + "': " + sys_error());
         }

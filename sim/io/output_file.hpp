@@ -26,8 +26,15 @@ private:
     bool committed_ = false;
 };
 
-// Refuses early, before any work, when `path` exists and overwrite is false.
+// Refuses early, before any work: with input_error (exit 2) when `path` exists and is not a
+// regular file (a directory, device, FIFO, socket, dangling symbolic link), whatever overwrite
+// says; with io_error when it exists and overwrite is false, or its folder cannot be written.
 void check_can_write(const std::string& path, bool overwrite);
+
+// What `path` is when something other than a regular file (or a link to one) is there: "a
+// directory", "a FIFO (named pipe)", "a symbolic link to nothing", ...; "" when it is a regular
+// file or absent.
+std::string not_a_regular_file(const std::string& path);
 
 // Writes `bytes` to `path` (created or truncated); on failure removes what was written and throws
 // io_error "cannot write 'path': <system reason>" (No space left on device, File too large, ...).

@@ -135,11 +135,22 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
                  " (" + set_in("start").substr(1) + ")");
     }
     s->cal = calendar{p.start, p.end, static_cast<int>(p.step_days)};
-    if (p.viewers_min > p.viewers_max) {
-        const toml::node* n = merged["forums"]["viewers_min"].node();
-        fail(n ? locate(n->source(), origin) : top, "forums.viewers_min",
-             "'forums.viewers_min' = " + fmt_num(p.viewers_min) +
-                 " is above 'forums.viewers_max' = " + fmt_num(p.viewers_max));
+    // Every (min, max) pair of parameters, after merging: the error points at the bound a file
+    // set (the minimum if both were set), in the file that set it.
+    for (const auto& pair : range_pairs()) {
+        const double lo = numeric_value(p, pair.min_key), hi = numeric_value(p, pair.max_key);
+        if (lo <= hi) continue;
+        auto node_of = [&](std::string_view key) -> const toml::node* {
+            const auto dot = key.find('.');
+            const toml::node* n = merged[key.substr(0, dot)][key.substr(dot + 1)].node();
+            return n && n->source().path ? n : nullptr;
+        };
+        const toml::node* n = node_of(pair.min_key);
+        std::string_view key = pair.min_key;
+        if (!n && (n = node_of(pair.max_key))) key = pair.max_key;
+        fail(n ? locate(n->source(), origin) : top, std::string(key),
+             "'" + std::string(pair.min_key) + "' = " + fmt_num(lo) + " is above '" + std::string(pair.max_key) +
+                 "' = " + fmt_num(hi) + ": the minimum of a range may not exceed its maximum");
     }
     if (s->cal.steps() < 1) {
         fail(set_at("end"), "calendar.end",

@@ -1,7 +1,10 @@
 #include "scenario/parameters.hpp"
 
 #include <array>
+#include <string>
 #include <type_traits>
+
+#include "core/error.hpp"
 
 namespace kcsim::scenario {
 
@@ -356,6 +359,25 @@ const std::array specs = {
 }  // namespace
 
 std::span<const param_spec> parameter_specs() { return specs; }
+
+namespace {
+constexpr range_pair pairs[] = {
+    {"forums.viewers_min", "forums.viewers_max"},
+    {"rewards.effort_min", "rewards.effort_max"},
+};
+}  // namespace
+
+std::span<const range_pair> range_pairs() { return pairs; }
+
+double numeric_value(const params& p, std::string_view key) {
+    for (const auto& s : specs) {
+        if (s.key != key) continue;
+        if (const auto* d = std::get_if<double params::*>(&s.field)) return p.**d;
+        if (const auto* i = std::get_if<std::int64_t params::*>(&s.field)) return static_cast<double>(p.**i);
+        break;
+    }
+    throw internal_error("no numeric parameter '" + std::string(key) + "'");
+}
 
 params default_params() {
     params p;

@@ -163,6 +163,19 @@ struct param_spec {
 };
 
 std::span<const param_spec> parameter_specs();
+
+// Two parameters that bound one range: the value of `min_key` may not exceed that of `max_key`.
+// Checked after merging `extends` (a child may set one bound, its parent the other), so the
+// model never draws from an inverted range. Every key ending in "_min" is in this table (a
+// test checks it).
+struct range_pair {
+    std::string_view min_key;
+    std::string_view max_key;
+};
+std::span<const range_pair> range_pairs();
+// The numeric value of a parameter by key (a double or integer field); throws internal_error
+// for an unknown or non-numeric key.
+double numeric_value(const params& p, std::string_view key);
 params default_params();
 
 }  // namespace kcsim::scenario

@@ -119,6 +119,11 @@ source_text read_source(const std::string& path, const where& from, const std::s
     if (fs::is_directory(path, ec)) {
         fail(from, key, "'" + path + "' is a directory, expected a scenario file (.toml)");
     }
+    // Only regular files are read: a FIFO would block for ever, a device never end.
+    if (!fs::is_regular_file(path, ec)) {
+        fail(from, key,
+             "'" + path + "' is not a regular file (a FIFO, socket or device); expected a scenario file (.toml)");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(from, key, "cannot read scenario file '" + path + "'");
     // A cap, so that `extends = "/dev/zero"` or a huge file is an error, not all of memory.
@@ -156,12 +161,16 @@ toml::table parse(const source_text& s) {
             1 + static_cast<int>(std::count(s.text.begin(), s.text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
         fail(where{s.name, line, 0}, "", "not a TOML text file (contains a NUL byte)");
     }
-    if (const auto at = find_bare_non_ascii(s.text)) {
+    // A UTF-8 byte-order mark, as some editors write, is not part of the TOML text. Line and
+    // column numbers are unchanged: the mark occupies no column.
+    std::string_view text = s.text;
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    if (const auto at = find_bare_non_ascii(text)) {
         fail(where{s.name, at->line, at->column}, "",
              "TOML syntax error: a non-ASCII character outside a quoted string or comment; quote the text");
     }
     try {
-        return toml::parse(s.text, s.name);
+        return toml::parse(text, s.name);
     } catch (const toml::parse_error& e) {
         fail(locate(e.source(), s.name), "", "TOML syntax error: " + std::string(e.description()));
     }

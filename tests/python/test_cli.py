@@ -404,9 +404,9 @@ def test_existing_output_is_kept_without_force_and_replaced_with_it(run_kcsim, o
     assert_no_temp_files(out_dir)
 
 
-def test_output_that_is_a_directory_or_in_a_missing_folder_exits_1(run_kcsim, out_dir):
+def test_output_that_is_a_directory_exits_2_or_in_a_missing_folder_exits_1(run_kcsim, out_dir):
     proc = run_kcsim("run", "--replicates", "1", "--out", out_dir, "--quiet")
-    assert "is a directory" in assert_error(proc, code=1)
+    assert "is a directory" in assert_error(proc, code=2)  # bad input, refused before any work
     proc = run_kcsim("run", "--replicates", "1", "--out", out_dir / "no" / "x.h5", "--quiet")
     assert "does not exist" in assert_error(proc, code=1)
     assert_nothing_written(out_dir)
