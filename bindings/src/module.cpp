@@ -20,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
     kcsim::py_bind::bind_simulation(m);
     kcsim::py_bind::bind_run(m);
     kcsim::py_bind::bind_compare(m);
+    kcsim::py_bind::bind_files(m);
 }

@@ -1,6 +1,7 @@
-// kcsim verify FILE.h5: is a results file whole and sound? Structure, provenance, checksums
-// (HDF5's Fletcher32 filter on every metrics chunk), completeness of every replicate, and the
-// ledger identity (io/verify.cpp). Prints what it checked and every problem; exit 0 if sound, 1 if not.
+// kcsim verify FILE.h5: is a results file whole and sound? Structure and sizes, the string heap,
+// the stored scenario against its hash, coordinates against its calendar, replicate numbers and
+// status, values, the ledger identity, HDF5's checksums and the file's content_sha256
+// (io/verify.cpp). Prints what it checked and every problem; exit 0 if sound, 1 if not.
 #include "io/verify.hpp"
 
 #include <cstdio>
@@ -18,8 +19,10 @@ int verify_command(const std::vector<std::string>& args) {
     auto p = parse(args, {help_option}, "kcsim verify", 1);
     if (p.has("--help") || p.positional.empty()) {
         std::printf(
-            "Usage: kcsim verify FILE.h5\n\nChecks a kcsim results file: structure, provenance, checksums of every "
-            "metrics chunk,\ncompleteness of every replicate, no missing or negative values, and the ledger.\n"
+            "Usage: kcsim verify FILE.h5\n\nChecks a kcsim results file: structure and sizes, provenance, the stored "
+            "scenario against\nits SHA-256, time and district coordinates against its calendar, replicate numbers "
+            "and status,\nno missing or negative values, the ledger, HDF5's checksums and the file's "
+            "content_sha256\n(files of schema 1 have none: their content beyond that is not checked).\n"
             "Exit 0 if it is sound, 1 if not.\n");
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
@@ -39,6 +42,7 @@ int verify_command(const std::vector<std::string>& args) {
     std::printf("%s: %d checks, %zu scenario group(s)%s\n", path.c_str(), r.checks, r.scenarios,
                 r.sweep ? ", a sweep" : "");
     for (const auto& problem : r.problems) std::printf("  problem: %s\n", problem.c_str());
+    for (const auto& note : r.notes) std::printf("  note: %s\n", note.c_str());
     std::printf("%s\n", r.problems.empty() ? "sound" : "NOT SOUND");
     return r.problems.empty() ? exit_code::ok : exit_code::failure;
 }

@@ -1,5 +1,6 @@
 #include "core/sha256.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -57,19 +58,44 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 }
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-    std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    std::size_t n = data.size();
-    std::size_t i = 0;
-    for (; i + 64 <= n; i += 64) compress(h, p + i);
+sha256::sha256() : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void sha256::update(const void* data, std::size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    total_ += n;
+    if (used_ > 0) {
+        const std::size_t take = std::min(n, buf_.size() - used_);
+        std::copy(p, p + take, buf_.begin() + static_cast<std::ptrdiff_t>(used_));
+        used_ += take;
+        p += take;
+        n -= take;
+        if (used_ < buf_.size()) return;
+        compress(h_, buf_.data());
+        used_ = 0;
+    }
+    for (; n >= 64; n -= 64, p += 64) compress(h_, p);
+    std::copy(p, p + n, buf_.begin());
+    used_ = n;
+}
+
+void sha256::update_u64(std::uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (8 * i));
+    update(b, 8);
+}
+
+void sha256::update_text(std::string_view s) {
+    update_u64(s.size());
+    update(s.data(), s.size());
+}
+
+std::string sha256::hex() const {
+    auto h = h_;
     std::array<unsigned char, 128> tail{};
-    const std::size_t rest = n - i;
-    for (std::size_t j = 0; j < rest; ++j) tail[j] = p[i + j];
-    tail[rest] = 0x80;
-    const std::size_t len = rest < 56 ? 64 : 128;
-    const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
+    std::copy(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(used_), tail.begin());
+    tail[used_] = 0x80;
+    const std::size_t len = used_ < 56 ? 64 : 128;
+    const std::uint64_t bits = total_ * 8;
     for (std::size_t j = 0; j < 8; ++j) tail[len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
     compress(h, tail.data());
     if (len == 128) compress(h, tail.data() + 64);
@@ -80,6 +106,12 @@ std::string sha256_hex(std::string_view data) {
         for (int s = 28; s >= 0; s -= 4) out += hex[(word >> s) & 0xf];
     }
     return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+    sha256 h;
+    h.update(data.data(), data.size());
+    return h.hex();
 }
 
 }  // namespace kcsim::core

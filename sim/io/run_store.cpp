@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "io/chunk_codec.hpp"
+#include "io/content.hpp"
 #include "io/h5.hpp"
 #include "io/output_file.hpp"
 #include "model/metrics.hpp"
@@ -36,6 +37,8 @@ struct scenario_group {
     h5::handle status;
     h5::handle message;
     hsize_t steps = 0, districts = 0, count = 0;
+    std::string path;            // "scenarios/<name>"
+    core::sha256 stored_chunks;  // of the metrics chunks so far, as content_sha256 folds them in
 };
 
 }  // namespace
@@ -91,6 +94,7 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
     auto& s = *impl_;
     scenario_group g;
     g.group = h5::create_group(s.scenarios, sc.name);
+    g.path = "scenarios/" + sc.name;
     h5::write_attr(g.group, "scenario_name", sc.name);
     h5::write_attr(g.group, "scenario_description", sc.description);
     h5::write_attr(g.group, "scenario_source", sc.source);
@@ -272,6 +276,7 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) try
         const auto& chunk = r.encoded_metrics.empty() ? here : r.encoded_metrics;
         const hsize_t offset[4] = {g.count, 0, 0, 0};
         h5::check(H5Dwrite_chunk(g.metrics, H5P_DEFAULT, 0, offset, chunk.size(), chunk.data()), "writing metrics");
+        add_stored_chunk(g.stored_chunks, 0, chunk.data(), chunk.size());
     }
     if (r.ledger.size() != g.years * L) {
         throw internal_error("replicate ledger has " + std::to_string(r.ledger.size()) + " values, expected " +
@@ -469,6 +474,11 @@ void run_store::commit() try {
     h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
+    // The content checksum over everything written (io/content.hpp); the metrics chunks were
+    // folded in as they were appended, so only the small datasets are read back.
+    chunk_digests known;
+    for (const auto& g : s.groups) known[g.path + "/metrics"] = g.stored_chunks.hex();
+    h5::write_fixed_attr(s.file, "content_sha256", content_sha256(s.file, known));
     h5::check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flushing the file");
     s.groups.clear();
     s.scenarios.reset();

@@ -196,3 +196,12 @@ def run_sweep(
     progress: Optional[_ProgressCallback] = None,
 ) -> _SweepResult:
     """A sweep file run as `kcsim sweep` runs it. Use kcsim.sweep()."""
+
+class _CheckResult(TypedDict):
+    checks: int
+    schema_version: int
+    content_checked: bool
+    notes: list[str]
+
+def check_results(path: str, full: bool = False) -> _CheckResult:
+    """Checks a results file as `kcsim verify` does (full=True) or its structure only; raises OSError."""

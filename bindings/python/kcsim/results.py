@@ -148,14 +148,24 @@ def simulation_metrics(sim: _core.Simulation):
     return xr.DataArray(sim.metrics_view, dims=("time", "district", "metric"), coords=_coords(sim.scenario))
 
 
-def open_results(path: str, group: Optional[str] = None):
+def open_results(path: str, group: Optional[str] = None, verify: bool = False):
     """Open a kcsim HDF5 file as xarray.
 
     Without ``group``: the only scenario of a ``kcsim run`` file, else the ``comparison`` or
     ``sweep`` group; name it to choose (``scenarios/plan``, ``comparison``, ``sweep``).
+
+    The file's structure is checked first, as ``kcsim verify`` checks it (shapes and sizes
+    against the file's own declarations, HDF5's string heap), so that a damaged file raises
+    ``OSError`` naming the file and the problem instead of crashing h5py. That check reads no
+    data; ``verify=True`` runs all of ``kcsim verify`` (values, content_sha256) first.
     """
+    import os
+
     import h5py
     import xarray as xr
+
+    path = os.fspath(path)
+    _core.check_results(path, full=bool(verify))
 
     if group is None:
         with h5py.File(path, "r") as f:
