@@ -2,6 +2,7 @@
 #include "scenario/extends.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "scenario/validate.hpp"
 
@@ -63,7 +64,14 @@ toml::table load_chain(const std::string& path, const where& from, const std::st
         merged = load_chain(resolve_relative(src.dir, *ext), w, "extends", chain, nullptr);
     }
     t.erase("extends");
+    // A scenario that does not describe itself is not its parent: say what it derives from.
+    std::optional<std::string> derived_from;
+    if (origin && !t.contains("description") && merged.contains("name")) {
+        derived_from = "derived from " + merged["name"].value_or(std::string()) + ": " +
+                       merged["description"].value_or(std::string());
+    }
     merge_into(merged, std::move(t));
+    if (derived_from) merged.insert_or_assign("description", *derived_from);
     chain.pop_back();
     return merged;
 }

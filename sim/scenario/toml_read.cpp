@@ -114,7 +114,19 @@ source_text read_source(const std::string& path, const where& from, const std::s
     }
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-        fail(from, key, "scenario file '" + path + "' does not exist");
+        // A copy of a built-in scenario keeps its relative `extends`: point at the built-in.
+        std::string builtin;
+        const std::string generic = fs::path(path).lexically_normal().generic_string();
+        for (const auto& n : builtin_names()) {
+            if ((generic == n || generic.ends_with("/" + n)) && n.size() > builtin.size()) builtin = n;
+        }
+        fail(from, key,
+             "scenario file '" + path + "' does not exist" +
+                 (builtin.empty() ? ""
+                                  : "; did you mean the built-in 'builtin:" + builtin +
+                                        "'? (a copied scenario keeps "
+                                        "its relative 'extends': write extends = \"builtin:" +
+                                        builtin + "\")"));
     }
     if (fs::is_directory(path, ec)) {
         fail(from, key, "'" + path + "' is a directory, expected a scenario file (.toml)");

@@ -557,3 +557,23 @@ def test_tables_have_units_and_numbers_for_people(run_kcsim, out_dir, repo_root)
     assert "e+15" not in proc.stdout and "0 .. 9,007,199,254,740,991" in proc.stdout
     proc = run_kcsim("run", "builtin:plan.toml", "--dry-run", "--threads", "1")
     assert "on 1 thread\n" in proc.stdout, proc.stdout
+
+
+def test_a_copied_builtin_scenario_is_pointed_at_the_builtin_it_extends(run_kcsim, repo_root, tmp_path):
+    copy = tmp_path / "plan-equity.toml"
+    copy.write_text((repo_root / "scenarios" / "plan-equity.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run_kcsim("check", copy)
+    assert proc.returncode == 2
+    assert "does not exist; did you mean the built-in 'builtin:base/programme-2021.toml'?" in proc.stderr, proc.stderr
+    assert 'extends = "builtin:base/programme-2021.toml"' in proc.stderr
+
+
+def test_a_child_scenario_does_not_inherit_its_parents_description(run_kcsim, tmp_path):
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "builtin:plan.toml"\n[funding]\nannual_budget = 20\n', encoding="utf-8")
+    body = run_kcsim("check", child).stdout.split("\n", 2)[2]
+    doc = tomllib.loads(body)
+    assert doc["name"] == "child"
+    assert doc["description"].startswith("derived from plan: The 2021-2023 plan as written"), doc["description"]
+    child.write_text('extends = "builtin:plan.toml"\ndescription = "mine"\n', encoding="utf-8")
+    assert tomllib.loads(run_kcsim("check", child).stdout.split("\n", 2)[2])["description"] == "mine"
