@@ -17,6 +17,7 @@
 #include "cli/report.hpp"
 #include "cli/units.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "dist/mpi.hpp"
 #include "engine/ensemble.hpp"
 #include "io/journal.hpp"
@@ -32,11 +33,12 @@ const job_command compare_job{
     .name = "kcsim compare",
     .usage = "Usage: kcsim compare A.toml B.toml [C.toml ...] [options]\n\n"
              "Runs every scenario on the same replicates (common random numbers), so that their\n"
-             "differences are paired, and reports each against the first (the baseline).\n\n",
+             "differences are paired, and reports each against the baseline (the first, or --baseline).\n\n",
     .max_positional = 64,
     .replicates = "paired replicates per scenario (default: run.replicates of the first)",
     .seed = "base seed, the same for every scenario (default: run.seed of the first)",
-    .before_out = {{"--fork-at", "DATE", "run the first scenario to DATE, then every scenario from that same state"}},
+    .before_out = {{"--baseline", "NAME", "the scenario (by name) the others are compared with (default: the first)"},
+                   {"--fork-at", "DATE", "run the baseline to DATE, then every scenario from that same state"}},
     .out = "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md",
     .resume = "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial",
     .force = "replace the output files if they exist",
@@ -79,6 +81,18 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             throw input_error("kcsim compare: two scenarios are named '" + scs.back()->name +
                               "'; give each its own `name` (it names its HDF5 group)");
         }
+    }
+    if (auto base = p.get("--baseline")) {
+        // The baseline goes first: the comparison, the file's group order and --fork-at's trunk follow it.
+        const auto it = std::find_if(scs.begin(), scs.end(), [&](const auto& sc) { return sc->name == *base; });
+        if (it == scs.end()) {
+            const std::vector<std::string> all(names.begin(), names.end());
+            const std::string hint = core::closest_match(*base, all);
+            throw input_error("kcsim compare: option --baseline = " + *base + " names no scenario of the comparison" +
+                              (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (the scenarios: " +
+                              core::join_or(all) + ")");
+        }
+        std::rotate(scs.begin(), it, it + 1);
     }
     engine::check_comparable(scs);
     const auto& first = *scs.front();

@@ -361,3 +361,17 @@ def test_force_replaces_every_output(run_kcsim, no_programme, plan, out_dir):
     assert csv_path.read_text(encoding="utf-8").startswith("scenario,metric,unit,measure,")
     assert md_path.read_text(encoding="utf-8").startswith("# kcsim comparison")
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in (out, csv_path, md_path))
+
+
+def test_baseline_option_chooses_the_baseline(run_kcsim, scenarios_dir, tmp_path):
+    out = tmp_path / "b.h5"
+    proc = run_kcsim("compare", scenarios_dir / "plan.toml", scenarios_dir / "no-programme.toml", "--baseline",
+                     "no-programme", "--replicates", 2, "--threads", 2, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "baseline no-programme" in proc.stdout and "vs no-programme (95% CI)" in proc.stdout
+    with h5py.File(out, "r") as f:
+        assert f["comparison"].attrs["baseline"] == "no-programme"
+    proc = run_kcsim("compare", scenarios_dir / "plan.toml", scenarios_dir / "no-programme.toml", "--baseline",
+                     "no-programe", "--replicates", 2, "--out", tmp_path / "c.h5")
+    assert proc.returncode == 2 and "did you mean 'no-programme'?" in proc.stderr, proc.stderr
+    assert not (tmp_path / "c.h5").exists()
