@@ -79,11 +79,17 @@ int main(int argc, char** argv) {
                          e.what_was_kept.empty() ? "no output written" : e.what_was_kept.c_str());
         }
         return kcsim::exit_code::interrupted;
+    } catch (const kcsim::dist::refused_by_coordinator& e) {
+        return e.exit_code;  // rank 0 says why
     } catch (const kcsim::input_error& e) {
-        std::fprintf(stderr, "kcsim: error: %s\n", e.what());
+        // Every rank reads the same inputs and fails the same way: rank 0 speaks for all.
+        if (kcsim::dist::rank() == 0) std::fprintf(stderr, "kcsim: error: %s\n", e.what());
         return kcsim::exit_code::bad_input;
     } catch (const kcsim::error& e) {
-        std::fprintf(stderr, "kcsim: error: %s\n", e.what());
+        if (kcsim::dist::rank() == 0)
+            std::fprintf(stderr, "kcsim: error: %s\n", e.what());
+        else
+            std::fprintf(stderr, "kcsim (rank %d): error: %s\n", kcsim::dist::rank(), e.what());
         return kcsim::exit_code::failure;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kcsim: internal error (please report): %s\n", e.what());

@@ -86,8 +86,7 @@ void on_coordinator(const std::function<void()>& check) {
     }
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (held) std::rethrow_exception(held);
-    if (code == 2) throw input_error("rank 0 refused the job (see its message)");
-    if (code == 1) throw io_error("rank 0 refused the job (see its message)");
+    if (code != 0) throw refused_by_coordinator(code);
 }
 
 void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,

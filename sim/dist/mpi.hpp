@@ -5,6 +5,7 @@
 // ranks. Without mpirun (no MPI environment), kcsim never initialises MPI.
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,16 @@ int size();  // 1 without MPI
 inline bool coordinator() { return rank() == 0; }
 
 // Runs `check` on rank 0 only (e.g. "may the output be written?") and tells every rank the
-// outcome: if it throws, every rank throws the same kind of error, so no rank waits forever
-// for work that will never come. Without MPI it just runs `check`.
+// outcome: if it throws, rank 0 rethrows its error and every other rank throws
+// refused_by_coordinator with the same exit code, so no rank waits forever for work that will
+// never come and only rank 0 tells the user why. Without MPI it just runs `check`.
 void on_coordinator(const std::function<void()>& check);
+
+// On a rank other than 0: rank 0 refused the job and says why; this rank stops quietly.
+struct refused_by_coordinator : std::runtime_error {
+    explicit refused_by_coordinator(int code) : std::runtime_error("rank 0 refused the job"), exit_code(code) {}
+    int exit_code;
+};
 
 // Runs the units `todo` across the ranks. Every rank calls it with the same arguments; on rank
 // 0, on_result(unit, bytes) is called for each finished unit, from rank 0's main thread, in
