@@ -20,7 +20,11 @@ struct comparison {
     std::vector<double> city;                  // [scenario][replicate][metric]: flows total, others at end
     std::vector<double> summary;               // [scenario][metric][statistic]
     std::vector<double> targets;               // [scenario][target]: probability of meeting it
+    // Areas (sub-regions, districts the user named): the same statistics over their districts.
+    std::vector<std::string> areas;
+    std::vector<double> area_summary;  // [area][scenario][metric][statistic]
     double value(std::size_t s, std::size_t m, std::size_t k) const;
+    double area_value(std::size_t a, std::size_t s, std::size_t m, std::size_t k) const;
 };
 
 // per_scenario[s][r]: city figures of replicate r; met[s][r]: targets_met of replicate r.
@@ -29,7 +33,13 @@ comparison compare(const std::vector<std::string>& scenarios, const std::vector<
                    const std::vector<std::vector<model::city_figures>>& per_scenario,
                    const std::vector<std::vector<std::vector<double>>>& met, const std::string& fork_date);
 
-// Metrics shown in the comparison table (all are stored).
+// Adds the areas' statistics: per_area[a][s][r] are the figures of area a's districts
+// (model::city_summary over them) in replicate r of scenario s, for the replicates of `c`.
+void add_areas(comparison& c, const std::vector<std::string>& areas,
+               const std::vector<std::vector<std::vector<model::city_figures>>>& per_area);
+
+// Metrics shown in the comparison table (all are stored), and in its breakdown by area.
 const std::vector<model::metric>& key_metrics();
+const std::vector<model::metric>& area_metrics();
 
 }  // namespace kcsim::analysis

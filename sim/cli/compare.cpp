@@ -38,6 +38,8 @@ const job_command compare_job{
     .replicates = "paired replicates per scenario (default: run.replicates of the first)",
     .seed = "base seed, the same for every scenario (default: run.seed of the first)",
     .before_out = {{"--baseline", "NAME", "the scenario (by name) the others are compared with (default: the first)"},
+                   {"--districts", "A,B,...",
+                    "also break the summary down for these districts (ids), after the sub-regions"},
                    {"--fork-at", "DATE", "run the baseline to DATE, then every scenario from that same state"}},
     .out = "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md",
     .resume = "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial",
@@ -47,13 +49,62 @@ const job_command compare_job{
 }  // namespace
 
 namespace {
-// What the comparison needs of a replicate's metrics: its city figures (model::n_metrics), then
-// which plan targets it met.
-std::vector<double> unit_summary(const scenario::scenario& sc, std::span<const double> metrics) {
-    const auto f = model::city_summary(metrics, static_cast<std::size_t>(sc.cal.steps()), sc.districts.size());
+// An area of the summary's breakdown: a sub-region, or a district the user named.
+struct area {
+    std::string name;
+    std::vector<std::size_t> districts;
+};
+
+// The sub-regions (in their order), then the districts of --districts.
+std::vector<area> summary_areas(const scenario::scenario& sc, const std::optional<std::string>& named) {
+    std::vector<area> areas;
+    for (const auto region :
+         {scenario::subregion::metro, scenario::subregion::northeast, scenario::subregion::southeast}) {
+        area a{std::string(scenario::to_string(region)), {}};
+        for (std::size_t d = 0; d < sc.districts.size(); ++d)
+            if (sc.districts[d].region == region) a.districts.push_back(d);
+        if (!a.districts.empty()) areas.push_back(std::move(a));
+    }
+    if (!named) return areas;
+    std::vector<std::string> ids;
+    for (const auto& d : sc.districts) ids.push_back(d.id);
+    std::size_t from = 0;
+    for (std::string list = *named + ","; from < list.size();) {
+        const std::size_t comma = list.find(',', from);
+        const std::string id = list.substr(from, comma - from);
+        from = comma + 1;
+        const auto d = sc.district_index(id);
+        if (d == static_cast<std::size_t>(-1)) {
+            const std::string hint = core::closest_match(id, ids);
+            throw input_error("kcsim compare: option --districts names '" + id + "', which is no district" +
+                              (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                              " (the ids are listed by kcsim check, in [[districts]])");
+        }
+        areas.push_back({id, {d}});
+    }
+    return areas;
+}
+
+// What the comparison needs of a replicate's metrics: its city figures (model::n_metrics), which
+// plan targets it met, then the figures of each area's districts (n_metrics each).
+std::vector<double> unit_summary(const scenario::scenario& sc, std::span<const double> metrics,
+                                 const std::vector<area>& areas) {
+    const auto steps = static_cast<std::size_t>(sc.cal.steps()), D = sc.districts.size(), M = model::n_metrics;
+    const auto f = model::city_summary(metrics, steps, D);
     std::vector<double> out(f.value.begin(), f.value.end());
     const auto met = analysis::targets_met(sc, metrics);
     out.insert(out.end(), met.begin(), met.end());
+    for (const auto& a : areas) {
+        std::vector<double> part(steps * a.districts.size() * M);
+        for (std::size_t t = 0; t < steps; ++t) {
+            for (std::size_t j = 0; j < a.districts.size(); ++j) {
+                std::copy_n(metrics.begin() + static_cast<std::ptrdiff_t>((t * D + a.districts[j]) * M), M,
+                            part.begin() + static_cast<std::ptrdiff_t>((t * a.districts.size() + j) * M));
+            }
+        }
+        const auto af = model::city_summary(part, steps, a.districts.size());
+        out.insert(out.end(), af.value.begin(), af.value.end());
+    }
     return out;
 }
 
@@ -89,8 +140,8 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             const std::vector<std::string> all(names.begin(), names.end());
             const std::string hint = core::closest_match(*base, all);
             throw input_error("kcsim compare: option --baseline = " + *base + " names no scenario of the comparison" +
-                              (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (the scenarios: " +
-                              core::join_or(all) + ")");
+                              (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                              " (the scenarios: " + core::join_or(all) + ")");
         }
         std::rotate(scs.begin(), it, it + 1);
     }
@@ -146,8 +197,10 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
 
     // The job's units are its replicates; each finished one goes to <out>.partial at once, so an
     // interrupted comparison resumes (--resume) with only the missing replicates.
+    const auto areas = summary_areas(first, p.get("--districts"));
     std::string description = "compare\n" + std::to_string(seed) + "\n" + std::to_string(replicates) + "\n" +
                               std::to_string(fork_step) + "\n";
+    for (const auto& a : areas) description += "area " + a.name + "\n";  // the units' summaries hold them
     for (const auto& sc : scs) description += sc->hash + "\n";
     unit_job job(p, out, description, "compare " + std::to_string(scs.size()) + " scenarios", replicates, "replicates");
     auto& ctx = job.ctx();
@@ -161,7 +214,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             // The unit keeps the encoded chunk for the file and, of the metrics themselves,
             // only what the comparison needs: about a fifth of the size.
             io::run_store::prepare(rs[s]);
-            if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics);
+            if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics, areas);
             rs[s].metrics = {};
         }
         return io::journal::encode(rs);
@@ -173,6 +226,9 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     std::vector<std::size_t> groups;
     for (const auto& sc : scs) groups.push_back(store.add_scenario(*sc, replicates));
     std::vector<std::vector<model::city_figures>> figs(scs.size());
+    std::vector<std::vector<std::vector<model::city_figures>>> area_figs(
+        areas.size(), std::vector<std::vector<model::city_figures>>(scs.size()));
+    const std::size_t n_targets = analysis::plan_targets().size();
     std::vector<std::vector<std::vector<double>>> met(scs.size());
     std::vector<std::uint64_t> kept;  // replicates that completed in every scenario
     std::size_t failed = 0;
@@ -194,11 +250,18 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
             for (std::size_t s = 0; s < rs.size(); ++s) {
                 const auto& sc = *scs[s];
                 const auto& u = rs[s].summary;
-                if (u.size() < model::n_metrics) throw internal_error("a unit of '" + sc.name + "' has no summary");
+                const std::size_t M = model::n_metrics;
+                if (u.size() != M + n_targets + areas.size() * M)
+                    throw internal_error("a unit of '" + sc.name + "' has no summary of its size");
                 model::city_figures f;
-                std::copy_n(u.begin(), model::n_metrics, f.value.begin());
+                std::copy_n(u.begin(), M, f.value.begin());
                 figs[s].push_back(f);
-                met[s].emplace_back(u.begin() + static_cast<std::ptrdiff_t>(model::n_metrics), u.end());
+                const auto targets_end = u.begin() + static_cast<std::ptrdiff_t>(M + n_targets);
+                met[s].emplace_back(u.begin() + static_cast<std::ptrdiff_t>(M), targets_end);
+                for (std::size_t a = 0; a < areas.size(); ++a) {
+                    std::copy_n(targets_end + static_cast<std::ptrdiff_t>(a * M), M, f.value.begin());
+                    area_figs[a][s].push_back(f);
+                }
             }
         } else {
             ++failed;
@@ -206,7 +269,10 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     std::vector<std::string> scenario_names;
     for (const auto& sc : scs) scenario_names.push_back(sc->name);
-    const auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
+    auto c = analysis::compare(scenario_names, kept, figs, met, fork_date);
+    std::vector<std::string> area_names;
+    for (const auto& a : areas) area_names.push_back(a.name);
+    analysis::add_areas(c, area_names, area_figs);
     store.write_comparison(c);
     // The three files appear whole, the .h5 last: each is written whole under its temporary name
     // first (a full disk fails here and leaves nothing), then the summaries are renamed, then the

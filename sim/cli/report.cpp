@@ -83,6 +83,38 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
                  interval, diff, prob});
         }
     }
+    if (!c.areas.empty()) {
+        // The breakdown: the baseline's mean, and each scenario's paired difference from it.
+        out += "\n" + std::string(md ? "## " : "") + "By sub-region and district: " + base +
+               ", and each scenario's difference from it (95% CI)\n\n";
+        std::vector<std::string> ah = {"metric", "unit", "area", base};
+        std::vector<std::size_t> aw = {28, 13, 14, 12};
+        for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
+            ah.push_back(c.scenarios[s]);
+            aw.push_back(30);
+        }
+        out += table_row(ah, aw, " ", md);
+        if (md) {
+            std::vector<std::string> sep = {"---", "---", "---", "---:"};
+            for (std::size_t s = 1; s < c.scenarios.size(); ++s) sep.emplace_back("---");
+            out += table_row(sep, aw, " ", md);
+        }
+        for (const auto m : analysis::area_metrics()) {
+            const auto& mi = model::info(m);
+            const auto k = model::index(m);
+            for (std::size_t a = 0; a < c.areas.size(); ++a) {
+                std::vector<std::string> cells = {
+                    a == 0 ? std::string(mi.name) + (mi.kind == "flow" ? " (total)" : " (end)") : "",
+                    a == 0 ? std::string(mi.unit) : "", c.areas[a], fmt(c.area_value(a, 0, k, mean))};
+                for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
+                    cells.push_back(signed_fmt(c.area_value(a, s, k, diff_mean)) + " (" +
+                                    fmt(c.area_value(a, s, k, diff_lo)) + " – " + fmt(c.area_value(a, s, k, diff_hi)) +
+                                    ")");
+                }
+                out += table_row(cells, aw, " ", md);
+            }
+        }
+    }
     out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the plan's targets\n\n";
     std::vector<std::string> th = {"target"};
     for (const auto& s : c.scenarios) th.push_back(s);

@@ -375,3 +375,33 @@ def test_baseline_option_chooses_the_baseline(run_kcsim, scenarios_dir, tmp_path
                      "no-programe", "--replicates", 2, "--out", tmp_path / "c.h5")
     assert proc.returncode == 2 and "did you mean 'no-programme'?" in proc.stderr, proc.stderr
     assert not (tmp_path / "c.h5").exists()
+
+
+def test_summary_breaks_down_by_sub_region_and_named_districts(run_kcsim, scenarios_dir, tmp_path):
+    import re
+
+    out = tmp_path / "a.h5"
+    proc = run_kcsim("compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml", "--districts",
+                     "yubei,kaizhou", "--replicates", 2, "--threads", 2, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    md = out.with_name("a.summary.md").read_text(encoding="utf-8")
+    assert "## By sub-region and district: no-programme, and each scenario's difference from it (95% CI)" in md
+    rows = {}
+    for line in md.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[2] in ("metro", "northeast", "southeast", "yubei", "kaizhou"):
+            metric = cells[0] or metric
+            rows[(metric, cells[2])] = cells
+    areas = ["metro", "northeast", "southeast", "yubei", "kaizhou"]
+    assert all(("tech_firms (end)", a) in rows for a in areas), sorted(rows)
+    # The sub-regions partition the city: their baseline means add up to the city's.
+    number = lambda s: float(s.replace(",", ""))
+    city = next(l for l in md.splitlines() if l.startswith("| tech_firms (end) | firms | no-programme |"))
+    city_mean = number(city.strip("|").split("|")[3].strip())
+    parts = sum(number(rows[("tech_firms (end)", a)][3]) for a in ["metro", "northeast", "southeast"])
+    assert abs(parts - city_mean) <= 2, (parts, city_mean)
+    # A new pilot (Yubei, in plan) gains; the plan's difference there is positive with its interval.
+    assert re.fullmatch(r"\+[\d,.]+ \([\d,.]+ – [\d,.]+\)", rows[("problems_solved (total)", "yubei")][4])
+    proc = run_kcsim("compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml", "--districts",
+                     "yubie", "--replicates", 2, "--out", tmp_path / "b.h5")
+    assert proc.returncode == 2 and "did you mean 'yubei'?" in proc.stderr, proc.stderr
