@@ -69,8 +69,9 @@ def test_a_byte_order_mark_is_accepted_and_positions_are_unchanged(run_kcsim, tm
 def range_pairs(run_kcsim) -> list[tuple[str, str, float]]:
     """(min key, max key, upper end of the range) for every *_min parameter."""
     out = run_kcsim("params").stdout
-    keys = dict(re.findall(r"^([a-z_]+\.[a-z0-9_]+) = \S+\s+\[[^;\]]*; [-0-9.e]+ \.\. ([-0-9.e]+)\]", out, flags=re.M))
-    pairs = [(k, k[:-4] + "_max", float(v)) for k, v in keys.items() if k.endswith("_min")]
+    # Ranges are printed for people ("0 .. 1,000,000,000"): drop the thousands separators.
+    keys = dict(re.findall(r"^([a-z_]+\.[a-z0-9_]+) = \S+\s+\[[^;\]]*; [-0-9.e,]+ \.\. ([-0-9.e,]+)\]", out, flags=re.M))
+    pairs = [(k, k[:-4] + "_max", float(v.replace(",", ""))) for k, v in keys.items() if k.endswith("_min")]
     assert len(pairs) >= 2
     for lo, hi, _ in pairs:
         assert hi in keys, f"{lo} has no {hi}"
