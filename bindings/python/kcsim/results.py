@@ -225,7 +225,8 @@ def _open_comparison(path: str):
     comp = xr.open_dataset(path, group="comparison", engine="h5netcdf")
     names = [str(n) for n in comp["scenario"].values]
     per = [xr.open_dataset(path, group="scenarios/" + n, engine="h5netcdf") for n in names]
-    stacked = xr.concat([g[["metrics", "ledger", "replicate_ok", "replicate_message"]] for g in per],
+    keep = [v for v in ("metrics", "ledger", "replicate_ok", "replicate_message") if v in per[0]]
+    stacked = xr.concat([g[keep] for g in per],
                         dim=pd.Index(names, name="scenario"), coords="minimal", compat="override",
                         combine_attrs="drop")
     ok = np.logical_and.reduce([g["replicate_ok"].values == 1 for g in per])
