@@ -88,13 +88,11 @@ bench: build
 	bash scripts/bench.sh $(BUILD)
 
 # Jupyter on notebooks/, its kernel the venv (which imports the build): Debian's python3 kernel
-# spec runs /usr/bin/python3, so a spec for the venv goes to build/jupyter, first on JUPYTER_PATH.
+# spec runs /usr/bin/python3, so the build writes a spec for the venv to build/jupyter
+# (bindings/CMakeLists.txt), put first on JUPYTER_PATH here.
 # Jupyter itself is not installed by `make deps`; the notebooks also run in `make test`.
 notebook: build
 	@bash scripts/install-deps.sh jupyter-notebook
-	@$(PYTHON) -m ipykernel install --prefix $(abspath $(BUILD))/jupyter --name python3 \
-		--display-name "Python 3 (kcsim venv)" >/dev/null 2>&1 \
-		|| { echo "make notebook: could not write the kernel spec to $(BUILD)/jupyter (python3-ipykernel?)"; exit 1; }
 	@if command -v jupyter-notebook >/dev/null; then \
 		JUPYTER_PATH=$(abspath $(BUILD))/jupyter/share/jupyter $(PYTHON) -m jupyter notebook --notebook-dir=notebooks; \
 	else \

@@ -55,6 +55,16 @@ void bind_run(py::module_& m) {
         py::arg("progress") = py::none(),
         "Run replicates in parallel; returns (metrics[R,T,D,M], ledger[R,Y,L], ok[R], messages). Use kcsim.run().");
     m.def("metric_names", &model::metric_names);
+    m.def("metric_units", [] {
+        std::vector<std::string> v;
+        for (const auto& i : model::metric_table()) v.emplace_back(i.unit);
+        return v;
+    });
+    m.def("metric_kinds", [] {
+        std::vector<std::string> v;
+        for (const auto& i : model::metric_table()) v.emplace_back(i.kind);
+        return v;
+    });
     m.def("ledger_items", [] {
         std::vector<std::string> v;
         for (auto s : model::ledger_items()) v.emplace_back(s);

@@ -54,6 +54,30 @@ void bind_scenario(py::module_& m) {
                                    return v;
                                })
         .def_property_readonly(
+            "district_table",
+            [](const scenario::scenario& s) {
+                py::list rows;
+                for (const auto& d : s.districts) {
+                    py::dict r;
+                    r["id"] = d.id;
+                    r["name"] = d.name;
+                    r["name_zh"] = d.name_zh;
+                    r["kind"] = std::string(scenario::to_string(d.kind));
+                    r["subregion"] = std::string(scenario::to_string(d.region));
+                    r["parent"] = d.parent;
+                    r["pilot"] = std::string(scenario::to_string(d.pilot));
+                    r["pilot_since"] =
+                        d.pilot == scenario::pilot_level::none ? std::string() : core::to_iso(d.pilot_since);
+                    r["tech_firms_2020"] = d.tech_firms_2020;
+                    r["gdp_2020"] = d.gdp_2020;
+                    r["high_tech_share"] = d.high_tech_share;
+                    rows.append(r);
+                }
+                return rows;
+            },
+            "one dict per district, in order: id, name, name_zh, kind, subregion, parent, pilot (status at the "
+            "start), pilot_since, tech_firms_2020, gdp_2020 (1e8 yuan), high_tech_share")
+        .def_property_readonly(
             "params",
             [](const scenario::scenario& s) {
                 py::dict d;

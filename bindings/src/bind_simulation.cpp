@@ -2,6 +2,7 @@
 // steps; metrics are a read-only numpy view of the C++ buffer (fixed size, so always valid).
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <memory>
 
 #include <pybind11/numpy.h>
@@ -10,6 +11,7 @@
 
 #include "bind.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "engine/simulation.hpp"
 #include "model/metrics.hpp"
 #include "scenario/events.hpp"
@@ -20,6 +22,21 @@ namespace py = pybind11;
 namespace kcsim::py_bind {
 
 namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "no district 'Kaizhou'; did you mean 'kaizhou'?", as the scenario loader suggests ids (ids are
+// lower case, so the match ignores case).
+std::string no_district(const std::string& what, const scenario::scenario& sc, const std::string& id) {
+    std::vector<std::string> ids;
+    for (const auto& d : sc.districts) ids.push_back(d.id);
+    const std::string hint = core::closest_match(lower(id), ids);
+    return what + ": no district '" + id + "'" +
+           (hint.empty() ? "; see Scenario.districts" : "; did you mean '" + hint + "'?");
+}
 
 struct py_simulation {
     std::unique_ptr<engine::execution_context> ctx;
@@ -178,7 +195,7 @@ void bind_simulation(py::module_& m) {
                 busy_guard busy(s, "set_pilot");
                 const auto& sc = s.sim->scene();
                 const std::size_t d = sc.district_index(district);
-                if (d == static_cast<std::size_t>(-1)) throw input_error("set_pilot: no district '" + district + "'");
+                if (d == static_cast<std::size_t>(-1)) throw input_error(no_district("set_pilot", sc, district));
                 scenario::event e;
                 e.type = scenario::event::kind::pilot;
                 e.district = static_cast<std::uint32_t>(d);
@@ -202,12 +219,19 @@ void bind_simulation(py::module_& m) {
                 scenario::event e;
                 e.type = scenario::event::kind::team;
                 const std::size_t si = sc.sector_index(sector);
-                if (si == static_cast<std::size_t>(-1)) throw input_error("add_team: no sector '" + sector + "'");
+                if (si == static_cast<std::size_t>(-1)) {
+                    std::vector<std::string> ids;
+                    for (const auto& x : sc.sectors) ids.push_back(x.id);
+                    const std::string hint = core::closest_match(lower(sector), ids);
+                    throw input_error(
+                        "add_team: no sector '" + sector + "'; " +
+                        (hint.empty() ? "sectors are " + core::join_or(ids) : "did you mean '" + hint + "'?"));
+                }
                 e.sector = static_cast<std::uint8_t>(si);
                 if (districts.empty()) throw input_error("add_team: expected at least one district");
                 for (const auto& id : districts) {
                     const std::size_t d = sc.district_index(id);
-                    if (d == static_cast<std::size_t>(-1)) throw input_error("add_team: no district '" + id + "'");
+                    if (d == static_cast<std::size_t>(-1)) throw input_error(no_district("add_team", sc, id));
                     // As a scenario file's team event checks (sim/scenario/events.cpp), same message.
                     if (std::find(e.districts.begin(), e.districts.end(), d) != e.districts.end())
                         throw input_error("add_team: district '" + id + "' is listed twice in this team's districts");

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/sha256.hpp"
 #include "scenario/build.hpp"
 #include "scenario/embedded.hpp"
 #include "scenario/extends.hpp"
@@ -48,7 +49,12 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
     toml::table t = parse(over);
     if (t.contains("extends")) fail(where{over.name, 0, 0}, "extends", "overrides cannot use 'extends'");
     check_file(t, over.name);
+    // A variant needs a name of its own: results are labelled by name, and compare refuses two
+    // scenarios with the same one. Without a name (here or in the overrides), the parent's name
+    // and a short hash of the overrides: the same overrides give the same name.
+    const bool named = !name.empty() || t.contains("name");
     merge_into(merged, std::move(t));
+    if (!named) merged.insert_or_assign("name", base.name + "-" + core::sha256_hex(overrides).substr(0, 8));
     return build(std::move(merged), base.source, name);
 }
 

@@ -90,3 +90,43 @@ def test_readme_command_summary_names_every_command_and_option(repo_root, run_kc
         assert not missing, f"README's summary of 'kcsim {command}' lacks {missing}"
     for flag in ("--version", "--help"):
         assert flag in block
+
+
+def _python_md_scenarios_examples(repo_root):
+    """The code of docs/python.md's "Scenarios" section: the example column of its table (the
+    first code span of the last cell) and its python blocks."""
+    import re
+
+    text = (repo_root / "docs" / "python.md").read_text(encoding="utf-8")
+    section = text[text.index("### Scenarios"):text.index("### Ensembles, comparisons and sweeps")]
+    examples = []
+    for row in section.splitlines():
+        if row.startswith("| `") and not row.startswith("|---"):
+            spans = re.findall(r"`([^`]+)`", row.rstrip().rstrip("|").rsplit(" | ", 1)[-1])
+            if spans and not spans[0].startswith("except"):  # a fragment of a try statement
+                examples.append(spans[0])
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    return examples, blocks
+
+
+def test_python_md_scenario_examples_run(repo_root, monkeypatch):
+    # Every example of the Scenarios section runs as written, the derive ones included (they
+    # once derived a plan that ended before its own events, and named variants like the parent).
+    import pandas as pd
+
+    import kcsim
+
+    monkeypatch.chdir(repo_root)
+    examples, blocks = _python_md_scenarios_examples(repo_root)
+    assert len(examples) >= 6 and any("derive" in e for e in examples)
+    assert blocks and any("kcsim.derive" in b for b in blocks)
+    namespace = {"kcsim": kcsim, "pd": pd, "plan": kcsim.load_scenario("builtin:plan.toml")}
+    for code in examples:
+        try:
+            eval(compile(code, "<docs/python.md>", "eval"), namespace)
+        except Exception as err:  # noqa: BLE001 - report which example failed
+            raise AssertionError(f"docs/python.md example fails: {code}\n{type(err).__name__}: {err}") from err
+    for code in blocks:
+        exec(compile(code, "<docs/python.md>", "exec"), namespace)
+    text = (repo_root / "docs" / "python.md").read_text(encoding="utf-8")
+    assert "cannot hold a TOML date" not in text and "without quotes" not in text

@@ -59,6 +59,10 @@ class Scenario:
     def districts(self) -> list[str]:
         """District ids in scenario order."""
     @property
+    def district_table(self) -> list[dict[str, Any]]:
+        """One dict per district, in order: id, name, name_zh, kind, subregion, parent, pilot,
+        pilot_since, tech_firms_2020, gdp_2020, high_tech_share."""
+    @property
     def params(self) -> dict[str, _ParamValue]:
         """Every parameter by its dotted key ('enterprise.need_rate'); dates as ISO text."""
     def derive(self, overrides: str, name: str = "") -> "Scenario":
@@ -138,6 +142,10 @@ def run_ensemble(
 
 def metric_names() -> list[str]:
     """The metric names, in the order of the metric axis."""
+def metric_units() -> list[str]:
+    """The unit of each metric, in the order of the metric axis."""
+def metric_kinds() -> list[str]:
+    """The kind of each metric (stock, flow, state, mean), in the order of the metric axis."""
 
 def ledger_items() -> list[str]:
     """The ledger items: funds_in, operations, rewards, unspent, unfunded."""

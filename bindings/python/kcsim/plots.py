@@ -310,8 +310,7 @@ def fan_chart(ds, metric: str, district: Union[str, Sequence[str], None] = None,
             label = s if d is None else (d if len(names) == 1 else f"{s}: {d}")
             ax.plot(time, qs_.sel(quantile=0.5).values, color=color, linewidth=1.6, label=label)
 
-    where = "Chongqing" if (city and district is None) else (", ".join(chosen) if len(chosen) <= 3
-                                                            else f"{len(chosen)} districts")
+    where = "Chongqing" if (city and district is None) else _district_list(chosen)
     if city and len(chosen) > 1 and metric in ("awareness", "pilot_status", "district_effort"):
         rule = {"awareness": "firm-weighted mean", "pilot_status": "districts with a pilot",
                 "district_effort": "mean over districts"}[metric]
@@ -330,6 +329,21 @@ def fan_chart(ds, metric: str, district: Union[str, Sequence[str], None] = None,
     ax.legend(handles, labels, fontsize="small", loc="best", title="median and bands" if pairs else None,
               title_fontsize="small")
     return ax
+
+
+def _district_list(chosen: Sequence[str], width: int = 60) -> str:
+    """The districts by id for a title: all of them if they fit in `width` characters, else as
+    many as fit and how many more ("wanzhou, kaizhou, ... and 9 more (12 districts)")."""
+    text = ", ".join(chosen)
+    if len(text) <= width:
+        return text
+    shown: list = []
+    for d in chosen:
+        rest = len(chosen) - len(shown) - 1
+        if len(", ".join(shown + [d])) + len(f" and {rest} more ({len(chosen)} districts)") > width:
+            break
+        shown.append(d)
+    return ", ".join(shown) + f" and {len(chosen) - len(shown)} more ({len(chosen)} districts)"
 
 
 # --- paired differences -----------------------------------------------------------------------
@@ -373,7 +387,7 @@ def paired_differences(cmp, metrics: Union[str, Sequence[str], None] = None, ax=
     fig = _figure((4.6 * ncols, (0.45 * len(others) + 1.5) * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, name in enumerate(names):
-        _difference_panel(axes.flat[i], summary, name, baseline, others, n_kept, labels=(i % ncols == 0))
+        _difference_panel(axes.flat[i], summary, name, baseline, others, n_kept)
     for extra in axes.flat[len(names):]:
         fig.delaxes(extra)
     fig.suptitle(f"Paired difference from {baseline}, mean and 95% CI"
@@ -381,7 +395,7 @@ def paired_differences(cmp, metrics: Union[str, Sequence[str], None] = None, ax=
     return fig
 
 
-def _difference_panel(ax, summary, metric, baseline, others, n_kept, labels=True):
+def _difference_panel(ax, summary, metric, baseline, others, n_kept):
     s = summary.sel(metric=metric)
     mean = np.array([float(s.sel(scenario=o, statistic="diff_mean")) for o in others])
     lo = np.array([float(s.sel(scenario=o, statistic="diff_lo95")) for o in others])
@@ -398,7 +412,7 @@ def _difference_panel(ax, summary, metric, baseline, others, n_kept, labels=True
         text = _number(v, sign=True) if np.isfinite(v) else "n/a"
         if np.isfinite(a) and np.isfinite(b):
             text += f" [{_number(a)}, {_number(b)}]"
-        ticks.append(f"{o}\n{text}" if labels else text)
+        ticks.append(f"{o}\n{text}")  # every panel names its scenarios: panels are read one by one
     ax.set_yticks(y)
     ax.set_yticklabels(ticks, fontsize="small")
     measure = "total" if _kind(metric) == "flow" else "end"

@@ -32,6 +32,7 @@ def _toml_value(value: Any) -> str:
 # A TOML bare key: letters, digits, '_' and '-'. Override keys are dotted bare keys (every
 # scenario key is one), so nothing in a key can close the line or the table and inject TOML.
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _check_key(key: Any) -> tuple[str, str]:
@@ -48,24 +49,47 @@ def derive(scenario: _core.Scenario, overrides: Union[str, Mapping[str, Any]], n
     """A validated variant of ``scenario``.
 
     ``overrides`` is TOML text or a mapping of dotted keys to values, e.g.
-    ``{"enterprise.need_rate": 1.5, "rewards.rule": "tournament"}``. Errors are ScenarioError.
+    ``{"enterprise.need_rate": 1.5, "rewards.rule": "tournament"}``; a date parameter takes a
+    ``datetime.date`` or ISO text (``{"calendar.end": "2022-12-31"}``). Without ``name`` the
+    variant is named after its parent and a short hash of the overrides (``plan-1a2b3c4d``), so
+    that it can be compared with its parent. Errors are ScenarioError.
     """
     if not isinstance(overrides, str):
+        import datetime as dt
+
+        current = scenario.params
         sections: dict[str, list[str]] = {}
         for key, value in overrides.items():
             section, name_ = _check_key(key)
+            # A date parameter (its value is ISO text in params) also takes ISO text, as a date:
+            # a mapping cannot write a TOML date "without quotes".
+            if isinstance(value, str) and _ISO_DATE.fullmatch(str(current.get(key, ""))) and _ISO_DATE.fullmatch(value):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    pass  # not a real day: the validator says so
             sections.setdefault(section, []).append(f"{name_} = {_toml_value(value)}")
         overrides = "".join(f"[{s}]\n" + "\n".join(lines) + "\n" for s, lines in sections.items())
     return scenario.derive(overrides, name)
 
 
 def _coords(scenario: _core.Scenario):
+    """The coordinates and labels of a kcsim file's scenario group (docs/output-format.md):
+    dimension coordinates time, district, metric, and the labels along them."""
     import pandas as pd
 
+    table = scenario.district_table
     return {
         "time": pd.to_datetime(scenario.dates),
         "district": scenario.districts,
         "metric": _core.metric_names(),
+        "date": ("time", np.array(scenario.dates, dtype=object)),
+        "district_name": ("district", np.array([d["name"] for d in table], dtype=object)),
+        "district_name_zh": ("district", np.array([d["name_zh"] for d in table], dtype=object)),
+        "subregion": ("district", np.array([d["subregion"] for d in table], dtype=object)),
+        "district_kind": ("district", np.array([d["kind"] for d in table], dtype=object)),
+        "metric_unit": ("metric", np.array(_core.metric_units(), dtype=object)),
+        "metric_kind": ("metric", np.array(_core.metric_kinds(), dtype=object)),
     }
 
 
@@ -151,8 +175,12 @@ def simulation_metrics(sim: _core.Simulation):
 def open_results(path: str, group: Optional[str] = None, verify: bool = False):
     """Open a kcsim HDF5 file as xarray.
 
-    Without ``group``: the only scenario of a ``kcsim run`` file, else the ``comparison`` or
-    ``sweep`` group; name it to choose (``scenarios/plan``, ``comparison``, ``sweep``).
+    Without ``group``: a ``kcsim run`` file gives its only scenario, a ``kcsim compare`` file
+    the Dataset ``kcsim.compare`` returns (every scenario's ``metrics``, ``ledger`` and
+    ``replicate_ok`` along ``scenario``, and ``city(scenario, replicate_kept, metric)``,
+    ``summary``, ``targets``), a ``kcsim sweep`` file its ``sweep`` group. Name a group to open
+    it as stored (``scenarios/plan``, ``comparison``, ``sweep``); a name the file lacks raises
+    ``ValueError`` listing the groups it has.
 
     The file's structure is checked first, as ``kcsim verify`` checks it (shapes and sizes
     against the file's own declarations, HDF5's string heap), so that a damaged file raises
@@ -167,18 +195,49 @@ def open_results(path: str, group: Optional[str] = None, verify: bool = False):
     path = os.fspath(path)
     _core.check_results(path, full=bool(verify))
 
-    if group is None:
-        with h5py.File(path, "r") as f:
-            names = list(f["scenarios"]) if "scenarios" in f else []
-            if "comparison" in f:
-                group = "comparison"
-            elif "sweep" in f:
-                group = "sweep"
-            elif len(names) == 1:
-                group = "scenarios/" + names[0]
-            else:
-                raise ValueError(f"{path}: choose a group: " + ", ".join("scenarios/" + n for n in names))
+    with h5py.File(path, "r") as f:
+        names = list(f["scenarios"]) if "scenarios" in f else []
+        groups = ["scenarios/" + n for n in names] + [g for g in ("comparison", "sweep") if g in f]
+        if group is not None:
+            key = group.strip("/")
+            if key not in groups:
+                raise ValueError(f"{path}: no group {group!r}; the file has " + ", ".join(groups))
+            group = key
+        elif "comparison" in f:
+            return _open_comparison(path)
+        elif "sweep" in f:
+            group = "sweep"
+        elif len(names) == 1:
+            group = "scenarios/" + names[0]
+        else:
+            raise ValueError(f"{path}: choose a group: " + ", ".join(groups))
     return xr.open_dataset(path, group=group, engine="h5netcdf")
+
+
+def _open_comparison(path: str):
+    """A ``kcsim compare`` file in the shape of ``kcsim.compare``: the scenario groups stacked
+    along ``scenario``, and the ``comparison`` group with its ``replicate`` (the position among the
+    kept replicates) renamed ``replicate_kept`` and numbered by replicate, as in memory."""
+    import h5py
+    import pandas as pd
+    import xarray as xr
+
+    comp = xr.open_dataset(path, group="comparison", engine="h5netcdf")
+    names = [str(n) for n in comp["scenario"].values]
+    per = [xr.open_dataset(path, group="scenarios/" + n, engine="h5netcdf") for n in names]
+    keep = [v for v in ("metrics", "ledger", "replicate_ok", "replicate_message") if v in per[0]]
+    stacked = xr.concat([g[keep] for g in per],
+                        dim=pd.Index(names, name="scenario"), coords="minimal", compat="override",
+                        combine_attrs="drop")
+    ok = np.logical_and.reduce([g["replicate_ok"].values == 1 for g in per])
+    kept = per[0]["replicate"].values[ok].astype(np.uint64)
+    comp = comp.rename({"replicate": "replicate_kept"}).assign_coords(replicate_kept=kept)
+    ds = xr.merge([stacked, comp], compat="override", join="outer", combine_attrs="drop")
+    with h5py.File(path, "r") as f:
+        root = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+    ds.attrs = {"baseline": comp.attrs.get("baseline", names[0]), "fork_date": comp.attrs.get("fork_date", ""),
+                "seed": int(root.get("seed", 0)), "kcsim_version": str(root.get("kcsim_version", ""))}
+    return ds
 
 
 def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0,
