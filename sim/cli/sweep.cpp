@@ -70,9 +70,23 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
             // combination the design drew, not "<overrides>:4:15".
             std::string combination;
             for (char c : overrides) combination += c == '\n' ? ' ' : c;
-            throw input_error(sw.source + ": experiment " + std::to_string(e) + " of the design makes an invalid " +
-                              "scenario (" + err.key + "): " + err.message + "; the values drawn: " + combination +
-                              "; narrow the [[uncertain]] or [[lever]] entries of " + err.key);
+            // The entry to narrow, by the line of its key: the one sweeping the key of the error
+            // or, when the other key of a pair comes from the scenario, a swept key the message names.
+            std::string at, entry = err.key;
+            for (int exact = 1; exact >= 0 && at.empty(); --exact) {
+                auto consider = [&](const std::string& key, int line, int column) {
+                    const bool named = exact ? key == err.key : err.message.find("'" + key + "'") != std::string::npos;
+                    if (!at.empty() || !named || line <= 0) return;
+                    at = ":" + std::to_string(line) + ":" + std::to_string(column);
+                    entry = key;
+                };
+                for (const auto& u : sw.uncertain) consider(u.key, u.line, u.column);
+                for (const auto& l : sw.levers) consider(l.key, l.line, l.column);
+            }
+            throw input_error(sw.source + at + ": experiment " + std::to_string(e) +
+                              " of the design makes an invalid " + "scenario (" + err.key + "): " + err.message +
+                              "; the values drawn: " + combination +
+                              "; narrow the [[uncertain]] or [[lever]] entry of " + entry);
         }
         if (sc->p.tech_firms + sc->p.other_firms > largest->p.tech_firms + largest->p.other_firms) largest = sc;
     }

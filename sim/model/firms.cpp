@@ -21,7 +21,9 @@ void innovate(const life_step& x, firm_columns f, std::size_t i, std::uint32_t i
     const double keep = std::pow(x.learning, innovations);
     f.tech_level[i] = static_cast<float>(1.0 - (1.0 - f.tech_level[i]) * keep);
     f.absorptive[i] = static_cast<float>(1.0 - (1.0 - f.absorptive[i]) * keep);
-    f.output[i] = static_cast<float>(f.output[i] * x.growth * std::pow(x.output_gain, innovations));
+    // Held at max_output (lanes.hpp), as grown() holds it; std::min keeps a NaN for possible().
+    f.output[i] =
+        static_cast<float>(std::min(f.output[i] * x.growth * std::pow(x.output_gain, innovations), double{max_output}));
     f.innovations[i] = static_cast<std::uint8_t>(std::min<std::uint32_t>(innovations, 255));
     f.mark_flow(i);
 }

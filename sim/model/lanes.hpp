@@ -37,6 +37,13 @@ inline float float_at_least(double v) {
     return static_cast<double>(f) < v ? std::nextafter(f, HUGE_VALF) : f;
 }
 
+// The most output (million yuan per year) one firm reaches by growth and innovation: 10^18 yuan,
+// far beyond any firm, so it never binds near the documented defaults. Over the documented
+// parameter ranges compounding alone (enterprise.growth_rate, innovation_rate times its boosts
+// times innovation_output_gain, for up to 110 years) would pass the largest float and make the
+// metrics infinite; output held here stays finite (tests/python/test_parameter_box.py).
+inline constexpr float max_output = 1e12f;
+
 // One firm: the lane types are plain scalars; a mask is a bool.
 namespace scalar {
 using f32 = float;

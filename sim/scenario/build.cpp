@@ -166,6 +166,12 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
              "the scenario has no [[districts]]; extend a base that has them, e.g. extends = "
              "\"builtin:base/chongqing.toml\"");
     }
+    // Count first (each file was counted on its own; the chain may add up to more).
+    if (darr->size() > max_districts) {
+        fail(top, "districts",
+             "the scenario has " + std::to_string(darr->size()) + " [[districts]]: at most " +
+                 std::to_string(max_districts) + " are allowed");
+    }
     std::set<std::string, std::less<>> ids;
     for (const auto& rec : *darr) {
         const auto& t = *rec.as_table();
@@ -197,7 +203,6 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         }
         s->districts.push_back(std::move(d));
     }
-    if (s->districts.size() > 65535) fail(top, "districts", "more than 65535 districts");
 
     // Sectors
     const toml::array* sarr = merged["sectors"].as_array();
@@ -206,7 +211,11 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
              "the scenario has no [[sectors]]; extend a base that has them, e.g. extends = "
              "\"builtin:base/chongqing.toml\"");
     }
-    if (sarr->size() > 255) fail(top, "sectors", "more than 255 sectors");
+    if (sarr->size() > max_sectors) {
+        fail(top, "sectors",
+             "the scenario has " + std::to_string(sarr->size()) + " [[sectors]]: at most " +
+                 std::to_string(max_sectors) + " are allowed");
+    }
     double share_sum = 0;
     for (const auto& rec : *sarr) {
         const auto& t = *rec.as_table();

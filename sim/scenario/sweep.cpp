@@ -160,6 +160,9 @@ sweep build_sweep(const toml::table& t, const source_text& src) {
             up.key = std::string(spec.key);
             up.integer = std::holds_alternative<std::int64_t params::*>(spec.field);
             claim(up.key, *u.get("key"), label + ".key");
+            const where at = locate(u.get("key")->source(), file);
+            up.line = at.line;
+            up.column = at.column;
             for (const char* bound : {"min", "max"}) {
                 const toml::node& b = *u.get(bound);
                 check_param(b, spec, file);  // a number in the parameter's own range
@@ -181,6 +184,9 @@ sweep build_sweep(const toml::table& t, const source_text& src) {
         }
         lever lvr;
         lvr.key = std::string(spec.key);
+        const where at = locate(l.get("key")->source(), file);
+        lvr.line = at.line;
+        lvr.column = at.column;
         for (const auto& v : *vals.as_array()) {
             check_param(v, spec, file);
             lvr.values.push_back(show(v));

@@ -13,12 +13,14 @@ namespace kcsim::scenario {
 struct uncertain_parameter {
     std::string key;  // a numeric scenario parameter, e.g. "enterprise.need_rate"
     double min = 0, max = 0;
-    bool integer = false;  // an integer parameter: sampled values are rounded
+    bool integer = false;      // an integer parameter: sampled values are rounded
+    int line = 0, column = 0;  // where the entry's `key` is in the sweep file, for messages
 };
 
 struct lever {
     std::string key;
     std::vector<std::string> values;  // TOML literals, e.g. "0.5", "true", "\"tournament\""
+    int line = 0, column = 0;         // where the entry's `key` is in the sweep file, for messages
 };
 
 struct sweep {

@@ -240,6 +240,13 @@ void check_records(const toml::node& n, const std::string& name, const std::vect
     if (!n.is_array_of_tables()) {
         fail(w, name, "'" + name + "' must be an array of tables written [[" + name + "]], got " + type_name(n));
     }
+    // Count first: a file of a million records is refused at once, not after checking them all.
+    const std::size_t most = name == "districts" ? max_districts : name == "sectors" ? max_sectors : 0;
+    if (most > 0 && n.as_array()->size() > most) {
+        fail(w, name,
+             "'" + name + "' has " + std::to_string(n.as_array()->size()) + " entries: a scenario may have at most " +
+                 std::to_string(most) + " [[" + name + "]]");
+    }
     std::vector<std::string> names;
     for (const auto& f : fields) names.emplace_back(f.name);
     std::size_t i = 0;

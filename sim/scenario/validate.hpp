@@ -38,6 +38,11 @@ const param_spec* find_param(std::string_view key);
 // Checks one parameter value against its spec: type, choices, range. Throws scenario_error.
 void check_param(const toml::node& v, const param_spec& spec, const std::string& fallback_file);
 
+// The most [[districts]] and [[sectors]] a scenario may have (their indices are 16 and 8 bits).
+// A file with more is refused before its records are looked at.
+inline constexpr std::size_t max_districts = 65535;
+inline constexpr std::size_t max_sectors = 255;
+
 // Validates one array of tables ([[districts]] / [[events]]) in one file. With require = false only
 // the keys are checked (a [[districts]] entry may override a few fields of a base entry).
 void check_records(const toml::node& n, const std::string& name, const std::vector<field_spec>& fields,

@@ -138,6 +138,66 @@ def test_a_sweep_that_draws_an_inverted_pair_names_the_sweep_and_writes_nothing(
         f'name = "w"\nscenario = "{TINY}"\ndesign = "latin_hypercube"\nsamples = 4\nreplicates = 1\n'
         '[[uncertain]]\nkey = "rewards.effort_min"\nmin = 0.5\nmax = 9\n', encoding="utf-8")
     msg = one_line_error(run_kcsim("sweep", "sw.toml", cwd=tmp_path))  # the default output: outputs/
-    assert msg.startswith("kcsim: error: sw.toml: experiment ") and "<overrides>" not in msg, msg
+    # The file, line and column of the entry's key (line 7: key = "rewards.effort_min").
+    assert msg.startswith("kcsim: error: sw.toml:7:7: experiment ") and "<overrides>" not in msg, msg
     assert "rewards.effort_min" in msg and "[[uncertain]]" in msg
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sw.toml"]  # no outputs/ folder
+
+
+@pytest.mark.parametrize("case", ["lever", "max-below-the-scenario-min"])
+def test_a_sweep_that_draws_an_inverted_pair_names_the_line_of_the_entry(run_kcsim, tmp_path, case):
+    head = f'name = "w"\nscenario = "{TINY}"\ndesign = "latin_hypercube"\nsamples = 4\nreplicates = 1\n'
+    if case == "lever":
+        # An uncertain parameter first, then the lever that makes the pair inverted.
+        body = ('[[uncertain]]\nkey = "enterprise.need_rate"\nmin = 0.5\nmax = 1\n\n'
+                '[[lever]]\n  key = "rewards.effort_max"\n  values = [2.0, 0.1]\n')
+        line, col, swept = 12, 9, "rewards.effort_max"
+    else:
+        # Only the maximum is swept; the minimum (0.5) comes from the scenario.
+        body = '[[uncertain]]\nkey = "rewards.effort_max"\nmin = 0\nmax = 0.4\n'
+        line, col, swept = 7, 7, "rewards.effort_max"
+    (tmp_path / "sw.toml").write_text(head + body, encoding="utf-8")
+    msg = one_line_error(run_kcsim("sweep", "sw.toml", cwd=tmp_path))
+    assert msg.startswith(f"kcsim: error: sw.toml:{line}:{col}: experiment "), msg
+    assert msg.rstrip().endswith(f"entry of {swept}"), msg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sw.toml"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Many districts: counted first, merged in linear time
+
+
+def districts_file(path: Path, n: int, extends: str, first: int = 0) -> None:
+    """A scenario extending `extends` with n more [[districts]] (ids d<first>...)."""
+    rec = ('[[districts]]\nid = "d{i}"\nkind = "district"\nsubregion = "metro"\ngdp_2020 = 1.0\n'
+           'tech_firms_2020 = 1\nhigh_tech_share = 0.1\npilot = "none"\n\n')
+    path.write_text(f'extends = "{extends}"\nname = "many"\n\n' + "".join(rec.format(i=i) for i in range(first, first + n)),
+                    encoding="utf-8")
+
+
+def test_a_file_with_too_many_districts_is_refused_at_once(run_kcsim, tmp_path):
+    districts_file(tmp_path / "many.toml", 70_000, str(TINY))
+    start = time.monotonic()
+    msg = one_line_error(run_kcsim("check", tmp_path / "many.toml"))
+    took = time.monotonic() - start
+    assert "many.toml:" in msg and "70000" in msg and "at most 65535" in msg, msg
+    assert took < 10, took  # about 1 s; minutes before districts were counted first and merged by id
+    # Two files under the limit that add up to more than it: refused after merging, also quickly.
+    districts_file(tmp_path / "half.toml", 40_000, str(TINY))
+    districts_file(tmp_path / "more.toml", 40_000, "half.toml", first=40_000)
+    start = time.monotonic()
+    msg = one_line_error(run_kcsim("check", tmp_path / "more.toml"))
+    took = time.monotonic() - start
+    assert "80002 [[districts]]" in msg and "at most 65535" in msg, msg
+    assert took < 10, took
+
+
+@pytest.mark.parametrize("n", [5_000, 60_000])
+def test_a_file_with_thousands_of_districts_loads_quickly(run_kcsim, tmp_path, n):
+    districts_file(tmp_path / "many.toml", n, str(TINY))
+    start = time.monotonic()
+    proc = run_kcsim("check", tmp_path / "many.toml")
+    took = time.monotonic() - start
+    assert proc.returncode == 0, proc.stderr
+    # 0.2 s and 1.6 s; 0.65 s and about a minute when each record searched the base (quadratic)
+    assert took < 10, took
