@@ -2,7 +2,9 @@
 // Numbered after the parallel phases, in a fixed order (graduates by start-up id, then districts
 // in order), so ids never depend on scheduling. Dead firms are compacted away at each year end.
 #include <algorithm>
+#include <string>
 
+#include "core/error.hpp"
 #include "engine/execution.hpp"
 #include "model/collect.hpp"
 #include "model/common.hpp"
@@ -48,6 +50,18 @@ void births(engine::step_context& c) {
     if (born.empty()) return;
     auto& f = w.f;
     const std::size_t first = f.size();
+    // Births that outpace exits grow the population without bound (and then exhaust memory): a
+    // replicate stops with a model error well before, at 64 times the starting population.
+    const double start = static_cast<double>(p.tech_firms + p.other_firms);
+    const double limit = 64.0 * std::max(start, 1000.0);
+    if (static_cast<double>(first + born.size()) > limit) {
+        throw model_error("the firm population would grow to " + std::to_string(first + born.size()) +
+                          " agents at step " + std::to_string(c.step) + ", more than 64 times the " +
+                          std::to_string(static_cast<long long>(start)) +
+                          " it started with: births (enterprise.birth_rate = " + std::to_string(p.birth_rate) +
+                          " per firm per year) outpace exits for too long; lower the birth rate or shorten the "
+                          "calendar");
+    }
     f.resize(first + born.size());  // flows start at zero
     for (std::size_t k = 0; k < born.size(); ++k) {
         f.id[first + k] = w.next_firm_id++;

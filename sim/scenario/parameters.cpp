@@ -117,7 +117,7 @@ const std::array specs = {
     param_spec{"enterprise.exit_rate_other", &P::exit_rate_other, 0.06, 0, 52, "per year",
         "Exit hazard of other firms.",
         "derived: -ln(0.8342)/3 = 0.060 from the 83.42% 3-year survival of new firms, 2022 (重庆高质量发展报告)"},
-    param_spec{"enterprise.birth_rate", &P::birth_rate, 0.06, 0, 52, "per firm per year",
+    param_spec{"enterprise.birth_rate", &P::birth_rate, 0.06, 0, 1, "per firm per year",
         "New firms per year per firm alive in the district; they enter as other (non-certified) firms.",
         "assumption: replaces exits so the pool keeps its size"},
     param_spec{"programme.enabled", &P::programme, 1, 0, 1, "switch",

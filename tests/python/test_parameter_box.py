@@ -166,3 +166,18 @@ def test_random_points_of_the_whole_box_stay_finite(plan, ranges):
         except AssertionError as e:
             failed.append(str(e).splitlines()[0])
     assert not failed, f"{len(failed)} of 50 random points failed, e.g. {failed[:3]}"
+
+
+def test_births_that_outpace_exits_stop_a_replicate_cleanly(run_kcsim, tmp_path):
+    # The largest documented birth rate without exits over the longest documented calendar would
+    # grow the population past any memory: the replicate stops with a model error instead.
+    f = tmp_path / "boom.toml"
+    f.write_text('name = "boom"\nextends = "builtin:base/programme-2021.toml"\n[calendar]\nstart = 1990-01-01\n'
+                 'end = 2100-01-01\n[population]\ntech_firms = 300\nother_firms = 300\n[enterprise]\n'
+                 'birth_rate = 1\nexit_rate_tech = 0\nexit_rate_other = 0\n', encoding="utf-8")
+    proc = run_kcsim("run", f, "--replicates", "1", "--threads", "1", "--quiet", "--out", tmp_path / "b.h5")
+    assert proc.returncode == 1, proc.stderr
+    assert "more than 64 times the 600 it started with" in proc.stderr and "enterprise.birth_rate" in proc.stderr
+    f.write_text(f.read_text(encoding="utf-8").replace("birth_rate = 1", "birth_rate = 2"), encoding="utf-8")
+    proc = run_kcsim("check", f)
+    assert proc.returncode == 2 and "enterprise.birth_rate" in proc.stderr, proc.stderr
