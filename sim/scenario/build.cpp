@@ -35,6 +35,23 @@ void require_fields(const toml::table& t, const std::vector<field_spec>& fields,
     }
 }
 
+// The merged [[districts]] or [[sectors]]: present, and no more than `most`.
+const toml::array* merged_records(toml::table& merged, const std::string& name, std::size_t most, const where& top) {
+    const toml::array* a = merged[name].as_array();
+    if (!a || a->empty()) {
+        fail(top, name,
+             "the scenario has no [[" + name +
+                 "]]; extend a base that has them, e.g. extends = "
+                 "\"builtin:base/chongqing.toml\"");
+    }
+    if (a->size() > most) {
+        fail(top, name,
+             "the scenario has " + std::to_string(a->size()) + " [[" + name + "]]: at most " + std::to_string(most) +
+                 " are allowed");
+    }
+    return a;
+}
+
 void fill_params(toml::table& t, params& p) {
     for (const auto& spec : parameter_specs()) {
         auto dot = spec.key.find('.');
@@ -160,18 +177,8 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     const core::date last_day = s->cal.step_last_day(s->cal.steps() - 1);
 
     // Districts
-    const toml::array* darr = merged["districts"].as_array();
-    if (!darr || darr->empty()) {
-        fail(top, "districts",
-             "the scenario has no [[districts]]; extend a base that has them, e.g. extends = "
-             "\"builtin:base/chongqing.toml\"");
-    }
     // Count first (each file was counted on its own; the chain may add up to more).
-    if (darr->size() > max_districts) {
-        fail(top, "districts",
-             "the scenario has " + std::to_string(darr->size()) + " [[districts]]: at most " +
-                 std::to_string(max_districts) + " are allowed");
-    }
+    const toml::array* darr = merged_records(merged, "districts", max_districts, top);
     std::set<std::string, std::less<>> ids;
     for (const auto& rec : *darr) {
         const auto& t = *rec.as_table();
@@ -205,17 +212,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     }
 
     // Sectors
-    const toml::array* sarr = merged["sectors"].as_array();
-    if (!sarr || sarr->empty()) {
-        fail(top, "sectors",
-             "the scenario has no [[sectors]]; extend a base that has them, e.g. extends = "
-             "\"builtin:base/chongqing.toml\"");
-    }
-    if (sarr->size() > max_sectors) {
-        fail(top, "sectors",
-             "the scenario has " + std::to_string(sarr->size()) + " [[sectors]]: at most " +
-                 std::to_string(max_sectors) + " are allowed");
-    }
+    const toml::array* sarr = merged_records(merged, "sectors", max_sectors, top);
     double share_sum = 0;
     for (const auto& rec : *sarr) {
         const auto& t = *rec.as_table();

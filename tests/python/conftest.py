@@ -149,3 +149,20 @@ def kill_session(proc):
         time.sleep(0.05)
     assert not _session(proc.pid), "the killed job's processes must be gone"
     proc.wait()
+
+
+def start_job_holding_its_lock(kcsim_bin, scenarios_dir, out):
+    """Starts a 40-replicate comparison into `out` in a session of its own and returns it once it
+    holds the lock of `out`.partial (the caller kills it with kill_session), with its arguments."""
+    partial = Path(f"{out}.partial")
+    args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
+            "--replicates", "40", "--threads", "1", "--quiet", "--out", out]
+    job = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    start = time.time()
+    while not (partial / "lock").exists() and time.time() - start < 60 and job.poll() is None:
+        time.sleep(0.02)
+    if job.poll() is not None:
+        kill_session(job)
+        raise AssertionError("the first job must still run")
+    return job, args

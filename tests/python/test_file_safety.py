@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kill_session
+from conftest import kill_session, start_job_holding_its_lock
 
 TINY = Path(__file__).resolve().parents[1] / "fuzz" / "tiny.toml"
 SWEEP = """\
@@ -148,15 +148,8 @@ def test_output_that_is_an_input_is_refused(run_kcsim, tmp_path):
 
 def test_force_never_breaks_the_lock_of_a_running_job(kcsim_bin, scenarios_dir, tmp_path):
     out, partial = tmp_path / "c.h5", tmp_path / "c.h5.partial"
-    args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
-            "--replicates", "40", "--threads", "1", "--quiet", "--out", out]
-    first = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    first, args = start_job_holding_its_lock(kcsim_bin, scenarios_dir, out)
     try:
-        start = time.time()
-        while not (partial / "lock").exists() and time.time() - start < 60 and first.poll() is None:
-            time.sleep(0.02)
-        assert first.poll() is None, "the first job must still run"
         lock_inode = (partial / "lock").stat().st_ino
         second = subprocess.run([*map(str, args), "--force"], capture_output=True, text=True, timeout=120)
         assert second.returncode == 1, second.stderr

@@ -7,7 +7,7 @@ import subprocess
 
 import time
 
-from conftest import assert_same_datasets, kill_session, kill_when_units_exist
+from conftest import assert_same_datasets, kill_session, kill_when_units_exist, start_job_holding_its_lock
 
 
 def test_killed_comparison_resumes_to_the_same_file(kcsim_bin, scenarios_dir, tmp_path):
@@ -86,15 +86,8 @@ def test_a_resume_while_the_job_still_runs_is_refused(kcsim_bin, scenarios_dir, 
     # Two kcsim on one job would mix their units: the second is refused while the first holds
     # the folder's lock (as a resume started while a killed mpirun's ranks still run would be).
     out, partial = tmp_path / "c.h5", tmp_path / "c.h5.partial"
-    args = [kcsim_bin, "compare", scenarios_dir / "no-programme.toml", scenarios_dir / "plan.toml",
-            "--replicates", "40", "--threads", "1", "--quiet", "--out", out]
-    first = subprocess.Popen([str(a) for a in args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True)
+    first, args = start_job_holding_its_lock(kcsim_bin, scenarios_dir, out)
     try:
-        start = time.time()
-        while not (partial / "lock").exists() and time.time() - start < 60 and first.poll() is None:
-            time.sleep(0.02)
-        assert first.poll() is None, "the first job must still run"
         second = subprocess.run([*map(str, args), "--resume"], capture_output=True, text=True)
         assert second.returncode == 1, second.stderr
         assert "in use by another kcsim" in second.stderr and str(partial) in second.stderr
