@@ -82,7 +82,7 @@ int check_command(const std::vector<std::string>& args) {
         return p.has("--help") ? exit_code::ok : exit_code::bad_input;
     }
     auto sc = scenario::load(p.positional[0]);
-    const auto report = scenario::report_expansion(*sc, scenario::extends_chain(p.positional[0]));
+    const auto report = scenario::report_expansion(*sc);
     std::printf("# scenario %s, resolved from %s\n# sha256 %s\n", sc->name.c_str(), sc->source.c_str(),
                 sc->hash.c_str());
     // The planner's counts go to stderr: stdout is the resolved scenario alone (its SHA-256 above).

@@ -117,9 +117,11 @@ std::string calendar_set_in(const toml::table& merged, const char* key, const st
     return w.line > 0 ? " set at " + w.file + ":" + std::to_string(w.line) : std::string(" by default");
 }
 
-scenario_ptr build(toml::table merged, const std::string& origin, const std::string& name_override) {
+scenario_ptr build(toml::table merged, const std::string& origin, const std::string& name_override,
+                   std::vector<std::string> parents) {
     auto s = std::make_shared<scenario>();
     s->source = origin;
+    s->parents = std::move(parents);
     const where top{origin, 0, 0};
 
     // Name: it becomes an HDF5 group and part of output file names, so keep it path-safe.

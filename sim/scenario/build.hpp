@@ -9,8 +9,10 @@
 
 namespace kcsim::scenario::detail {
 
-// `name_override`, if not empty, names the scenario instead of its `name`.
-scenario_ptr build(toml::table merged, const std::string& origin, const std::string& name_override);
+// `name_override`, if not empty, names the scenario instead of its `name`; `parents` are the
+// files it extends (scenario::parents).
+scenario_ptr build(toml::table merged, const std::string& origin, const std::string& name_override,
+                   std::vector<std::string> parents = {});
 
 pilot_level to_pilot(const std::string& s);
 

@@ -40,7 +40,8 @@ expansion expansion_of(const scenario& sc) {
     return x;
 }
 
-expansion_report report_expansion(const scenario& sc, const std::vector<std::string>& parents) {
+expansion_report report_expansion(const scenario& sc) {
+    const auto& parents = sc.parents;
     expansion_report r;
     const auto x = expansion_of(sc);
     r.lines.push_back(std::to_string(x.pilots_end) + " pilot districts at the end (" + std::to_string(x.pilots_start) +

@@ -21,12 +21,12 @@ expansion expansion_of(const scenario& sc);
 // The plan's range of new pilot districts and of new expert teams by 2023 (seed 002: 3-5 each).
 inline constexpr std::size_t plan_new_min = 3, plan_new_max = 5;
 
-// The planner's summary of `sc` against the files it extends (nearest first, extends_chain):
-// lines for `kcsim check`, and warnings (an idle event; more or fewer new pilots or teams than
-// the plan's 3-5 beyond the 2021 base, when the scenario builds on it).
+// The planner's summary of `sc` against the files it extends (scenario::parents): lines for
+// `kcsim check`, and warnings (an idle event; more or fewer new pilots or teams than the plan's
+// 3-5 beyond the 2021 base, when the scenario builds on it).
 struct expansion_report {
     std::vector<std::string> lines, warnings;
 };
-expansion_report report_expansion(const scenario& sc, const std::vector<std::string>& parents);
+expansion_report report_expansion(const scenario& sc);
 
 }  // namespace kcsim::scenario

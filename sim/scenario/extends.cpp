@@ -48,7 +48,7 @@ void merge_into(toml::table& base, toml::table&& over, bool top) {
 }
 
 toml::table load_chain(const std::string& path, const where& from, const std::string& key,
-                       std::vector<std::string>& chain, std::string* origin) {
+                       std::vector<std::string>& chain, std::string* origin, std::vector<std::string>* parents) {
     if (std::find(chain.begin(), chain.end(), path) != chain.end()) {
         std::string cycle;
         for (const auto& c : chain) cycle += c + " -> ";
@@ -57,7 +57,11 @@ toml::table load_chain(const std::string& path, const where& from, const std::st
     if (chain.size() >= max_extends_depth) {
         fail(from, key, "'extends' nested more than " + std::to_string(max_extends_depth) + " deep");
     }
-    source_text src = read_source(path, from, key);
+    return load_source(read_source(path, from, key), chain, origin, parents);
+}
+
+toml::table load_source(const source_text& src, std::vector<std::string>& chain, std::string* origin,
+                        std::vector<std::string>* parents) {
     if (origin) *origin = src.name;
     chain.push_back(src.name);
     toml::table t = parse(src);
@@ -68,7 +72,9 @@ toml::table load_chain(const std::string& path, const where& from, const std::st
     toml::table merged;
     if (auto ext = t["extends"].value<std::string>()) {
         const where w = locate(t["extends"].node()->source(), src.name);
-        merged = load_chain(resolve_relative(src.dir, *ext), w, "extends", chain, nullptr);
+        const std::string parent = resolve_relative(src.dir, *ext);
+        if (parents) parents->push_back(parent);
+        merged = load_chain(parent, w, "extends", chain, nullptr, parents);
     }
     t.erase("extends");
     // A scenario that does not describe itself is not its parent: say what it derives from.

@@ -18,8 +18,14 @@ void merge_into(toml::table& base, toml::table&& over, bool top = true);
 
 // Loads `path` and everything it extends, merged, each file validated on its own. `chain` holds
 // the files being loaded (to refuse cycles); `origin`, if given, receives the file's name, and
-// the file is then named after itself unless it names itself.
+// the file is then named after itself unless it names itself, and described as derived from its
+// parent unless it describes itself; `parents`, if given, receives the files it extends, nearest
+// first.
 toml::table load_chain(const std::string& path, const where& from, const std::string& key,
-                       std::vector<std::string>& chain, std::string* origin);
+                       std::vector<std::string>& chain, std::string* origin,
+                       std::vector<std::string>* parents = nullptr);
+// The same for a file already read (scenario::load_text).
+toml::table load_source(const source_text& src, std::vector<std::string>& chain, std::string* origin,
+                        std::vector<std::string>* parents = nullptr);
 
 }  // namespace kcsim::scenario::detail

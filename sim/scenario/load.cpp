@@ -4,7 +4,6 @@
 // sweep.cpp loads sweep files with them.
 #include "scenario/load.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 #include "core/sha256.hpp"
@@ -20,27 +19,18 @@ namespace fs = std::filesystem;
 using namespace detail;
 
 scenario_ptr load(const std::string& path) {
-    std::vector<std::string> chain;
+    std::vector<std::string> chain, parents;
     std::string origin;
     const std::string root = path.starts_with(builtin_prefix) ? path : fs::path(path).lexically_normal().string();
-    toml::table t = load_chain(root, where{path, 0, 0}, "", chain, &origin);
-    return build(std::move(t), origin, "");
+    toml::table t = load_chain(root, where{path, 0, 0}, "", chain, &origin, &parents);
+    return build(std::move(t), origin, "", std::move(parents));
 }
 
 scenario_ptr load_text(std::string_view text, const std::string& origin, const std::string& base_dir) {
-    source_text src{origin, std::string(text), base_dir};
-    toml::table t = parse(src);
-    check_file(t, origin);
-    if (!t.contains("name")) t.insert("name", default_name(origin));
-    toml::table merged;
-    if (auto ext = t["extends"].value<std::string>()) {
-        std::vector<std::string> chain{origin};
-        merged = load_chain(resolve_relative(base_dir, *ext), locate(t["extends"].node()->source(), origin), "extends",
-                            chain, nullptr);
-    }
-    t.erase("extends");
-    merge_into(merged, std::move(t));
-    return build(std::move(merged), origin, "");
+    std::vector<std::string> chain, parents;
+    std::string loaded_as;  // given, so that the text is named and described as a top-level file is
+    toml::table t = load_source(source_text{origin, std::string(text), base_dir}, chain, &loaded_as, &parents);
+    return build(std::move(t), origin, "", std::move(parents));
 }
 
 scenario_ptr derive(const scenario& base, std::string_view overrides, const std::string& name) {
@@ -56,25 +46,6 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
     merge_into(merged, std::move(t));
     if (!named) merged.insert_or_assign("name", base.name + "-" + core::sha256_hex(overrides).substr(0, 8));
     return build(std::move(merged), base.source, name);
-}
-
-std::vector<std::string> extends_chain(const std::string& path) {
-    std::vector<std::string> parents;
-    std::string file = path.starts_with(builtin_prefix) ? path : fs::path(path).lexically_normal().string();
-    where from{path, 0, 0};
-    std::string key;
-    for (;;) {
-        const source_text src = read_source(file, from, key);
-        const toml::table t = parse(src);
-        const auto ext = t["extends"].value<std::string>();
-        if (!ext || parents.size() >= max_extends_depth) break;
-        from = locate(t["extends"].node()->source(), src.name);
-        key = "extends";
-        file = resolve_relative(src.dir, *ext);
-        if (std::find(parents.begin(), parents.end(), file) != parents.end()) break;  // load reports the cycle
-        parents.push_back(file);
-    }
-    return parents;
 }
 
 }  // namespace kcsim::scenario

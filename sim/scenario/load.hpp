@@ -21,10 +21,6 @@ scenario_ptr load_text(std::string_view text, const std::string& origin, const s
 // validated like a file. The variant's name is `name` if not empty.
 scenario_ptr derive(const scenario& base, std::string_view overrides, const std::string& name);
 
-// The files `path` extends, nearest first ("builtin:<name>" or paths), read only for their
-// `extends` keys. Throws scenario_error as load does.
-std::vector<std::string> extends_chain(const std::string& path);
-
 // Names of the built-in scenarios (without the "builtin:" prefix), for help texts.
 std::vector<std::string> builtin_names();
 

@@ -72,9 +72,10 @@ struct calendar {
 struct scenario {
     std::string name;
     std::string description;
-    std::string source;         // the file it was loaded from ("builtin:plan.toml" if embedded)
-    std::string resolved_toml;  // after `extends` and defaults: the complete scenario
-    std::string hash;           // SHA-256 of resolved_toml
+    std::string source;                // the file it was loaded from ("builtin:plan.toml" if embedded)
+    std::vector<std::string> parents;  // the files it extends, nearest first (empty for a derived variant)
+    std::string resolved_toml;         // after `extends` and defaults: the complete scenario
+    std::string hash;                  // SHA-256 of resolved_toml
     calendar cal;
     params p;  // every numeric model parameter (parameters.hpp)
     std::vector<district> districts;
