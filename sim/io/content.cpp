@@ -107,15 +107,6 @@ void add_attributes(core::sha256& h, hid_t obj, const std::string& path) {
     }
 }
 
-// The dataset's shape and chunk shape, if chunked; refuses absurd chunk grids.
-std::vector<hsize_t> dims_of(hid_t space) {
-    const int rank = H5Sget_simple_extent_ndims(space);
-    if (rank < 0 || rank > 8) throw io_error("HDF5: a dataspace of impossible rank");
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    return dims;
-}
-
 // Every chunk coordinate of a chunked dataset, in row-major order.
 template <class F> void for_each_chunk(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk, F f) {
     hsize_t count = 1;
@@ -164,7 +155,7 @@ void add_dataset(core::sha256& h, hid_t file, const std::string& path, const chu
     h5::handle t(H5Dget_type(d), H5Tclose, "dataset type");
     h5::handle s(H5Dget_space(d), H5Sclose, "dataspace");
     h5::handle dcpl(H5Dget_create_plist(d), H5Pclose, "dataset properties");
-    const auto dims = dims_of(s);
+    const auto dims = h5::dims_of(s, path);
     h.update_text("dataset");
     h.update_u64(dims.size());
     for (auto x : dims) h.update_u64(x);
@@ -265,7 +256,7 @@ void raw_extents(hid_t file, std::vector<extent>& raw, std::vector<string_datase
         const bool vlen = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0;
         if (H5Tget_class(t) == H5T_VLEN) throw io_error("'" + o.path + "' is of a type no kcsim file has");
         string_dataset sd{o.path, {}, {}};
-        const auto dims = dims_of(s);
+        const auto dims = h5::dims_of(s, o.path);
         const auto layout = H5Pget_layout(dcpl);
         if (layout == H5D_CONTIGUOUS) {
             const haddr_t at = H5Dget_offset(d);

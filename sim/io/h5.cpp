@@ -150,6 +150,14 @@ void write_fixed_attr(hid_t obj, const std::string& name, const std::string& val
     check(H5Awrite(a, t, value.c_str()), "writing attribute '" + name + "'");
 }
 
+std::vector<hsize_t> dims_of(hid_t space, const std::string& what) {
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0 || rank > 8) throw io_error("'" + what + "' has an impossible rank");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return dims;
+}
+
 std::string read_fixed_attr(hid_t obj, const std::string& name) {
     auto a = open_one_value_attr(obj, name);
     handle t(H5Aget_type(a), H5Tclose, "attribute type");

@@ -66,6 +66,9 @@ void write_attr(hid_t obj, const std::string& name, double value);
 void write_fixed_attr(hid_t obj, const std::string& name, const std::string& value);
 // Reads such an attribute; refuses a variable-length or non-string one, and one of more than one value.
 std::string read_fixed_attr(hid_t obj, const std::string& name);
+// The shape of a dataspace (of `what`, for the message); a rank above 8 (kcsim's datasets have
+// at most 4) is damage, refused before anything is sized by it.
+std::vector<hsize_t> dims_of(hid_t space, const std::string& what);
 // Reads a one-value attribute converted to `mem_type` into `out`; refuses (io_error) one of
 // another shape, so that a damaged file cannot make HDF5 write past `out`.
 void read_attr(hid_t obj, const std::string& name, hid_t mem_type, void* out);

@@ -161,10 +161,9 @@ std::uint64_t extent_of(hid_t root, const std::string& path) {
     auto g = parent_of(root, path, leaf, false);
     h5::handle d(H5Dopen2(g, leaf.c_str(), H5P_DEFAULT), H5Dclose, "opening '" + path + "'");
     h5::handle space(H5Dget_space(d), H5Sclose, "dataspace");
-    if (H5Sget_simple_extent_ndims(space) != 1) throw io_error("'" + path + "' is not a column");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space, &n, nullptr);
-    return n;
+    const auto dims = h5::dims_of(space, path);
+    if (dims.size() != 1) throw io_error("'" + path + "' is not a column");
+    return dims[0];
 }
 
 // Bounds no state can exceed; a larger extent is damage, refused before anything is allocated.

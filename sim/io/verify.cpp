@@ -35,14 +35,10 @@ bool expect(verify_report& r, bool good, const std::string& what) {
 bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 bool has_link(hid_t obj, const std::string& name) { return H5Lexists(obj, name.c_str(), H5P_DEFAULT) > 0; }
 
-std::vector<hsize_t> dims_of(hid_t group, const std::string& name) {
+std::vector<hsize_t> dataset_dims(hid_t group, const std::string& name) {
     h5::handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "opening '" + name + "'");
     h5::handle s(H5Dget_space(d), H5Sclose, "dataspace");
-    const int rank = H5Sget_simple_extent_ndims(s);
-    if (rank < 0 || rank > 8) throw io_error("'" + name + "' has an impossible rank");
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    H5Sget_simple_extent_dims(s, dims.data(), nullptr);
-    return dims;
+    return h5::dims_of(s, name);
 }
 
 // Only after check_string_heaps: a variable-length string attribute.
@@ -81,7 +77,7 @@ std::vector<std::string> read_strings(hid_t group, const std::string& name) {
 template <class T> std::vector<T> read_all(hid_t group, const std::string& name, hid_t mem_type) {
     h5::handle d(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "opening '" + name + "'");
     hsize_t n = 1;
-    for (auto x : dims_of(group, name)) n *= x;
+    for (auto x : dataset_dims(group, name)) n *= x;
     std::vector<T> out(n);
     if (n > 0) h5::check(H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "reading '" + name + "'");
     return out;
@@ -122,7 +118,7 @@ group_shape check_structure(hid_t file, const std::string& name, verify_report& 
         ok &= expect(r, has_attr(g, a), where + " has no '" + a + "' attribute");
     }
     if (!ok) return shape;
-    const auto dims = dims_of(g, "metrics");
+    const auto dims = dataset_dims(g, "metrics");
     if (!expect(r, dims.size() == 4, where + "/metrics is not 4-dimensional")) return shape;
     std::uint64_t planned = 0;
     h5::read_attr(g, "replicates_planned", H5T_NATIVE_UINT64, &planned);
@@ -137,7 +133,7 @@ group_shape check_structure(hid_t file, const std::string& name, verify_report& 
         where + "/metrics declares an impossible shape");
     if (!ok) return shape;
     auto one_d = [&](const char* ds, hsize_t n, const char* axis) {
-        const auto d = dims_of(g, ds);
+        const auto d = dataset_dims(g, ds);
         ok &= expect(r, d.size() == 1 && d[0] == n,
                      where + "/" + ds + " does not match the " + axis + " axis of metrics (" + std::to_string(n) + ")");
     };
@@ -146,8 +142,8 @@ group_shape check_structure(hid_t file, const std::string& name, verify_report& 
     for (const char* ds : {"district", "district_name", "district_name_zh", "subregion", "district_kind"})
         one_d(ds, dims[2], "district");
     for (const char* ds : {"metric", "metric_unit", "metric_kind"}) one_d(ds, dims[3], "metric");
-    const auto ld = dims_of(g, "ledger");
-    const auto years = dims_of(g, "year"), items = dims_of(g, "ledger_item");
+    const auto ld = dataset_dims(g, "ledger");
+    const auto years = dataset_dims(g, "year"), items = dataset_dims(g, "ledger_item");
     ok &= expect(r,
                  ld.size() == 3 && years.size() == 1 && items.size() == 1 && ld[0] == dims[0] && ld[1] == years[0] &&
                      ld[2] == items[0] && ld[1] <= max_axis && ld[2] <= max_axis,
@@ -350,7 +346,7 @@ verify_report verify_file(const std::string& path, verify_depth depth) {
         for (std::size_t k = 0; k < scenarios.size(); ++k) check_scenario(f, scenarios[k], shapes[k], r);
         if (has_link(f, "comparison")) {
             h5::handle g(H5Gopen2(f, "comparison", H5P_DEFAULT), H5Gclose, "comparison");
-            const auto d = dims_of(g, "scenario");
+            const auto d = dataset_dims(g, "scenario");
             expect(r, d.size() == 1 && d[0] == scenarios.size(), "comparison: scenarios differ from /scenarios");
         }
         if (v >= 2) {
