@@ -14,6 +14,7 @@
 #include "engine/execution.hpp"
 #include "io/output_file.hpp"
 #include "model/metrics.hpp"
+#include "scenario/embedded.hpp"
 #include "scenario/expansion.hpp"
 
 namespace kcsim::cli {
@@ -170,14 +171,11 @@ bool same_file(const std::string& a, const std::string& b) {
 
 void check_outputs(const std::string& command, const std::vector<named_file>& outputs, bool force,
                    const std::vector<named_file>& inputs) {
-    // A write past RLIMIT_FSIZE raises SIGXFSZ, which kills the process and leaves its temporary
-    // file; ignored, the write fails with EFBIG and is reported like a full disk (exit 1).
-    std::signal(SIGXFSZ, SIG_IGN);
     dist::on_coordinator([&] {
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             const auto& o = outputs[i];
             for (const auto& in : inputs) {
-                if (in.path.empty() || in.path.starts_with("builtin:")) continue;
+                if (in.path.empty() || in.path.starts_with(scenario::builtin_prefix)) continue;
                 if (same_file(o.path, in.path)) {
                     throw input_error(command + ": the output " + o.what + " '" + o.path + "' is the input " + in.what +
                                       " '" + in.path + "'; writing it would destroy it: choose another " + o.what);

@@ -1,5 +1,6 @@
 // kcsim: the command-line program. Dispatches to a command and maps errors to exit codes:
 // 0 success, 1 runtime or I/O failure, 2 bad input (nothing written), 130 interrupted.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
     kcsim::io::h5::skip_exit_cleanup();    // before any other HDF5 call
     kcsim::dist::session mpi(argc, argv);  // only under mpirun
     kcsim::engine::register_model(kcsim::model::spec());
+    // A write past RLIMIT_FSIZE raises SIGXFSZ, which kills the process and leaves its temporary
+    // file; ignored, the write fails with EFBIG and is reported like a full disk (exit 1).
+    std::signal(SIGXFSZ, SIG_IGN);
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string command_line = "kcsim";
     for (const auto& a : args) command_line += " " + a;

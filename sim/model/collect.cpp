@@ -178,10 +178,9 @@ KCSIM_AVX2 run_sums sum_avx2(const metric_step& x, const firm_columns& f, std::s
         const u32 live = reinterpret_cast<u32>(alive);
         posted += wide_pairs(load(f.needs_posted + i) & live);
         unposted += wide_pairs(load(f.needs_unposted + i) & live);
-        const f32 zero = splat(0.0f);
-        const f64 v[3] = {to_f64(select(alive, a, zero)),
-                          rd_spend(select(alive, out, zero), x.rd, tech, high, financed),
-                          to_f64(select(alive, out, zero))};
+        const f32 zero = splat(0.0f), out_alive = select(alive, out, zero);
+        const f64 v[3] = {to_f64(select(alive, a, zero)), rd_spend(out_alive, x.rd, tech, high, financed),
+                          to_f64(out_alive)};
         aware += v[0].low + v[0].high;
         rd += v[1].low + v[1].high;
         output += v[2].low + v[2].high;

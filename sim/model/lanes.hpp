@@ -186,8 +186,6 @@ KCSIM_ALWAYS_INLINE f32 gather(const float* table, i32 index) {
     return reinterpret_cast<f32>(
         _mm256_mask_i32gather_ps(_mm256_setzero_ps(), table, reinterpret_cast<__m256i>(index), all, 4));
 }
-// A register of eight sector rates, looked up by each lane's sector (0..7).
-KCSIM_ALWAYS_INLINE f32 by_sector(const float* row, i32 sector) { return lookup8(row, sector); }
 
 }  // namespace kcsim::model::avx2
 #if defined(__clang__)
