@@ -13,5 +13,6 @@ int check_command(const std::vector<std::string>& args);
 int params_command(const std::vector<std::string>& args);
 int metrics_command(const std::vector<std::string>& args);
 int schedule_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);  // hands over to kcsim.reporting
 
 }  // namespace kcsim::cli

@@ -28,6 +28,7 @@ Usage:
   kcsim sweep SWEEP.toml                a design over uncertain parameters and levers, with
                                         Sobol' or Morris sensitivity indices
   kcsim verify FILE.h5                  check a results file: structure, checksums, completeness
+  kcsim report FILE.h5                  one self-contained HTML page: summary, charts, district map
   kcsim check SCENARIO.toml             validate a scenario and print it fully resolved
   kcsim params [--markdown]             every scenario parameter: unit, default, range, source
   kcsim metrics [--markdown]            every recorded metric: unit and meaning
@@ -67,11 +68,12 @@ int main(int argc, char** argv) {
         if (cmd == "compare") return kcsim::cli::compare_command(rest, command_line);
         if (cmd == "sweep") return kcsim::cli::sweep_command(rest, command_line);
         if (cmd == "verify") return kcsim::cli::verify_command(rest);
+        if (cmd == "report") return kcsim::cli::report_command(rest);
         if (cmd == "check") return kcsim::cli::check_command(rest);
         if (cmd == "params") return kcsim::cli::params_command(rest);
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
-        const std::vector<std::string> known = {"run",   "compare", "sweep",   "verify",
+        const std::vector<std::string> known = {"run",   "compare", "sweep",   "verify",  "report",
                                                 "check", "params",  "metrics", "schedule"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +

@@ -13,6 +13,7 @@ Quick start::
     sim.set_pilot("kaizhou", "municipal")          # a lever pulled mid-run
     sim.run()
     kcsim.plots.fan_chart(ds, "tech_firms")       # matplotlib; see docs/python.md
+    kcsim.report(ds, out="plan.html")             # one self-contained HTML page; docs/report.md
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ._core import (
 )
 from . import plots  # matplotlib is imported inside its functions, not here
 from .results import compare, derive, open_results, run, simulation_metrics, sweep
+from .reporting import report  # kcsim report: one HTML page for a results file (docs/report.md)
 
 
 def program_path() -> str:
@@ -100,6 +102,7 @@ __all__ = [
     "open_results",
     "plots",
     "program_path",
+    "report",
     "run",
     "schema_version",
     "simulation_metrics",

@@ -1,0 +1,147 @@
+"""A ``kcsim compare`` file (or ``kcsim.compare``'s Dataset): headline contrasts against the
+baseline with their intervals and the plan targets, fan charts, paired differences, the map,
+tables, ledger and provenance. The headline numbers are the file's own ``comparison/summary``."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .. import charts, explorer
+from ..figures import Figures, district_table
+from ..numbers import interval, number, with_unit
+from ..page import Section
+from ..words import metric_label, ui
+from .common import Built, Context, card, fan_section, headline, ledger_section, period_words, provenance_section
+
+KIND = "compare"
+
+
+def matches(h5) -> bool:
+    return "comparison" in h5
+
+
+def matches_dataset(ds) -> bool:
+    return "summary" in ds and "scenario" in ds.dims
+
+
+def _stat(ds, scenario, metric, stat) -> float:
+    return float(ds["summary"].sel(scenario=scenario, metric=metric, statistic=stat).values)
+
+
+def summary_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
+    w = ui(lang)
+    others = [s for s in fig.scenarios if s != baseline]
+    cards = []
+    for s in others:
+        for m in headline(fig.metrics)[:4]:  # one screen: four per contrast, all of them under Paired differences
+            unit = fig.units[fig.metrics.index(m)]
+            d, lo, hi = (_stat(ds, s, m, k) for k in ("diff_mean", "diff_lo95", "diff_hi95"))
+            p = _stat(ds, s, m, "p_higher")
+            base = _stat(ds, baseline, m, "mean")
+            rel = f" ({number(100 * d / base, '', True)}%)" if base else ""
+            if lang == "zh":
+                words = (f"{s} 相对 {baseline}：{period_words(fig, m, lang)}，{d >= 0 and '多' or '少'} "
+                         f"{with_unit(abs(d), unit, False, lang)}；{number(p, 'share')} 的配对重复中更高")
+            else:
+                more = "more" if d >= 0 else "fewer" if unit not in ("million yuan", "share", "ratio") else (
+                    "higher" if d >= 0 else "lower")
+                words = (f"{s} gives {with_unit(abs(d), unit, False, lang)} {more} than {baseline} "
+                         f"({period_words(fig, m, lang)}); higher in {number(p, 'share')} of paired replicates")
+            cards.append(card(f"{metric_label(m, lang)} · {s} − {baseline}", with_unit(d, unit, True, lang) + rel,
+                              f"{w['ci95']} {interval(lo, hi, unit, True, lang)}", words,
+                              {"metric": m, "scenario": s, "stat": "diff_mean", "value": repr(d), "lo": repr(lo),
+                               "hi": repr(hi)}, "up" if lo > 0 else "down" if hi < 0 else ""))
+    base_cards = []
+    for m in headline(fig.metrics)[:4]:
+        unit = fig.units[fig.metrics.index(m)]
+        v, lo, hi = (_stat(ds, baseline, m, k) for k in ("mean", "p05", "p95"))
+        base_cards.append(card(f"{metric_label(m, lang)} · {baseline}", with_unit(v, unit, False, lang),
+                               f"{w['interval90']} {interval(lo, hi, unit, False, lang)}", period_words(fig, m, lang),
+                               {"metric": m, "scenario": baseline, "stat": "mean", "value": repr(v)}))
+    targets = ""
+    if "targets" in ds and ds.sizes.get("target", 0):
+        names = [str(t) for t in ds["target"].values]
+        meaning = [str(t) for t in ds["target_meaning"].values] if "target_meaning" in ds else names
+        head = f'<tr><th class="txt">{escape(w["target"])}</th>' + "".join(
+            f"<th>{escape(s)}</th>" for s in fig.scenarios) + "</tr>"
+        rows = "".join(
+            f'<tr><td class="txt" data-sort="{escape(n)}">{escape(mn)}</td>' + "".join(
+                f'<td data-target="{escape(n)}" data-scenario="{escape(s)}" data-value="{float(ds["targets"].sel(scenario=s, target=n))!r}" '
+                f'data-sort="{float(ds["targets"].sel(scenario=s, target=n))!r}">'
+                f'{number(float(ds["targets"].sel(scenario=s, target=n)), "share")}</td>' for s in fig.scenarios) + "</tr>"
+            for n, mn in zip(names, meaning))
+        targets = (f'<h3>{escape(w["target"])}: {escape(w["probability"])}</h3>'
+                   f'<table class="sortable" id="tbl-targets"><thead>{head}</thead><tbody>{rows}</tbody></table>')
+    intro = (f"{len(fig.scenarios)} scenarios on the same {fig.kept} paired replicates (common random numbers), each "
+             f"against {baseline}, {fig.dates[0]} to {fig.dates[-1]}. Each card: the difference from {baseline} "
+             f"(mean over replicates) with its 95% confidence interval; green: the whole interval above zero, red: "
+             f"below." if lang != "zh" else
+             f"{len(fig.scenarios)} 个情景使用相同的 {fig.kept} 次配对重复（共同随机数），均与 {baseline} 比较，"
+             f"{fig.dates[0]} 至 {fig.dates[-1]}。每张卡片：相对 {baseline} 的差值（均值）及其 95% 置信区间。")
+    return Section("summary", w["summary"],
+                   f'<p class="note">{escape(intro)}</p><div class="cards" id="headline">{"".join(cards)}</div>'
+                   f'<div class="cards" id="baseline-cards" style="margin-top:10px">{"".join(base_cards)}</div>{targets}')
+
+
+def diffs_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
+    w = ui(lang)
+    others = [s for s in fig.scenarios if s != baseline]
+    panels = []
+    for m in headline(fig.metrics):
+        unit = fig.units[fig.metrics.index(m)]
+        rows = [{"label": s, "colour": charts.colour(fig.scenarios.index(s)), "mean": _stat(ds, s, m, "diff_mean"),
+                 "lo": _stat(ds, s, m, "diff_lo95"), "hi": _stat(ds, s, m, "diff_hi95")} for s in others]
+        panels.append(charts.interval_rows(f"{metric_label(m, lang)} ({period_words(fig, m, lang)})",
+                                           unit, rows, lang, f"diff-{m}"))
+    note = (f"Paired difference from {baseline}: dot = mean over replicates, whisker = 95% confidence interval."
+            if lang != "zh" else f"相对 {baseline} 的配对差异：点为均值，线为 95% 置信区间。")
+    return Section("diffs", w["diffs"], f'<p class="note">{escape(note)}</p><div class="grid">{"".join(panels)}</div>')
+
+
+def build(ds, ctx: Context) -> Built:
+    fig = Figures(ds)
+    baseline = ctx.baseline or str(ds.attrs.get("baseline", fig.scenarios[0]))
+    if baseline not in fig.scenarios:
+        raise ValueError(f"--baseline {baseline!r}: not a scenario of this file; its scenarios are "
+                         + ", ".join(fig.scenarios))
+    if baseline != str(ds.attrs.get("baseline", fig.scenarios[0])):
+        ds = _rebased(ds, fig, baseline)
+    districts = district_table(ds, ctx.scenario_toml)
+    map_sec, tables_sec, data = explorer.sections(fig, baseline, districts, ctx.lang, headline(fig.metrics)[0])
+    sections = [summary_section(ds, fig, baseline, ctx.lang), fan_section(fig, ctx.lang),
+                diffs_section(ds, fig, baseline, ctx.lang), map_sec, tables_sec]
+    led = ledger_section(ds, fig.scenarios, ctx.lang)
+    if led:
+        sections.append(led)
+    extra = {"scenarios": ", ".join(fig.scenarios), "baseline": baseline,
+             "replicates": f"{fig.kept} kept of {fig.replicates}"}
+    if ds.attrs.get("fork_date"):
+        extra["forked"] = f"every scenario from {fig.scenarios[0]}'s state on {ds.attrs['fork_date']}"
+    extra.update(ctx.attrs.get("_scenario_sources", {}))
+    sections.append(provenance_section(ctx, extra, ctx.lang))
+    title = (f"{', '.join(s for s in fig.scenarios if s != baseline)} against {baseline}" if ctx.lang != "zh" else
+             f"{'、'.join(s for s in fig.scenarios if s != baseline)} 与 {baseline} 的比较")
+    sub = (f"kcsim comparison · {fig.kept} paired replicates · {fig.dates[0]} to {fig.dates[-1]} · seed "
+           f"{ctx.attrs.get('seed', ds.attrs.get('seed', ''))}")
+    return Built(title, sub, sections, data)
+
+
+def _rebased(ds, fig: Figures, baseline: str):
+    """The summary recomputed against another baseline (``--baseline``), from the kept city
+    figures, by the rules of sim/analysis (means and quantiles; paired t intervals)."""
+    import numpy as np
+
+    from ..figures import describe, paired
+
+    city = fig.area(fig.districts)                       # (S, R, M)
+    b = fig.scenarios.index(baseline)
+    stats = []
+    for s in range(len(fig.scenarios)):
+        v = describe(city[s])
+        d = paired(city[b], city[s])
+        stats.append(np.concatenate([v, d]).T)           # (M, 7)
+    ds = ds.copy()
+    ds["summary"] = (("scenario", "metric", "statistic"), np.array(stats))
+    ds = ds.assign_coords(statistic=["mean", "p05", "p95", "diff_mean", "diff_lo95", "diff_hi95", "p_higher"])
+    ds.attrs = dict(ds.attrs, baseline=baseline)
+    return ds
