@@ -45,11 +45,14 @@ build: venv configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The demo compares the counterfactual with the plan at its low, middle and high end on the same
-# seeds; outputs/demo.h5 (+ demo.summary.csv/.md) is the demo's own file, replaced each time.
+# seeds; outputs/demo.h5 (+ demo.summary.csv/.md, and the page demo.html, docs/report.md) is the
+# demo's own file, replaced each time.
 demo: deps
 	@$(MAKE) --no-print-directory build
 	$(KCSIM) compare scenarios/no-programme.toml scenarios/plan-low.toml scenarios/plan.toml \
 		scenarios/plan-high.toml --out outputs/demo.h5 --force
+	$(KCSIM) report outputs/demo.h5 --out outputs/demo.html --force > /dev/null
+	@echo "demo report: $(abspath outputs/demo.html)"
 
 test: deps
 	@$(MAKE) --no-print-directory build

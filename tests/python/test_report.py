@@ -1,0 +1,70 @@
+"""kcsim report without a browser: numbers for people, the map's geometry, the command's errors
+and exit codes, and kcsim.report on a Dataset (tests/python/test_report_browser.py checks the
+page in Chromium)."""
+
+from __future__ import annotations
+
+import re
+
+import kcsim
+import pytest
+from kcsim.reporting import geo, numbers
+
+SHORT = "[calendar]\nend = 2021-03-28\n"
+
+
+def test_numbers_for_people():
+    assert numbers.number(47581.3) == "47,581"
+    assert numbers.number(2734420.0) == "2,730,000"
+    assert numbers.number(46.4166) == "46.4"
+    assert numbers.number(0.000123456) == "0.000123"
+    assert numbers.number(69838.699999999997) == "69,839"
+    assert numbers.number(-1234.5, sign=True) == "−1,234" or numbers.number(-1234.5, sign=True) == "−1,235"
+    assert numbers.number(1230.0, sign=True) == "+1,230"
+    assert numbers.number(0.1234, "share") == "12.3%"
+    assert numbers.number(float("nan")) == "–"
+    assert numbers.with_unit(46.42, "million yuan") == "46.4 million yuan"
+    assert numbers.with_unit(4120, "firms", lang="zh") == "4,120家企业"
+
+
+def test_map_has_the_38_units_all_matched(tmp_path):
+    sc = kcsim.load_scenario("builtin:plan.toml")
+    shapes = geo.district_shapes(sc.district_table)
+    ids = [r["id"] for r in shapes["regions"]]
+    assert len(ids) == 38 == len(set(ids))
+    assert {"liangping", "wulong"} <= set(ids)  # the two renamed units
+    assert sorted(z["id"] for z in shapes["zones"]) == ["changshou_edz", "high_tech_zone", "liangjiang"]
+    assert all(len(r["d"]) > 100 and r["d"].startswith("M") for r in shapes["regions"])
+
+
+def test_report_of_a_dataset(tmp_path):
+    short = kcsim.derive(kcsim.load_scenario("builtin:base/programme-2021.toml"), SHORT, "short")
+    off = kcsim.derive(short, {"programme.enabled": False}, "off")
+    cmp = kcsim.compare([off, short], replicates=2, seed=3, threads=2, progress=False)
+    out = kcsim.report(cmp, out=tmp_path / "c.html")
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert out == str(tmp_path / "c.html")
+    assert html.count('class="district"') == 38 and "src=\"http" not in html and "href=\"http" not in html
+    assert re.search(r"data:font/(woff2|ttf);base64,", html)
+    with pytest.raises(FileExistsError):
+        kcsim.report(cmp, out=tmp_path / "c.html")
+    with pytest.raises(ValueError, match="give out="):
+        kcsim.report(cmp)
+    with pytest.raises(ValueError, match="not a scenario of this file"):
+        kcsim.report(cmp, out=tmp_path / "d.html", baseline="nope")
+    assert not (tmp_path / "d.html").exists()
+
+
+def test_command_errors(run_kcsim, tmp_path):
+    r = run_kcsim("report", tmp_path / "missing.h5")
+    assert r.returncode == 2 and "no such file" in r.stderr
+    (tmp_path / "x.h5").write_text("not hdf5")
+    r = run_kcsim("report", tmp_path / "x.h5")
+    assert r.returncode == 2 and "not an HDF5 file" in r.stderr
+    r = run_kcsim("report", tmp_path / "x.h5", "--lang", "fr")
+    assert r.returncode == 2 and "lang" in r.stderr
+    r = run_kcsim("report", "--bogus")
+    assert r.returncode == 2 and "unknown option" in r.stderr
+    r = run_kcsim("report", "--help")
+    assert r.returncode == 0 and "--baseline" in r.stdout
+    assert not list(tmp_path.glob("*.html"))
