@@ -273,27 +273,27 @@ def _close(shown: float, exact: float) -> bool:
 
 
 def _check_map(page: Page):
-    counts = page.js("""({regions: document.querySelectorAll('#map path.district').length,
-        filled: Array.from(document.querySelectorAll('#map path.district')).filter(p => p.getAttribute('fill') &&
+    counts = page.js("""({regions: document.querySelectorAll('#districtmap path.district').length,
+        filled: Array.from(document.querySelectorAll('#districtmap path.district')).filter(p => p.getAttribute('fill') &&
                 p.getAttribute('fill') !== '#ccc' && p.getAttribute('d').length > 20).length,
-        zones: document.querySelectorAll('#map .zone-marker').length,
-        ids: new Set(Array.from(document.querySelectorAll('#map path.district')).map(p => p.dataset.id)).size})""")
+        zones: document.querySelectorAll('#districtmap .zone-marker').length,
+        ids: new Set(Array.from(document.querySelectorAll('#districtmap path.district')).map(p => p.dataset.id)).size})""")
     assert counts == {"regions": 38, "filled": 38, "zones": 3, "ids": 38}, counts
     # Hover over Wanzhou: the tooltip names it in both languages with a value and an interval.
-    box = page.js("(() => {const r = document.querySelector('#map path[data-id=wanzhou]').getBoundingClientRect();"
+    box = page.js("(() => {const r = document.querySelector('#districtmap path[data-id=wanzhou]').getBoundingClientRect();"
                   "r.x, r.y; scrollTo(0, r.top + scrollY - 200); const q = document.querySelector("
-                  "'#map path[data-id=wanzhou]').getBoundingClientRect(); return {x: q.x + q.width / 2, y: q.y + q.height / 2};})()")
+                  "'#districtmap path[data-id=wanzhou]').getBoundingClientRect(); return {x: q.x + q.width / 2, y: q.y + q.height / 2};})()")
     page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": box["x"], "y": box["y"]})
     tip = page.js("document.getElementById('tip').innerText")
     assert "Wanzhou" in tip and "万州区" in tip and re.search(r"\d", tip) and "…" in tip, tip
     # Choosing another metric recolours the map and redraws the tables.
-    before = page.js("document.querySelector('#map path[data-id=wanzhou]').getAttribute('fill')")
+    before = page.js("document.querySelector('#districtmap path[data-id=wanzhou]').getAttribute('fill')")
     page.js("(() => {const s = document.getElementById('sel-metric'); s.value = 'pilot_status';"
             "s.dispatchEvent(new Event('change')); return 1;})()")
     assert page.js("document.querySelector('.unit-note').textContent").startswith("Pilot districts")
     page.js("(() => {const s = document.getElementById('sel-metric'); s.value = 'needs_solved';"
             "s.dispatchEvent(new Event('change')); return 1;})()")
-    assert page.js("document.querySelector('#map path[data-id=wanzhou]').getAttribute('fill')") == before
+    assert page.js("document.querySelector('#districtmap path[data-id=wanzhou]').getAttribute('fill')") == before
     # Chinese names are drawn with the embedded font.
     fonts = _font_of(page, "#tbl-districts tbody tr td:nth-child(2)")
     assert sum(f["glyphCount"] for f in fonts if f["isCustomFont"]) >= 2, fonts

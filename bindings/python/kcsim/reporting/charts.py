@@ -39,6 +39,18 @@ def _axis_label(unit: str, lang: str) -> str:
     return "%" if unit == "share" else u
 
 
+def _head(kind: str, chart_id: str, w: float, h: float, title: str, title_x: float) -> list[str]:
+    return [f'<svg class="chart {kind}" id="{escape(chart_id)}" viewBox="0 0 {w} {h}" role="img" '
+            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+            f'<text class="ct" x="{title_x}" y="15">{escape(title)}</text>']
+
+
+def _x_ticks(ticks, X, t: float, h: float, label) -> list[str]:
+    """Vertical grid lines at ``ticks`` from ``t`` to the axis, labelled below."""
+    return [f'<line class="grid" x1="{X(v):.1f}" x2="{X(v):.1f}" y1="{t}" y2="{h - 30}"/>'
+            f'<text class="tick" x="{X(v):.1f}" y="{h - 18}" text-anchor="middle">{label(v)}</text>' for v in ticks]
+
+
 def fan_chart(title: str, unit: str, dates: Sequence[str], series: Sequence[dict], lang: str = "en",
               chart_id: str = "", from_zero: bool = True) -> str:
     """Mean line and 90% band over time per series ({name, mean, lo, hi}); x: dates (ISO)."""
@@ -55,9 +67,7 @@ def fan_chart(title: str, unit: str, dates: Sequence[str], series: Sequence[dict
     def Y(v):
         return t + (h - t - b) * (1 - (v - y0) / ((y1 - y0) or 1))
 
-    out = [f'<svg class="chart fan" id="{escape(chart_id)}" viewBox="0 0 {w} {h}" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-           f'<text class="ct" x="{l}" y="15">{escape(title)}</text>']
+    out = _head("fan", chart_id, w, h, title, l)
     for v in ticks:
         out.append(f'<line class="grid" x1="{l}" x2="{w - r}" y1="{Y(v):.1f}" y2="{Y(v):.1f}"/>'
                    f'<text class="tick" x="{l - 4}" y="{Y(v) + 3.5:.1f}" text-anchor="end">{number(v, unit)}</text>')
@@ -89,7 +99,7 @@ def interval_rows(title: str, unit: str, rows: Sequence[dict], lang: str = "en",
                   zero: bool = True, sign: bool = True) -> str:
     """A dot and whisker per row ({label, mean, lo, hi, colour?}); a line at zero."""
     rh = 26
-    w, l, r, t = 380, 118, 16, 26
+    w, l, r, t = 380, 118, 30, 26
     h = t + rh * len(rows) + 34
     vals = [v for row in rows for v in (row["lo"], row["hi"], row["mean"]) if math.isfinite(v)] + ([0.0] if zero else [])
     ticks = nice_ticks(min(vals or [0.0]), max(vals or [1.0]), 4)
@@ -98,12 +108,7 @@ def interval_rows(title: str, unit: str, rows: Sequence[dict], lang: str = "en",
     def X(v):
         return l + (w - l - r) * (v - x0) / ((x1 - x0) or 1)
 
-    out = [f'<svg class="chart forest" id="{escape(chart_id)}" viewBox="0 0 {w} {h}" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-           f'<text class="ct" x="4" y="15">{escape(title)}</text>']
-    for v in ticks:
-        out.append(f'<line class="grid" x1="{X(v):.1f}" x2="{X(v):.1f}" y1="{t}" y2="{h - 30}"/>'
-                   f'<text class="tick" x="{X(v):.1f}" y="{h - 18}" text-anchor="middle">{number(v, unit, sign)}</text>')
+    out = _head("forest", chart_id, w, h, title, 4) + _x_ticks(ticks, X, t, h, lambda v: number(v, unit, sign))
     if zero and x0 <= 0 <= x1:
         out.append(f'<line class="zero" x1="{X(0):.1f}" x2="{X(0):.1f}" y1="{t}" y2="{h - 30}"/>')
     out.append(f'<text class="tick" x="{w - r}" y="{h - 4}" text-anchor="end">{escape(_axis_label(unit, lang))}</text>')
@@ -136,12 +141,7 @@ def bars(title: str, rows: Sequence[dict], axis: str, chart_id: str = "") -> str
     def X(v):
         return l + (w - l - r) * max(v, 0.0) / (x1 or 1)
 
-    out = [f'<svg class="chart bars" id="{escape(chart_id)}" viewBox="0 0 {w} {h}" role="img" '
-           f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-           f'<text class="ct" x="4" y="15">{escape(title)}</text>']
-    for v in ticks:
-        out.append(f'<line class="grid" x1="{X(v):.1f}" x2="{X(v):.1f}" y1="{t}" y2="{h - 30}"/>'
-                   f'<text class="tick" x="{X(v):.1f}" y="{h - 18}" text-anchor="middle">{number(v)}</text>')
+    out = _head("bars", chart_id, w, h, title, 4) + _x_ticks(ticks, X, t, h, number)
     out.append(f'<text class="tick" x="{w - r}" y="{h - 4}" text-anchor="end">{escape(axis)}</text>')
     for k, row in enumerate(rows):
         y = t + rh * k

@@ -51,7 +51,7 @@ def map_svg(districts: list[dict], lang: str) -> str:
     shapes = geo.district_shapes(districts)
     names = {d["id"]: d for d in districts}
     w, h = shapes["width"], shapes["height"]
-    out = [f'<svg id="map" viewBox="-150 -10 {w + 160:.0f} {h + 20:.0f}" xmlns="http://www.w3.org/2000/svg" '
+    out = [f'<svg id="districtmap" viewBox="-150 -10 {w + 160:.0f} {h + 20:.0f}" xmlns="http://www.w3.org/2000/svg" '
            f'role="img" aria-label="{escape(ui(lang)["map"])}">']
     for r in shapes["regions"]:
         d = names[r["id"]]

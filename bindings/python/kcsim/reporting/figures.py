@@ -84,6 +84,20 @@ class Figures:
         self.m = m.isel(replicate=np.nonzero(ok)[0])
         self.flow = np.array([k == "flow" for k in self.kinds])
         self.districts = [str(d) for d in m["district"].values]
+        # Dates label the last day of each step; the period starts a step before the first.
+        import datetime as dt
+
+        d0 = dt.date.fromisoformat(self.dates[0])
+        step = (dt.date.fromisoformat(self.dates[1]) - d0).days if len(self.dates) > 1 else 1
+        self.start = (d0 - dt.timedelta(days=step - 1)).isoformat()
+        self._by_metric = None
+
+    def _with_firms(self, metric: str):
+        """The metric and ``firms`` (a city rule weights by it) only: slicing one metric out of the
+        whole array at a time is what makes a four-scenario report take seconds, not minutes."""
+        if self._by_metric is None:
+            self._by_metric = self.m.transpose("metric", ...).copy()
+        return self._by_metric.sel(metric=list(dict.fromkeys([metric, "firms"]))).transpose(*self.m.dims)
 
     def _period(self, x: np.ndarray) -> np.ndarray:
         """(..., time, metric) -> (..., metric): flows totalled, the rest at the end."""
@@ -96,7 +110,7 @@ class Figures:
 
     def over(self, districts) -> np.ndarray:
         """(scenario, replicate, time, metric): the figure over ``districts`` by the city rule."""
-        cols = [plots._aggregate(self.m, k, districts).transpose("scenario", "replicate", "time").values
+        cols = [plots._aggregate(self._with_firms(k), k, districts).transpose("scenario", "replicate", "time").values
                 for k in self.metrics]
         return np.stack(cols, axis=-1)
 
@@ -107,7 +121,8 @@ class Figures:
     def series(self, metric: str, districts=None) -> np.ndarray:
         """(scenario, replicate, time) of one metric over the city (or ``districts``), flows
         accumulated from the start."""
-        x = plots._aggregate(self.m, metric, districts or self.districts).transpose("scenario", "replicate", "time")
+        x = plots._aggregate(self._with_firms(metric), metric, districts or self.districts)
+        x = x.transpose("scenario", "replicate", "time")
         x = x.values
         return np.cumsum(x, axis=-1) if self.flow[self.metrics.index(metric)] else x
 

@@ -45,6 +45,7 @@ svg .ct{font-size:12.5px;font-weight:bold;fill:var(--ink)} svg .tick,svg .leg,sv
 svg .grid{stroke:#e7eaee} svg .axis{stroke:#888} svg .zero{stroke:#333;stroke-dasharray:3 2}
 svg .whisker{stroke-width:2}
 table{border-collapse:collapse;font-size:12.5px;margin:6px 0 12px}
+td small{display:block;color:var(--muted);font-size:11px}
 th,td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:right;white-space:nowrap}
 th{background:#f6f8fa;cursor:pointer;user-select:none} th.txt,td.txt{text-align:left}
 th[data-dir=asc]::after{content:' ▲'} th[data-dir=desc]::after{content:' ▼'}
@@ -52,10 +53,10 @@ th[data-dir=asc]::after{content:' ▲'} th[data-dir=desc]::after{content:' ▼'}
 .controls{display:flex;gap:14px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
 .controls select{font:inherit;padding:2px 4px}
 .mapbox{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}
-#map{width:min(760px,100%);height:auto;border:1px solid var(--line);background:#f4f7fa}
-#map path.district{stroke:#fff;stroke-width:0.7;cursor:pointer} #map path.district:hover{stroke:#000;stroke-width:1.6}
-#map .zone-marker{stroke:#000;stroke-width:1.2;cursor:pointer} #map .zl{font-size:11px;fill:#111}
-#map .lead{stroke:#333;stroke-width:0.8}
+#districtmap{width:min(760px,100%);height:auto;border:1px solid var(--line);background:#f4f7fa}
+#districtmap path.district{stroke:#fff;stroke-width:0.7;cursor:pointer} #districtmap path.district:hover{stroke:#000;stroke-width:1.6}
+#districtmap .zone-marker{stroke:#000;stroke-width:1.2;cursor:pointer} #districtmap .zl{font-size:11px;fill:#111}
+#districtmap .lead{stroke:#333;stroke-width:0.8}
 #legend{min-width:220px}
 #tip{position:fixed;pointer-events:none;background:rgba(255,255,255,.97);border:1px solid #999;border-radius:4px;
  padding:5px 8px;font-size:12.5px;display:none;z-index:10;box-shadow:0 2px 6px rgba(0,0,0,.15)}
@@ -90,7 +91,7 @@ function describe(c,i){var r=c.rows[i], u=c.m.unit, sign=c.v.kind==='diff';
   if(sign) s+='; '+T.p_higher+' '+num(r[3],'share');return s;}
 function drawMap(){var c=current(), div=c.v.kind==='diff', sc=scaleOf(c.rows,div);
   var idx={};DATA.districts.forEach(function(d,i){idx[d.id]=i;});
-  document.querySelectorAll('#map .district, #map .zone-marker').forEach(function(p){p.setAttribute('fill',sc.f(c.rows[idx[p.dataset.id]][0]));});
+  document.querySelectorAll('#districtmap .district, #districtmap .zone-marker').forEach(function(p){p.setAttribute('fill',sc.f(c.rows[idx[p.dataset.id]][0]));});
   var lg=document.getElementById('legend');lg.innerHTML='';
   lg.appendChild(el('div',{'class':'note'},c.m.label+(c.v.kind==='diff'?' \u2014 '+c.v.label:' \u2014 '+c.v.s)));
   var bar=el('div',{style:'height:12px;margin:4px 0;background:linear-gradient(to right,'+[0,.25,.5,.75,1].map(function(t){return ramp(t,div);}).join(',')+')'});
@@ -106,11 +107,12 @@ function sortBy(t,i,th){var dir=th.dataset.dir==='desc'?'asc':'desc';t.querySele
     var nx=parseFloat(x),ny=parseFloat(y);var r=(isFinite(nx)&&isFinite(ny))?nx-ny:String(x).localeCompare(String(y));return dir==='asc'?r:-r;});
   rows.forEach(function(r){t.tBodies[0].appendChild(r);});}
 function drawTables(c){var m=c.m.id,u=c.m.unit;var head=[[T.district,1],['区县',1],[T.subregion,1]];
-  DATA.scenarios.forEach(function(s){head.push([s+' ('+T.mean+')']);head.push([T.interval90]);});
+  DATA.scenarios.forEach(function(s){head.push([s+' ('+T.mean+', '+T.interval90+')']);});
   var others=DATA.scenarios.filter(function(s){return s!==DATA.baseline;});
-  others.forEach(function(s){head.push([s+' \u2212 '+DATA.baseline]);head.push([T.ci95]);head.push([T.p_higher]);});
-  function fill(tr,src,dsrc,i){DATA.scenarios.forEach(function(s){var r=src[m][s][i];cell(tr,num(r[0],u),'',r[0]);cell(tr,num(r[1],u)+' \u2026 '+num(r[2],u),'',r[1]);});
-    others.forEach(function(s){var r=dsrc[m][s][i];cell(tr,num(r[0],u,true),'',r[0]);cell(tr,num(r[1],u,true)+' \u2026 '+num(r[2],u,true),'',r[1]);cell(tr,num(r[3],'share'),'',r[3]);});}
+  others.forEach(function(s){head.push([s+' \u2212 '+DATA.baseline+' ('+T.ci95+')']);head.push([T.p_higher]);});
+  function pair(tr,r,sign){var td=el('td',{},num(r[0],u,sign));td.dataset.sort=r[0];td.appendChild(el('small',{},num(r[1],u,sign)+' \u2026 '+num(r[2],u,sign)));tr.appendChild(td);}
+  function fill(tr,src,dsrc,i){DATA.scenarios.forEach(function(s){pair(tr,src[m][s][i],false);});
+    others.forEach(function(s){var r=dsrc[m][s][i];pair(tr,r,true);cell(tr,num(r[3],'share'),'',r[3]);});}
   var rows=DATA.districts.map(function(d,i){var tr=el('tr');cell(tr,d.name,'txt',d.name);cell(tr,d.name_zh,'txt',d.name_zh);
     cell(tr,DATA.area_labels[d.subregion]||d.subregion,'txt',d.subregion);fill(tr,DATA.dist,DATA.diff,i);return tr;});
   table('tbl-districts',head,rows);
@@ -119,14 +121,14 @@ function drawTables(c){var m=c.m.id,u=c.m.unit;var head=[[T.district,1],['区县
     fill(tr,DATA.sub,DATA.subdiff,i);return tr;});
   table('tbl-subregions',shead,srows);
   document.querySelectorAll('.unit-note').forEach(function(n){n.textContent=c.m.label+(unitLabel(u)?' ['+unitLabel(u)+']':'')+'. '+T.sort;});}
-function initMap(){if(!document.getElementById('map')) return;
+function initMap(){if(!document.getElementById('districtmap')) return;
   var sm=document.getElementById('sel-metric'), sv=document.getElementById('sel-view');
   DATA.metrics.forEach(function(m){sm.appendChild(el('option',{value:m.id},m.label));});sm.value=DATA.default_metric;
   views().forEach(function(v,i){sv.appendChild(el('option',{value:i},v.label));});
   sv.value=String(views().length-1);  // a comparison opens on its last contrast
   sm.addEventListener('change',drawMap);sv.addEventListener('change',drawMap);
   var tip=document.getElementById('tip'), idx={};DATA.districts.forEach(function(d,i){idx[d.id]=i;});
-  document.querySelectorAll('#map .district, #map .zone-marker').forEach(function(p){
+  document.querySelectorAll('#districtmap .district, #districtmap .zone-marker').forEach(function(p){
     p.addEventListener('mousemove',function(e){var c=current(),i=idx[p.dataset.id],d=DATA.districts[i];
       tip.innerHTML='';tip.appendChild(el('b',{},d.name+' \u00b7 '+d.name_zh));tip.appendChild(el('div',{},c.m.label+': '+describe(c,i)));
       tip.style.display='block';tip.style.left=(e.clientX+14)+'px';tip.style.top=(e.clientY+10)+'px';});

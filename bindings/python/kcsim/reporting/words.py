@@ -17,7 +17,7 @@ METRIC_ZH = {
     "firm_exits": "退出企业", "certifications": "新认定科技型企业", "workstations": "院士和海智工作站",
     "district_effort": "区县工作力度",
 }
-METRIC_EN = {"tech_contract_value": "Tech contract value", "rd_spend": "R&D spending", "pilot_status": "Pilot districts",
+METRIC_EN = {"tech_firms": "Tech-based firms", "high_tech_firms": "High-tech firms", "tech_contract_value": "Tech contract value", "rd_spend": "R&D spending", "pilot_status": "Pilot districts",
              "awareness": "Awareness of the programme", "district_effort": "District effort",
              "output_value": "Firms' output", "programme_spend": "Programme spending"}
 

@@ -41,7 +41,7 @@ def headline(metrics) -> list[str]:
 
 
 def period_words(fig: Figures, metric: str, lang: str) -> str:
-    start, end = fig.dates[0], fig.dates[-1]
+    start, end = fig.start, fig.dates[-1]
     if fig.flow[fig.metrics.index(metric)]:
         return f"{start} 至 {end} 累计" if lang == "zh" else f"total {start} to {end}"
     return f"{end} 末" if lang == "zh" else f"at {end}"
@@ -54,7 +54,8 @@ def fan_section(fig: Figures, lang: str) -> Section:
     charts_html = []
     for m in headline(fig.metrics):
         x = fig.series(m)                                      # (S, R, T)
-        series = [{"name": s, "colour": charts.colour(i), "mean": list(x[i].mean(axis=0)),
+        # The baseline of a comparison is grey; a run's one scenario gets the first colour.
+        series = [{"name": s, "colour": charts.colour(i if len(fig.scenarios) > 1 else 1), "mean": list(x[i].mean(axis=0)),
                    "lo": list(np.quantile(x[i], 0.05, axis=0)), "hi": list(np.quantile(x[i], 0.95, axis=0))}
                   for i, s in enumerate(fig.scenarios)]
         unit = fig.units[fig.metrics.index(m)]

@@ -73,11 +73,11 @@ def summary_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
         targets = (f'<h3>{escape(w["target"])}: {escape(w["probability"])}</h3>'
                    f'<table class="sortable" id="tbl-targets"><thead>{head}</thead><tbody>{rows}</tbody></table>')
     intro = (f"{len(fig.scenarios)} scenarios on the same {fig.kept} paired replicates (common random numbers), each "
-             f"against {baseline}, {fig.dates[0]} to {fig.dates[-1]}. Each card: the difference from {baseline} "
+             f"against {baseline}, {fig.start} to {fig.dates[-1]}. Each card: the difference from {baseline} "
              f"(mean over replicates) with its 95% confidence interval; green: the whole interval above zero, red: "
              f"below." if lang != "zh" else
              f"{len(fig.scenarios)} 个情景使用相同的 {fig.kept} 次配对重复（共同随机数），均与 {baseline} 比较，"
-             f"{fig.dates[0]} 至 {fig.dates[-1]}。每张卡片：相对 {baseline} 的差值（均值）及其 95% 置信区间。")
+             f"{fig.start} 至 {fig.dates[-1]}。每张卡片：相对 {baseline} 的差值（均值）及其 95% 置信区间。")
     return Section("summary", w["summary"],
                    f'<p class="note">{escape(intro)}</p><div class="cards" id="headline">{"".join(cards)}</div>'
                    f'<div class="cards" id="baseline-cards" style="margin-top:10px">{"".join(base_cards)}</div>{targets}')
@@ -121,7 +121,7 @@ def build(ds, ctx: Context) -> Built:
     sections.append(provenance_section(ctx, extra, ctx.lang))
     title = (f"{', '.join(s for s in fig.scenarios if s != baseline)} against {baseline}" if ctx.lang != "zh" else
              f"{'、'.join(s for s in fig.scenarios if s != baseline)} 与 {baseline} 的比较")
-    sub = (f"kcsim comparison · {fig.kept} paired replicates · {fig.dates[0]} to {fig.dates[-1]} · seed "
+    sub = (f"kcsim comparison · {fig.kept} paired replicates · {fig.start} to {fig.dates[-1]} · seed "
            f"{ctx.attrs.get('seed', ds.attrs.get('seed', ''))}")
     return Built(title, sub, sections, data)
 

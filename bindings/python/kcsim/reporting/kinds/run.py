@@ -36,9 +36,9 @@ def summary_section(fig: Figures, name: str, lang: str) -> Section:
                           f"{w['interval90']} {interval(lo, hi, unit, False, lang)}", period_words(fig, m, lang),
                           {"metric": m, "scenario": name, "stat": "mean", "value": repr(float(v)), "lo": repr(float(lo)),
                            "hi": repr(float(hi))}))
-    intro = (f"Scenario {name}: {fig.kept} replicates, {fig.dates[0]} to {fig.dates[-1]}. Each card: the mean over "
+    intro = (f"Scenario {name}: {fig.kept} replicates, {fig.start} to {fig.dates[-1]}. Each card: the mean over "
              f"replicates for the whole city and the interval holding 90% of them." if lang != "zh" else
-             f"情景 {name}：{fig.kept} 次重复，{fig.dates[0]} 至 {fig.dates[-1]}。每张卡片：全市均值及 90% 区间。")
+             f"情景 {name}：{fig.kept} 次重复，{fig.start} 至 {fig.dates[-1]}。每张卡片：全市均值及 90% 区间。")
     return Section("summary", w["summary"], f'<p class="note">{escape(intro)}</p><div class="cards" id="headline">'
                    f'{"".join(cards)}</div>')
 
@@ -59,6 +59,6 @@ def build(ds, ctx: Context) -> Built:
     extra.update(ctx.attrs.get("_scenario_sources", {}))
     sections.append(provenance_section(ctx, extra, ctx.lang))
     title = f"Scenario {name}" if ctx.lang != "zh" else f"情景 {name}"
-    sub = f"kcsim run · {fig.kept} replicates · {fig.dates[0]} to {fig.dates[-1]} · seed " \
+    sub = f"kcsim run · {fig.kept} replicates · {fig.start} to {fig.dates[-1]} · seed " \
           f"{ctx.attrs.get('seed', ds.attrs.get('seed', ''))}"
     return Built(title, sub, sections, data)
