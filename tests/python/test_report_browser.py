@@ -286,6 +286,12 @@ def _check_map(page: Page):
     page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": box["x"], "y": box["y"]})
     tip = page.js("document.getElementById('tip').innerText")
     assert "Wanzhou" in tip and "万州区" in tip and re.search(r"\d", tip) and "…" in tip, tip
+    # A functional zone's marker answers too.
+    box = page.js("(() => {const q = document.querySelector('#districtmap .zone-marker[data-id=liangjiang]')"
+                  ".getBoundingClientRect(); return {x: q.x + q.width / 2, y: q.y + q.height / 2};})()")
+    page.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": box["x"], "y": box["y"]})
+    tip = page.js("document.getElementById('tip').innerText")
+    assert "Liangjiang New Area" in tip and "两江新区" in tip, tip
     # Choosing another metric recolours the map and redraws the tables.
     before = page.js("document.querySelector('#districtmap path[data-id=wanzhou]').getAttribute('fill')")
     page.js("(() => {const s = document.getElementById('sel-metric'); s.value = 'pilot_status';"
@@ -308,6 +314,8 @@ def test_compare_report_in_chromium(browser, files):
     page, load_ms = _open(browser, files["compare"].with_suffix(".html"))
     sections = _check_common(page, "compare", load_ms)
     assert sections == ["summary", "fans", "diffs", "map", "tables", "ledger", "provenance"]
+    assert page.js("document.querySelectorAll('#diffs svg.forest').length") == 8
+    assert page.js("document.querySelectorAll('#diffs svg.fan').length") == 8
     _check_map(page)
     cards = page.js("""Array.from(document.querySelectorAll('#summary .card')).map(c => ({metric: c.dataset.metric,
         scenario: c.dataset.scenario, stat: c.dataset.stat, value: parseFloat(c.dataset.value),

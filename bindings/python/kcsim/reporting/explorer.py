@@ -78,10 +78,14 @@ def sections(fig: Figures, baseline: str, districts: list[dict], lang: str, defa
     controls = (f'<div class="controls"><label>{escape(w["metric"])} <select id="sel-metric"></select></label>'
                 f'<label>{escape(w["show"])} <select id="sel-view"></select></label></div>')
     zones = sum(d["kind"] == "functional_zone" for d in districts)
-    note = (f'<p class="note">{len(districts) - zones} county-level districts and {zones} {escape(w["zones"])}. '
-            f'Flows are totals over the period, other metrics are at its end; values are means over '
-            f'{fig.kept} replicates with their 90% interval, differences are paired with a 95% confidence interval. '
-            f'{escape(w["credit"])}: {escape(geo.CREDIT)}</p>')
+    if lang == "zh":
+        text = (f"{len(districts) - zones} 个区县和 {zones} 个{w['zones']}。流量指标为期间合计，其他指标为期末值；"
+                f"数值为 {fig.kept} 次重复的均值及 90% 区间，差异为配对差异及 95% 置信区间。")
+    else:
+        text = (f"{len(districts) - zones} county-level districts and {zones} {w['zones']}. Flows are totals over the "
+                f"period, other metrics are at its end; values are means over {fig.kept} replicates with their 90% "
+                f"interval, differences are paired with a 95% confidence interval.")
+    note = f'<p class="note">{escape(text)} {escape(w["credit"])}: {escape(geo.CREDIT)}</p>'
     map_html = (controls + f'<div class="mapbox">{map_svg(districts, lang)}<div id="legend"></div></div>' + note)
     tables = (f'<p class="note unit-note"></p><h3>{escape(w["subregion"])}</h3><div class="tablewrap"><table id="tbl-subregions"></table></div>'
               f'<h3>{escape(w["district"])}</h3><div class="tablewrap"><table id="tbl-districts"></table></div>')

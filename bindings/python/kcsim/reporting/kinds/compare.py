@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
+
 from .. import charts, explorer
 from ..figures import Figures, district_table
 from ..numbers import interval, number, with_unit
@@ -93,9 +95,25 @@ def diffs_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
                  "lo": _stat(ds, s, m, "diff_lo95"), "hi": _stat(ds, s, m, "diff_hi95")} for s in others]
         panels.append(charts.interval_rows(f"{metric_label(m, lang)} ({period_words(fig, m, lang)})",
                                            unit, rows, lang, f"diff-{m}"))
+    # The same differences over time: replicate by replicate, each scenario minus the baseline.
+    b = fig.scenarios.index(baseline)
+    over_time = []
+    for m in headline(fig.metrics):
+        x = fig.series(m)                                     # (S, R, T)
+        d = {s: x[fig.scenarios.index(s)] - x[b] for s in others}
+        series = [{"name": s, "colour": charts.colour(fig.scenarios.index(s)), "mean": list(v.mean(axis=0)),
+                   "lo": list(np.quantile(v, 0.05, axis=0)), "hi": list(np.quantile(v, 0.95, axis=0))}
+                  for s, v in d.items()]
+        cum = fig.flow[fig.metrics.index(m)]
+        title = (f"{metric_label(m, lang)} − {baseline}" + ((" (cumulative)" if lang != "zh" else "（累计）") if cum else ""))
+        over_time.append(charts.fan_chart(title, fig.units[fig.metrics.index(m)], fig.dates, series, lang,
+                                          f"diffover-{m}"))
     note = (f"Paired difference from {baseline}: dot = mean over replicates, whisker = 95% confidence interval."
             if lang != "zh" else f"相对 {baseline} 的配对差异：点为均值，线为 95% 置信区间。")
-    return Section("diffs", w["diffs"], f'<p class="note">{escape(note)}</p><div class="grid">{"".join(panels)}</div>')
+    note_t = (f"The same differences as they build up over time: line = mean of the paired differences, band = 90% "
+              f"of replicates." if lang != "zh" else "差异随时间的累积：线为配对差异的均值，带为 90% 的重复。")
+    return Section("diffs", w["diffs"], f'<p class="note">{escape(note)}</p><div class="grid">{"".join(panels)}</div>'
+                   f'<p class="note">{escape(note_t)}</p><div class="grid">{"".join(over_time)}</div>')
 
 
 def build(ds, ctx: Context) -> Built:
