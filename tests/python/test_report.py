@@ -68,3 +68,32 @@ def test_command_errors(run_kcsim, tmp_path):
     r = run_kcsim("report", "--help")
     assert r.returncode == 0 and "--baseline" in r.stdout
     assert not list(tmp_path.glob("*.html"))
+
+
+def test_kind_from_the_file(tmp_path):
+    import h5py
+    from kcsim.reporting import kinds
+
+    with h5py.File(tmp_path / "a.h5", "w") as f:
+        f.create_group("comparison")
+        f.create_group("scenarios/a")
+        assert kinds.of_file(f).KIND == "compare"
+        f.attrs["kind"] = "sweep"              # a file that names its kind is given to that module
+        assert kinds.of_file(f).KIND == "sweep"
+        f.attrs["kind"] = "calibration-to-come"  # an unknown name: the modules are asked
+        assert kinds.of_file(f).KIND == "compare"
+    with h5py.File(tmp_path / "b.h5", "w") as f:
+        f.create_group("other")
+        assert kinds.of_file(f) is None
+
+
+def test_report_of_a_file_goes_beside_it(run_kcsim, tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('extends = "builtin:base/programme-2021.toml"\nname = "s"\n' + SHORT)
+    r = run_kcsim("run", scenario, "--replicates", "2", "--threads", "2", "--quiet", "--out", tmp_path / "s.h5")
+    assert r.returncode == 0, r.stderr
+    assert kcsim.report(str(tmp_path / "s.h5")) == str(tmp_path / "s.html")
+    html = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Scenario s" in html and 'id="districtmap"' in html
+    r = run_kcsim("report", tmp_path / "s.h5", "--baseline", "other", "--force")
+    assert r.returncode == 2 and "one scenario" in r.stderr
