@@ -106,7 +106,7 @@ function sortBy(t,i,th){var dir=th.dataset.dir==='desc'?'asc':'desc';t.querySele
   var rows=Array.prototype.slice.call(t.tBodies[0].rows);rows.sort(function(a,b){var x=a.cells[i].dataset.sort,y=b.cells[i].dataset.sort;
     var nx=parseFloat(x),ny=parseFloat(y);var r=(isFinite(nx)&&isFinite(ny))?nx-ny:String(x).localeCompare(String(y));return dir==='asc'?r:-r;});
   rows.forEach(function(r){t.tBodies[0].appendChild(r);});}
-function drawTables(c){var m=c.m.id,u=c.m.unit;var head=[[T.district,1],['区县',1],[T.subregion,1]];
+function drawTables(c){var m=c.m.id,u=c.m.unit;var head=[['District',1],['区县',1],[T.subregion,1]];  // names in both languages
   DATA.scenarios.forEach(function(s){head.push([s+' ('+T.mean+', '+T.interval90+')']);});
   var others=DATA.scenarios.filter(function(s){return s!==DATA.baseline;});
   others.forEach(function(s){head.push([s+' \u2212 '+DATA.baseline+' ('+T.ci95+')']);head.push([T.p_higher]);});
@@ -116,8 +116,8 @@ function drawTables(c){var m=c.m.id,u=c.m.unit;var head=[[T.district,1],['区县
   var rows=DATA.districts.map(function(d,i){var tr=el('tr');cell(tr,d.name,'txt',d.name);cell(tr,d.name_zh,'txt',d.name_zh);
     cell(tr,DATA.area_labels[d.subregion]||d.subregion,'txt',d.subregion);fill(tr,DATA.dist,DATA.diff,i);return tr;});
   table('tbl-districts',head,rows);
-  var shead=[[T.subregion,1],['片区',1],['',1]].concat(head.slice(3));
-  var srows=DATA.areas.map(function(a,i){var tr=el('tr');cell(tr,DATA.area_labels_en[a],'txt',a);cell(tr,DATA.area_labels_zh[a],'txt',a);cell(tr,'','txt','');
+  var shead=[['Sub-region',1],['片区',1]].concat(head.slice(3));
+  var srows=DATA.areas.map(function(a,i){var tr=el('tr');cell(tr,DATA.area_labels_en[a],'txt',a);cell(tr,DATA.area_labels_zh[a],'txt',a);
     fill(tr,DATA.sub,DATA.subdiff,i);return tr;});
   table('tbl-subregions',shead,srows);
   document.querySelectorAll('.unit-note').forEach(function(n){n.textContent=c.m.label+(unitLabel(u)?' ['+unitLabel(u)+']':'')+'. '+T.sort;});}
