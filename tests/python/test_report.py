@@ -97,3 +97,32 @@ def test_report_of_a_file_goes_beside_it(run_kcsim, tmp_path):
     assert "Scenario s" in html and 'id="districtmap"' in html
     r = run_kcsim("report", tmp_path / "s.h5", "--baseline", "other", "--force")
     assert r.returncode == 2 and "one scenario" in r.stderr
+
+
+def test_report_of_a_sobol_sweep_with_levers(tmp_path):
+    (tmp_path / "base.toml").write_text('extends = "builtin:base/programme-2021.toml"\n' + SHORT)
+    (tmp_path / "s.toml").write_text(
+        'name = "sob"\nscenario = "base.toml"\ndesign = "saltelli"\nsamples = 2\n'
+        'outcomes = ["expert_services", "problems_solved"]\n'
+        '[[uncertain]]\nkey = "experts.services_per_expert_week"\nmin = 0.25\nmax = 1.0\n'
+        '[[uncertain]]\nkey = "enterprise.need_rate"\nmin = 0.5\nmax = 1.5\n'
+        '[[lever]]\nkey = "rewards.rule"\nvalues = ["proportional", "tournament"]\n')
+    ds = kcsim.sweep(str(tmp_path / "s.toml"), threads=2, progress=False)
+    html = (tmp_path / "s.html")
+    kcsim.report(ds, out=html)
+    text = html.read_text(encoding="utf-8")
+    # One ranking per outcome and lever value, named by the lever.
+    assert text.count('class="chart bars"') == 4 and re.search(r'rewards\.rule = (&quot;)?tournament', text)
+    assert "total Sobol" in text
+
+
+def test_a_damaged_file_is_bad_input(run_kcsim, tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('extends = "builtin:base/programme-2021.toml"\nname = "s"\n' + SHORT)
+    h5 = tmp_path / "s.h5"
+    assert run_kcsim("run", scenario, "--replicates", "1", "--quiet", "--out", h5).returncode == 0
+    data = bytearray(h5.read_bytes())
+    h5.write_bytes(bytes(data[: len(data) // 2]))  # cut short
+    r = run_kcsim("report", h5)
+    assert r.returncode == 2 and "s.h5" in r.stderr, r.stderr
+    assert not (tmp_path / "s.html").exists()

@@ -50,7 +50,10 @@ def _from_file(path: str, baseline: Optional[str], lang: str):
             toml = toml or str(a.get("scenario_toml", ""))
         if "sweep" in h5:
             toml = toml or str(_attrs(h5["sweep"]).get("scenario_toml", ""))
-    ds = open_results(path)
+    try:
+        ds = open_results(path)
+    except OSError as e:  # a damaged file is bad input (exit 2), as kcsim verify reports it
+        raise ValueError(str(e)) from None
     attrs["_scenario_sources"] = sources
     return kind, ds, Context(lang=lang, baseline=baseline, attrs=attrs, scenario_toml=toml, source=str(path))
 

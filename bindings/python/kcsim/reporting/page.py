@@ -61,7 +61,8 @@ th[data-dir=asc]::after{content:' ▲'} th[data-dir=desc]::after{content:' ▼'}
 #tip{position:fixed;pointer-events:none;background:rgba(255,255,255,.97);border:1px solid #999;border-radius:4px;
  padding:5px 8px;font-size:12.5px;display:none;z-index:10;box-shadow:0 2px 6px rgba(0,0,0,.15)}
 footer{max-width:1180px;margin:0 auto;padding:12px 24px 40px;font-size:12px;color:var(--muted)}
-footer dt{font-weight:bold;color:var(--ink)} footer dd{margin:0 0 4px 0;white-space:pre-wrap;word-break:break-all}
+dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;font-size:12.5px}
+dl.prov dt{font-weight:bold} dl.prov dd{margin:0;white-space:pre-wrap;word-break:break-all}
 @media print{nav{display:none} section{break-inside:avoid}}
 """
 

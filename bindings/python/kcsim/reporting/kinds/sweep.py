@@ -7,6 +7,7 @@ from html import escape
 
 import numpy as np
 
+from ... import plots
 from .. import charts
 from ..figures import describe
 from ..numbers import interval, number, with_unit
@@ -34,8 +35,6 @@ def _policies(ds):
 
 
 def _units(ds) -> dict:
-    from ... import plots
-
     return {m: plots._unit(m) for m in (str(x) for x in ds["metric"].values)}
 
 
@@ -80,7 +79,8 @@ def build(ds, ctx: Context) -> Built:
                         for i in order]
                 axis = ("total Sobol' index ST (bar), first-order S1 (thin bar); whiskers: 95% bootstrap" if sobol
                         else f"mu* (bar), sigma (thin bar); {units[o]} per whole range")
-                suffix = f" · policy {p}" if npol > 1 else ""
+                levers = plots._policy_levers(ds, p)
+                suffix = f" · {levers or f'policy {p}'}" if npol > 1 or levers else ""
                 panels.append(charts.bars(f"{metric_label(o, ctx.lang)}{suffix}", rows, axis, f"sens-{p}-{o}"))
                 ranking_rows.append(
                     f'<tr><td class="txt" data-sort="{escape(o)}">{escape(metric_label(o, ctx.lang))}{suffix}</td>'
