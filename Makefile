@@ -16,7 +16,7 @@ all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
-	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
+	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high; report to outputs/demo.html"
 	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
 	@echo "make fuzz     replay the fuzz corpora, then fuzz each loader FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"

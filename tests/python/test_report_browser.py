@@ -343,6 +343,12 @@ def test_compare_report_in_chromium(browser, files):
         assert v == targets[scen.index(s), tnames.index(t)]
         assert _close(_shown_number(text) * 100, v * 100)
     assert seed in page.js("document.getElementById('provenance').innerText")
+    # The page's script formats numbers as the summary does (tables and tooltips use it).
+    from kcsim.reporting.numbers import number
+    cases = [(47581.3, "", False), (2734420.0, "", False), (46.4166, "", False), (0.000123456, "", False),
+             (-1234.4, "", True), (0.1234, "share", False), (1230.0, "", True), (0.0, "", False)]
+    shown = page.js("[" + ",".join(f"num({v!r},{u!r},{str(sg).lower()})" for v, u, sg in cases) + "]")
+    assert shown == [number(v, u, sg) for v, u, sg in cases]
 
 
 def test_run_report_in_chromium(browser, files):
