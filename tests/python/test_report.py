@@ -126,3 +126,12 @@ def test_a_damaged_file_is_bad_input(run_kcsim, tmp_path):
     r = run_kcsim("report", h5)
     assert r.returncode == 2 and "s.h5" in r.stderr, r.stderr
     assert not (tmp_path / "s.html").exists()
+
+
+def test_map_matches_names_written_another_way():
+    table = kcsim.load_scenario("builtin:plan.toml").district_table
+    renamed = [dict(d, name_zh=d["name_zh"].replace("区", "县")) if d["id"] == "wanzhou" else d for d in table]
+    assert "wanzhou" in [r["id"] for r in geo.district_shapes(renamed)["regions"]]
+    missing = [d for d in table if d["id"] != "fuling"]
+    with pytest.raises(ValueError, match="涪陵区"):
+        geo.district_shapes(missing)

@@ -103,12 +103,22 @@ def district_shapes(districts: list[dict]) -> dict:
     ValueError naming a unit that matches no district."""
     units = load_units()
     proj = Projection(units)
-    by_zh = {d["name_zh"]: d for d in districts}
+    counties = [d for d in districts if d.get("kind") != "functional_zone"]
+    by_zh = {d["name_zh"]: d for d in counties}
+    # Failing an exact name, the first two characters (unique among Chongqing's 38 units: 万州,
+    # 石柱, ...), so that a file that writes a name another way (区 for 县) still maps.
+    by_stem: dict = {}
+    for d in counties:
+        by_stem.setdefault(d["name_zh"][:2], []).append(d)
     regions, centre = [], {}
     for u in units:
-        d = by_zh.get(RENAMED.get(u["name"], u["name"]))
+        name = RENAMED.get(u["name"], u["name"])
+        stem = by_stem.get(name[:2], [])
+        d = by_zh.get(name) or (stem[0] if len(stem) == 1 else None)
         if d is None:
             raise ValueError(f"map unit {u['name']!r} matches no district's name_zh in this file")
+        if d["id"] in centre:
+            raise ValueError(f"map units {u['name']!r} and another both match district {d['id']!r}")
         regions.append({"id": d["id"], "d": _path(u["polygons"], proj)})
         centre[d["id"]] = proj(*u["centre"])
     zones = []
