@@ -235,6 +235,13 @@ def main(check):
             g21 = round(r["gdp"] * GDP_GROWTH_2021, 2)
             src["gdp_2021"] = "derived: gdp_2020 x 27,894.02/25,041.43 (city nominal growth 2021, 市统计局 2022)"
         rng = {}
+        old_gdp_note = re.search(r'gdp_2020 = "((?:[^"\\]|\\.)*)"', b).group(1)
+        if u == "changshou_edz":
+            rng["gdp_2020"] = [150, 400]
+        elif u == "liangjiang":
+            rng["gdp_2020"] = [2000, 4200]
+        elif old_gdp_note.startswith("assumption"):
+            rng["gdp_2020"] = span(r["gdp"], 0.15)
         src["rd_intensity_2020"] = rd_src[u]
         if rd_rng[u]:
             rng["rd_intensity_2020"] = rd_rng[u]

@@ -13,5 +13,6 @@ int check_command(const std::vector<std::string>& args);
 int params_command(const std::vector<std::string>& args);
 int metrics_command(const std::vector<std::string>& args);
 int schedule_command(const std::vector<std::string>& args);
+int districts_command(const std::vector<std::string>& args);
 
 }  // namespace kcsim::cli

@@ -151,7 +151,10 @@ const std::vector<field_spec>& district_fields() {
 }
 
 const std::vector<std::string>& ranged_district_fields() {
-    static const std::vector<std::string> f = {"rd_intensity_2020", "high_tech_share", "st_rank_2021", "universities"};
+    // gdp_2020 enters the model only through the firm allocation (scripts/district_data.py), so its
+    // range is recorded for planners but has no shift parameter.
+    static const std::vector<std::string> f = {"rd_intensity_2020", "high_tech_share", "st_rank_2021", "universities",
+                                               "gdp_2020"};
     return f;
 }
 
