@@ -166,8 +166,8 @@ TEST_CASE("districts: duplicates, unknown parent, unknown field", "[unit][scenar
     auto outside = error_of(d + "rd_intensity_2020 = 5.0\nranges = { rd_intensity_2020 = [1.0, 3.0] }\n");
     CHECK(outside.key == "districts[a].ranges.rd_intensity_2020");
     CHECK_THAT(outside.what(), Contains("does not contain 'rd_intensity_2020' = 5.0"));
-    auto unranged = error_of(d + "ranges = { gdp_2020 = [0.5, 2.0] }\n");
-    CHECK_THAT(unranged.what(), Contains("districts[a].ranges.gdp_2020"));
+    auto unranged = error_of(d + "ranges = { tech_firms_2020 = [5, 20] }\n");
+    CHECK_THAT(unranged.what(), Contains("districts[a].ranges.tech_firms_2020"));
 }
 
 TEST_CASE("unsafe scenario names are refused", "[unit][scenario][errors]") {
