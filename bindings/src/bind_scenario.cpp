@@ -71,12 +71,28 @@ void bind_scenario(py::module_& m) {
                     r["tech_firms_2020"] = d.tech_firms_2020;
                     r["gdp_2020"] = d.gdp_2020;
                     r["high_tech_share"] = d.high_tech_share;
+                    r["high_tech_firms_2020"] = d.high_tech_firms_2020;
+                    r["gdp_2021"] = d.gdp_2021;
+                    r["rd_intensity_2020"] = d.rd_intensity_2020;
+                    r["st_rank_2021"] = d.st_rank_2021;
+                    r["universities"] = d.universities;
+                    r["leading"] = d.leading;
+                    py::dict shares;
+                    for (std::size_t k = 0; k < s.sectors.size(); ++k)
+                        shares[py::str(s.sectors[k].id)] = d.sector_shares[k];
+                    r["sector_shares"] = shares;
+                    r["readiness"] = d.readiness;
+                    r["uptake"] = d.uptake;
+                    r["firms_weight"] = d.firms_weight;
                     rows.append(r);
                 }
                 return rows;
             },
             "one dict per district, in order: id, name, name_zh, kind, subregion, parent, pilot (status at the "
-            "start), pilot_since, tech_firms_2020, gdp_2020 (1e8 yuan), high_tech_share")
+            "start), pilot_since, tech_firms_2020, gdp_2020 (1e8 yuan), high_tech_share, high_tech_firms_2020 (-1 if "
+            "not given), gdp_2021, rd_intensity_2020 (percent), st_rank_2021 (0 = unranked), universities, leading "
+            "(sector ids), sector_shares (sector id -> share of the district's firms), readiness (0..1), uptake "
+            "(multiplier on a pilot's exposure) and firms_weight (what firms are placed by)")
         .def_property_readonly(
             "params",
             [](const scenario::scenario& s) {

@@ -28,12 +28,11 @@ std::string lower(std::string s) {
     return s;
 }
 
-// "no district 'Kaizhou'; did you mean 'kaizhou'?", as the scenario loader suggests ids (ids are
-// lower case, so the match ignores case).
+// "no district 'Kaizhou'; did you mean 'kaizhou'?", as the scenario loader suggests ids and
+// Chinese names (ids are lower case, so the match ignores case).
 std::string no_district(const std::string& what, const scenario::scenario& sc, const std::string& id) {
-    std::vector<std::string> ids;
-    for (const auto& d : sc.districts) ids.push_back(d.id);
-    const std::string hint = core::closest_match(lower(id), ids);
+    // Ids and Chinese names (万州区) both name a district.
+    const std::string hint = core::closest_match(lower(id), sc.district_names());
     return what + ": no district '" + id + "'" +
            (hint.empty() ? "; see Scenario.districts" : "; did you mean '" + hint + "'?");
 }

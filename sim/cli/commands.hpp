@@ -14,5 +14,6 @@ int params_command(const std::vector<std::string>& args);
 int metrics_command(const std::vector<std::string>& args);
 int schedule_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);  // hands over to kcsim.reporting
+int districts_command(const std::vector<std::string>& args);
 
 }  // namespace kcsim::cli

@@ -33,6 +33,8 @@ Usage:
   kcsim params [--markdown]             every scenario parameter: unit, default, range, source
   kcsim metrics [--markdown]            every recorded metric: unit and meaning
   kcsim schedule                        the phases of one step, in order
+  kcsim districts [SCENARIO.toml]       every district: names, pilot status, attributes with their
+                                        sources or ranges, readiness (--markdown, --csv)
   kcsim --version                       version and git commit
   kcsim COMMAND --help                  help on one command
 
@@ -73,8 +75,9 @@ int main(int argc, char** argv) {
         if (cmd == "params") return kcsim::cli::params_command(rest);
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
-        const std::vector<std::string> known = {"run",   "compare", "sweep",   "verify",  "report",
-                                                "check", "params",  "metrics", "schedule"};
+        if (cmd == "districts") return kcsim::cli::districts_command(rest);
+        const std::vector<std::string> known = {"run",    "compare", "sweep",   "verify",   "report",
+                                                "check",  "params",  "metrics", "schedule", "districts"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");

@@ -67,13 +67,13 @@ void births(engine::step_context& c) {
         f.id[first + k] = w.next_firm_id++;
         f.district[first + k] = born[k].district;
     }
-    const auto cdf = sector_cdf(c.sc);
+    const auto cdfs = district_sector_cdfs(c.sc);
     engine::for_blocks(born.size(), birth_block, [&](std::size_t b, std::size_t e) {
         for (std::size_t k = b; k < e; ++k) {
             const std::size_t i = first + k;
             const newborn& x = born[k];
             rng::stream s(c.key, f.id[i], static_cast<std::uint64_t>(c.step), rng::purpose::birth_init);
-            init_firm(c.sc, cdf, f, i, x.tech, c.sc.districts[x.district].high_tech_share, s);
+            init_firm(c.sc, cdfs[x.district], f, i, x.tech, c.sc.districts[x.district], s);
             if (x.graduate) {
                 f.sector[i] = x.sector;
                 f.flags[i] |= state::firm_flag::graduate;

@@ -44,6 +44,19 @@ std::vector<double> sector_cdf(const scenario::scenario& sc) {
     return cdf;
 }
 
+std::vector<std::vector<double>> district_sector_cdfs(const scenario::scenario& sc) {
+    std::vector<std::vector<double>> out;
+    for (const auto& d : sc.districts) {
+        std::vector<double> cdf;
+        double acc = 0;
+        for (const double x : d.sector_shares) cdf.push_back(acc += x);
+        if (cdf.empty()) return {};
+        cdf.back() = 1.0;
+        out.push_back(std::move(cdf));
+    }
+    return out;
+}
+
 std::uint8_t draw_sector(const std::vector<double>& cdf, double u) {
     const auto it = std::upper_bound(cdf.begin(), cdf.end(), u);
     return static_cast<std::uint8_t>(

@@ -55,13 +55,16 @@ double exposure_rate(const scenario::params& p, scenario::pilot_level level);
 // How a district's effort scales its exposure, outreach and fairs.
 inline double effort_factor(const scenario::params& p, double effort) { return std::pow(effort, p.effort_elasticity); }
 
-// Cumulative sector shares, for drawing a sector with one uniform.
+// Cumulative sector shares, for drawing a sector with one uniform: the city's, or one per
+// district from its sector mix (scenario::district::sector_shares).
 std::vector<double> sector_cdf(const scenario::scenario& sc);
+std::vector<std::vector<double>> district_sector_cdfs(const scenario::scenario& sc);
 std::uint8_t draw_sector(const std::vector<double>& cdf, double u);
 
-// A new firm's attributes (sector, flags, technology, absorptive capacity, output) from its stream.
+// A new firm's attributes (sector, flags, technology, absorptive capacity, output) from its
+// stream: sector from its district's mix (`cdf`), high-tech status and level from its district.
 void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, state::firms& f, std::size_t i, bool tech,
-               double high_tech_share, rng::stream& s);
+               const scenario::district& d, rng::stream& s);
 
 // Events of a yearly rate that fall in one step: evenly spaced (the k-th at k / rate years).
 int evenly_spaced(double per_year, double years, int step);

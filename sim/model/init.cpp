@@ -39,15 +39,15 @@ float clamp01(double x) { return static_cast<float>(std::clamp(x, 0.0, 1.0)); }
 
 // A firm's attributes from its own stream: sector, technology level, absorptive capacity, output.
 void init_firm(const scenario::scenario& sc, const std::vector<double>& cdf, state::firms& f, std::size_t i, bool tech,
-               double high_tech_share, rng::stream& s) {
+               const scenario::district& d, rng::stream& s) {
     const auto& p = sc.p;
     f.sector[i] = draw_sector(cdf, s.uniform());
     std::uint8_t flags = state::firm_flag::alive;
-    double level = p.tech_level_other;
+    double level = p.tech_level_other + d.tech_level_offset;
     if (tech) {
         flags |= state::firm_flag::tech;
-        level = p.tech_level_tech;
-        if (s.uniform() < high_tech_share) {
+        level = p.tech_level_tech + d.tech_level_offset;
+        if (s.uniform() < d.high_tech_share_used) {
             flags |= state::firm_flag::high_tech;
             level += p.high_tech_level_bonus;
         }
@@ -79,7 +79,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key, engine::e
     }
 
     std::vector<double> weights(nd);
-    for (std::size_t d = 0; d < nd; ++d) weights[d] = static_cast<double>(sc.districts[d].tech_firms_2020);
+    for (std::size_t d = 0; d < nd; ++d) weights[d] = static_cast<double>(sc.districts[d].firms_weight);
     const auto tech = apportion(static_cast<std::uint64_t>(p.tech_firms), weights);
     const auto other = apportion(static_cast<std::uint64_t>(p.other_firms), weights);
     const std::size_t n = static_cast<std::size_t>(p.tech_firms + p.other_firms);
@@ -87,7 +87,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key, engine::e
     // year): without it the first birth would move every column.
     w.f.reserve(n + n / 8);
     w.f.resize(n);
-    const auto cdf = sector_cdf(sc);
+    const auto cdfs = district_sector_cdfs(sc);
 
     // Open needs start at the no-programme steady state: Poisson with mean rate / exit hazard
     // (the stationary law of an M/M/inf queue), so there is no burn-in transient.
@@ -107,7 +107,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key, engine::e
         const auto& dist = sc.districts[d];
         // Pilots start with the awareness their exposure built since they became pilots.
         const bool pilot = p.programme && dist.pilot != scenario::pilot_level::none;
-        const double exposure = pilot ? exposure_rate(p, dist.pilot) : 0.0;
+        const double exposure = pilot ? exposure_rate(p, dist.pilot) * dist.uptake : 0.0;
         const double years = pilot ? std::max(0.0, (p.start - dist.pilot_since) / 365.25) : 0.0;
         // The closed form of the weekly update (needs.cpp) run from awareness_initial for `years`.
         const double h = exposure + p.awareness_decay;
@@ -128,7 +128,7 @@ state::world initial_world(const scenario::scenario& sc, rng::key key, engine::e
             w.f.id[i] = i;
             w.f.district[i] = x.district;
             rng::stream s(key, i, 0, rng::purpose::firm_init);
-            init_firm(sc, cdf, w.f, i, x.tech, sc.districts[x.district].high_tech_share, s);
+            init_firm(sc, cdfs[x.district], w.f, i, x.tech, sc.districts[x.district], s);
             w.f.awareness[i] = x.aware;
             w.f.needs_unposted[i] = exit_rate > 0 ? s.poisson(x.need_rate / exit_rate) : 0;
         }

@@ -30,7 +30,9 @@ needs_step needs_step::of(const engine::step_context& c) {
     x.keep.resize(nd);
     for (std::size_t d = 0; d < nd; ++d) {
         const auto level = static_cast<scenario::pilot_level>(w.d.pilot[d]);
-        const double e = exposure_rate(p, level) * effort_factor(p, w.d.effort[d]) + cases;
+        // A pilot's uptake speed scales with its readiness (scenario/districts.cpp).
+        const double uptake = level != scenario::pilot_level::none ? c.sc.districts[d].uptake : 1.0;
+        const double e = exposure_rate(p, level) * uptake * effort_factor(p, w.d.effort[d]) + cases;
         const double h = e + p.awareness_decay;
         x.target[d] = static_cast<float>(h > 0 ? e / h : 0.0);
         x.keep[d] = static_cast<float>(std::exp(-h * c.years));

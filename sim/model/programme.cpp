@@ -97,18 +97,28 @@ void consortia(engine::step_context& c, rng::stream& s) {
     const auto pilots = pilot_districts(w.d);
     if (n == 0 || pilots.empty()) return;
     // "One industry, one society, one institute, ...": each consortium has one sector, in turn,
-    // anchored in the pilot district with most tech firms of that sector.
+    // anchored where that sector's tech firms are: the pilot with most of them per consortium of
+    // the sector it already anchors (a highest-averages rule), so a sector's second consortium
+    // goes to its second centre when that has more than half the first's firms.
     const std::size_t ns = c.sc.sectors.size(), nd = w.d.size();
-    std::vector<std::uint32_t> count(nd * ns, 0);
+    std::vector<std::uint32_t> count(nd * ns, 0), anchored(nd * ns, 0);
     for (std::size_t i = 0; i < w.f.size(); ++i) {
         if (alive(w.f, i) && is_tech(w.f, i)) ++count[w.f.district[i] * ns + w.f.sector[i]];
     }
+    for (std::size_t k = 0; k < w.c.size(); ++k) {
+        if (w.c.active[k]) ++anchored[w.c.anchor[k] * ns + w.c.sector[k]];
+    }
+    // count / (1 + anchored), compared without division: a/(1+x) > b/(1+y) <=> a(1+y) > b(1+x).
+    const auto better = [&](std::size_t a, std::size_t b) {
+        return std::uint64_t{count[a]} * (1u + anchored[b]) > std::uint64_t{count[b]} * (1u + anchored[a]);
+    };
     for (std::uint32_t k = 0; k < n; ++k) {
         const auto sector = static_cast<std::uint8_t>(static_cast<std::size_t>(w.consortia_formed) % ns);
         std::uint16_t anchor = pilots.front();
         for (auto d : pilots) {
-            if (count[d * ns + sector] > count[anchor * ns + sector]) anchor = d;
+            if (better(d * ns + sector, anchor * ns + sector)) anchor = d;
         }
+        ++anchored[anchor * ns + sector];
         w.c.sector.push_back(sector);
         w.c.anchor.push_back(anchor);
         w.c.active.push_back(1);

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
+#include "scenario/districts.hpp"
 #include "scenario/events.hpp"
 #include "scenario/validate.hpp"
 
@@ -206,6 +207,34 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         d.high_tech_share = number(*t.get("high_tech_share"));
         d.pilot = to_pilot(t["pilot"].value<std::string>().value());
         if (const toml::node* ps = t.get("pilot_since")) d.pilot_since = to_date(*ps);
+        if (const toml::node* n = t.get("tech_firms_gdp_2020")) d.tech_firms_gdp_2020 = n->as_integer()->get();
+        if (const toml::node* n = t.get("high_tech_firms_2020")) d.high_tech_firms_2020 = n->as_integer()->get();
+        if (const toml::node* n = t.get("gdp_2021")) d.gdp_2021 = number(*n);
+        if (const toml::node* n = t.get("rd_intensity_2020")) d.rd_intensity_2020 = number(*n);
+        if (const toml::node* n = t.get("st_rank_2021")) d.st_rank_2021 = n->as_integer()->get();
+        if (const toml::node* n = t.get("universities")) d.universities = n->as_integer()->get();
+        if (const toml::array* a = t["leading"].as_array()) {
+            for (const auto& e : *a) d.leading.push_back(e.as_string()->get());
+        }
+        if (const toml::table* src = t["source"].as_table()) {
+            for (auto&& [k, v] : *src) d.sources.emplace_back(std::string(k.str()), v.as_string()->get());
+        }
+        if (const toml::table* rt = t["ranges"].as_table()) {
+            for (auto&& [k, v] : *rt) {
+                const auto& a = *v.as_array();
+                const std::string key(k.str());
+                const std::pair<double, double> r{number(a[0]), number(a[1])};
+                const toml::node* at = t.get(key);
+                const double point = at ? number(*at) : 0.0;
+                // A range must hold the point value it is a range for.
+                if (!at || point < r.first || point > r.second) {
+                    fail(locate(v.source(), origin), "districts[" + d.id + "].ranges." + key,
+                         "'districts[" + d.id + "].ranges." + key + "' = " + show(v) + " does not contain '" + key +
+                             "' = " + (at ? show(*at) : std::string("(not given)")));
+                }
+                d.ranges.emplace_back(key, r);
+            }
+        }
         if (d.pilot != pilot_level::none && !t.contains("pilot_since")) {
             fail(locate(t.source(), origin), "districts[" + d.id + "].pilot_since",
                  "district '" + d.id + "' is a pilot but has no 'pilot_since' date");
@@ -227,7 +256,21 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         share_sum += s->sectors.back().share;
     }
     if (!(share_sum > 0)) fail(locate(sarr->source(), origin), "sectors", "sector shares must not all be 0");
-    std::vector<std::string> id_list(ids.begin(), ids.end());
+    std::vector<std::string> sector_ids;
+    for (const auto& sec : s->sectors) sector_ids.push_back(sec.id);
+    for (std::size_t i = 0; i < darr->size(); ++i) {
+        const auto& d = s->districts[i];
+        for (std::size_t k = 0; k < d.leading.size(); ++k) {
+            if (s->sector_index(d.leading[k]) != static_cast<std::size_t>(-1)) continue;
+            const toml::node& n = *(*(*darr)[i].as_table())["leading"].as_array()->get(k);
+            std::string hint = core::closest_match(d.leading[k], sector_ids);
+            fail(locate(n.source(), origin), "districts[" + d.id + "].leading",
+                 "unknown sector '" + d.leading[k] + "' in the leading industries of '" + d.id + "'" +
+                     (hint.empty() ? "; expected one of " + core::join_or(sector_ids)
+                                   : "; did you mean '" + hint + "'?"));
+        }
+    }
+    std::vector<std::string> id_list = s->district_names();
     for (std::size_t i = 0; i < darr->size(); ++i) {
         const auto& d = s->districts[i];
         if (!d.parent.empty() && !ids.contains(d.parent)) {
@@ -241,7 +284,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     // The incubator's district, which the parameter table cannot check.
     {
         const std::string& inc = p.incubator_district;
-        const std::size_t di = s->district_index(inc);
+        const std::size_t di = s->district_index(inc);  // an id or a Chinese name
         if (di == static_cast<std::size_t>(-1)) {
             const toml::node* n = merged["incubator"]["district"].node();
             std::string hint = core::closest_match(inc, id_list);
@@ -251,6 +294,8 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
         }
         s->incubator_district = static_cast<std::uint16_t>(di);
     }
+
+    derive_districts(*s);
 
     // Events: dated, inside the horizon, in date order, naming known districts.
     build_events(merged, *s, id_list, last_day, origin);

@@ -15,7 +15,7 @@ const std::vector<field_spec>& event_fields() {
     static const std::vector<field_spec> f = {
         {"date", ftype::date, true},
         {"type", ftype::choice, true, 0, 0, {"pilot", "team", "offshore_base"}},
-        {"district", ftype::identifier, false},
+        {"district", ftype::text, false},  // an id or a Chinese name
         {"level", ftype::choice, false, 0, 0, {"none", "municipal", "national"}},
         {"sector", ftype::identifier, false},
         {"districts", ftype::identifier_list, false},

@@ -139,6 +139,20 @@ struct params {
     double effort_min = 0;
     double effort_max = 0;
     double effort_elasticity = 0;
+    // [district_data]
+    bool differentiate = true;
+    double rd_intensity_shift = 0;
+    double high_tech_share_shift = 0;
+    double st_rank_shift = 0;
+    double universities_shift = 0;
+    double leading_sector_weight = 0;
+    // [readiness]
+    double readiness_weight_rd = 0;
+    double readiness_weight_high_tech = 0;
+    double readiness_weight_universities = 0;
+    double readiness_weight_rank = 0;
+    double uptake_elasticity = 0;
+    double tech_level_shift = 0;
 };
 
 // A choice parameter: a string that must be one of `choices` ("a|b|c"); `text` is the default.

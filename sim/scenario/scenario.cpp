@@ -13,7 +13,19 @@ std::size_t scenario::district_index(std::string_view id) const {
     for (std::size_t i = 0; i < districts.size(); ++i) {
         if (districts[i].id == id) return i;
     }
+    for (std::size_t i = 0; i < districts.size(); ++i) {
+        if (!districts[i].name_zh.empty() && districts[i].name_zh == id) return i;
+    }
     return static_cast<std::size_t>(-1);
+}
+
+std::vector<std::string> scenario::district_names() const {
+    std::vector<std::string> v;
+    for (const auto& d : districts) v.push_back(d.id);
+    for (const auto& d : districts) {
+        if (!d.name_zh.empty()) v.push_back(d.name_zh);
+    }
+    return v;
 }
 
 std::string_view to_string(pilot_level v) {

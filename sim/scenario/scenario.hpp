@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/date.hpp"
@@ -32,6 +33,26 @@ struct district {
     double high_tech_share = 0;             // share of tech firms certified 高新技术企业
     pilot_level pilot = pilot_level::none;  // status at the scenario start
     core::date pilot_since{};
+    // Issue 15 attributes (docs/data-districts.md); each has a default for files that omit it.
+    std::int64_t tech_firms_gdp_2020 = -1;   // the old GDP-share allocation (-1: same as tech_firms_2020)
+    std::int64_t high_tech_firms_2020 = -1;  // -1: not given
+    double gdp_2021 = 0;                     // 亿元
+    double rd_intensity_2020 = 2.11;         // R&D spending / GDP, percent (city 2020 by default)
+    std::int64_t st_rank_2021 = 0;           // S&T competitiveness rank, 1 = best; 0 = unranked
+    std::int64_t universities = 0;           // higher-education institutions (expert-supply proxy)
+    std::vector<std::string> leading;        // sector ids of the district's leading industries
+    // Per attribute: its source note, and for assumptions the [low, high] range the
+    // district_data.*_shift parameters move it in (after the shift, the values above are the
+    // shifted ones).
+    std::vector<std::pair<std::string, std::string>> sources;
+    std::vector<std::pair<std::string, std::pair<double, double>>> ranges;
+    // Derived when the scenario is built (scenario/districts.cpp):
+    std::vector<double> sector_shares;  // of the district's firms, one per scenario sector, sum 1
+    double readiness = 0.5;             // 0..1 index of absorptive capacity (docs/model.md)
+    double uptake = 1;                  // multiplier on a pilot's exposure rate
+    double tech_level_offset = 0;       // added to its firms' mean initial technology level
+    double high_tech_share_used = 0;    // the share the model draws with
+    std::int64_t firms_weight = 0;      // the allocation weight the model places firms by
 };
 
 // An industry sector (scenarios/base/chongqing.toml): firms belong to one, teams and consortia
@@ -84,7 +105,10 @@ struct scenario {
     std::uint16_t incubator_district = 0;
     std::size_t sector_index(std::string_view id) const;  // npos if absent
 
-    std::size_t district_index(std::string_view id) const;  // npos if absent
+    // A district by its id or its Chinese name (万州区); npos if absent.
+    std::size_t district_index(std::string_view id) const;
+    // Every id and Chinese name, for did-you-mean suggestions.
+    std::vector<std::string> district_names() const;
 };
 
 using scenario_ptr = std::shared_ptr<const scenario>;

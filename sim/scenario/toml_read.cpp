@@ -44,7 +44,18 @@ std::string show(const toml::node& n) {
     } else if (n.is_table()) {
         os << "a table";
     } else if (n.is_array()) {
-        os << "an array";
+        // A short list of plain values is shown as written ([1.0, 3.0]); others by kind.
+        const auto& a = *n.as_array();
+        const bool plain = a.size() <= 8 && std::all_of(a.begin(), a.end(), [](const toml::node& e) {
+                               return e.is_number() || e.is_string() || e.is_boolean();
+                           });
+        if (plain) {
+            os << '[';
+            for (std::size_t i = 0; i < a.size(); ++i) os << (i ? ", " : "") << show(a[i]);
+            os << ']';
+        } else {
+            os << "an array";
+        }
     } else {
         n.visit([&](const auto& v) { os << v; });
     }

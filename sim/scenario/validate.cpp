@@ -90,6 +90,24 @@ void check_field(const toml::node& v, const field_spec& f, const std::string& pa
         break;
     }
     case ftype::date: expect(v.is_date(), "a date like 2021-01-04"); break;
+    case ftype::ranges: {
+        // { attribute = [low, high], ... } over the attributes the district_data shifts move.
+        expect(v.is_table(), "a table of [low, high] ranges, e.g. { rd_intensity_2020 = [1.0, 2.0] }");
+        for (auto&& [k, r] : *v.as_table()) {
+            const std::string key(k.str());
+            const std::string sub = path + "." + key;
+            const auto& names = ranged_district_fields();
+            if (std::find(names.begin(), names.end(), key) == names.end())
+                unknown_key(locate(k.source(), file), sub, key, names, "a district's ranges");
+            const toml::array* a = r.as_array();
+            const bool pair = a && a->size() == 2 && (*a)[0].is_number() && (*a)[1].is_number();
+            if (!pair || number((*a)[0]) > number((*a)[1])) {
+                fail(locate(r.source(), file), sub,
+                     "'" + sub + "' = " + show(r) + ": expected [low, high], two numbers with low <= high");
+            }
+        }
+        break;
+    }
     case ftype::sources: {
         expect(v.is_table(), "a table of source notes, e.g. { gdp_2020 = \"ext: ...\" }");
         for (auto&& [k, s] : *v.as_table()) {
@@ -117,10 +135,26 @@ const std::vector<field_spec>& district_fields() {
         {"gdp_2020", ftype::real, true, 0, 1e6},
         {"tech_firms_2020", ftype::integer, true, 0, 1e8},
         {"high_tech_share", ftype::real, true, 0, 1},
+        {"tech_firms_gdp_2020", ftype::integer, false, 0, 1e8},
+        {"high_tech_firms_2020", ftype::integer, false, 0, 1e8},
+        {"gdp_2021", ftype::real, false, 0, 1e6},
+        {"rd_intensity_2020", ftype::real, false, 0, 100},
+        {"st_rank_2021", ftype::integer, false, 0, 1000},
+        {"universities", ftype::integer, false, 0, 10000},
+        {"leading", ftype::identifier_list, false},
+        {"ranges", ftype::ranges, false},
         {"pilot", ftype::choice, true, 0, 0, {"none", "municipal", "national"}},
         {"pilot_since", ftype::date, false},
         {"source", ftype::sources, false},
     };
+    return f;
+}
+
+const std::vector<std::string>& ranged_district_fields() {
+    // gdp_2020 enters the model only through the firm allocation (scripts/district_data.py), so its
+    // range is recorded for planners but has no shift parameter.
+    static const std::vector<std::string> f = {"rd_intensity_2020", "high_tech_share", "st_rank_2021", "universities",
+                                               "gdp_2020"};
     return f;
 }
 

@@ -13,7 +13,7 @@
 
 namespace kcsim::scenario::detail {
 
-enum class ftype { text, identifier, identifier_list, choice, real, integer, date, sources };
+enum class ftype { text, identifier, identifier_list, choice, real, integer, date, sources, ranges };
 
 struct field_spec {
     std::string_view name;
@@ -26,6 +26,8 @@ struct field_spec {
 
 const std::vector<field_spec>& district_fields();
 const std::vector<field_spec>& sector_fields();
+// The district attributes that may carry a [low, high] range (moved by district_data.*_shift).
+const std::vector<std::string>& ranged_district_fields();
 
 // Top-level sections and their keys, from the parameter table.
 std::map<std::string, std::vector<std::string>, std::less<>> param_sections();

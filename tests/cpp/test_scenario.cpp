@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <set>
 
 #include "core/error.hpp"
@@ -128,4 +129,49 @@ TEST_CASE("a child adds events in date order and overrides districts by id", "[u
     // The resolved text reloads to the same scenario.
     auto again = load_text(sc->resolved_toml, "child.toml", ".");
     CHECK(again->hash == sc->hash);
+}
+
+TEST_CASE("districts differ as the data say: sector mix, readiness, uptake, shifts", "[unit][scenario]") {
+    auto sc = load("builtin:base/programme-2021.toml");
+    const auto& sp = sc->districts[sc->district_index("shapingba")];
+    const auto& wx = sc->districts[sc->district_index("巫溪县")];  // a Chinese name finds it too
+    CHECK(wx.id == "wuxi");
+    // Sector mix: the leading industry (digital) above the city share, shares sum to 1.
+    const std::size_t digital = sc->sector_index("digital");
+    CHECK(sp.sector_shares[digital] > sc->sectors[digital].share);
+    double sum = 0;
+    for (double x : sp.sector_shares) sum += x;
+    CHECK(sum == Approx(1.0).epsilon(1e-12));
+    // Readiness: the university district with high R&D is readier than a remote county, and its
+    // firms take up the programme faster; the firm-weighted mean uptake is near 1.
+    CHECK(sp.readiness > wx.readiness + 0.4);
+    CHECK(sp.uptake > 1.0);
+    CHECK(wx.uptake < 0.4);
+    double firms = 0, mean_log_uptake = 0;
+    for (const auto& d : sc->districts) {
+        firms += static_cast<double>(d.firms_weight);
+        mean_log_uptake += static_cast<double>(d.firms_weight) * std::log(d.uptake);
+    }
+    CHECK(std::abs(mean_log_uptake / firms) < 1e-12);
+    // The size-only model: city mix, one high-tech share, no readiness, the GDP allocation.
+    auto old = load_text("extends = \"builtin:base/programme-2021.toml\"\n[district_data]\ndifferentiate = false\n",
+                         "old.toml");
+    for (const auto& d : old->districts) {
+        CHECK(d.uptake == 1.0);
+        CHECK(d.tech_level_offset == 0.0);
+        CHECK(d.sector_shares[digital] == Approx(0.22).epsilon(1e-12));
+        CHECK(d.firms_weight == d.tech_firms_gdp_2020);
+        CHECK(d.high_tech_share_used == old->districts[0].high_tech_share_used);
+    }
+    // A shift moves assumed values within their ranges, not sourced ones.
+    auto low = load_text("extends = \"builtin:base/programme-2021.toml\"\n[district_data]\nrd_intensity_shift = -1\n",
+                         "low.toml");
+    const auto& lo_sp = low->districts[low->district_index("shapingba")];
+    double rd_low = -1;
+    for (const auto& [attr, range] : sp.ranges) {
+        if (attr == "rd_intensity_2020") rd_low = range.first;
+    }
+    CHECK(lo_sp.rd_intensity_2020 == Approx(rd_low));
+    CHECK(low->districts[low->district_index("dadukou")].rd_intensity_2020 == 3.98);  // sourced
+    CHECK(lo_sp.readiness < sp.readiness);
 }

@@ -155,8 +155,19 @@ TEST_CASE("districts: duplicates, unknown parent, unknown field", "[unit][scenar
     CHECK_THAT(dup.what(), Contains("duplicate district id 'a'"));
     auto parent = error_of(d + "parent = \"b\"\n");
     CHECK_THAT(parent.what(), Contains("unknown parent district 'b'"));
-    auto field = error_of(d + "gdp_2021 = 1.0\n");
-    CHECK_THAT(field.what(), Contains("districts[a].gdp_2021") && Contains("did you mean 'gdp_2020'?"));
+    auto field = error_of(d + "gdp_2022 = 1.0\n");
+    CHECK_THAT(field.what(), Contains("districts[a].gdp_2022") && Contains("did you mean 'gdp_2020'?"));
+    // Issue 15 attributes: a leading sector must exist, a range must be [low, high] and hold its value.
+    auto lead = error_of(d + "leading = [\"y\"]\n");
+    CHECK(lead.key == "districts[a].leading");
+    CHECK_THAT(lead.what(), Contains("unknown sector 'y'") && Contains(":12:"));
+    auto bad_range = error_of(d + "rd_intensity_2020 = 2.0\nranges = { rd_intensity_2020 = [3.0, 1.0] }\n");
+    CHECK_THAT(bad_range.what(), Contains("districts[a].ranges.rd_intensity_2020") && Contains("low <= high"));
+    auto outside = error_of(d + "rd_intensity_2020 = 5.0\nranges = { rd_intensity_2020 = [1.0, 3.0] }\n");
+    CHECK(outside.key == "districts[a].ranges.rd_intensity_2020");
+    CHECK_THAT(outside.what(), Contains("does not contain 'rd_intensity_2020' = 5.0"));
+    auto unranged = error_of(d + "ranges = { tech_firms_2020 = [5, 20] }\n");
+    CHECK_THAT(unranged.what(), Contains("districts[a].ranges.tech_firms_2020"));
 }
 
 TEST_CASE("unsafe scenario names are refused", "[unit][scenario][errors]") {

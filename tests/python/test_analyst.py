@@ -64,8 +64,10 @@ def test_scenario_has_a_districts_table(files):
     table = short.district_table
     assert [d["id"] for d in table] == short.districts
     keys = {"id", "name", "name_zh", "kind", "subregion", "parent", "pilot", "pilot_since", "tech_firms_2020",
-            "gdp_2020", "high_tech_share"}
+            "gdp_2020", "high_tech_share", "high_tech_firms_2020", "gdp_2021", "rd_intensity_2020", "st_rank_2021",
+            "universities", "leading", "sector_shares", "readiness", "uptake", "firms_weight"}
     assert all(set(d) == keys for d in table)
+    assert all(abs(sum(d["sector_shares"].values()) - 1) < 1e-12 for d in table)
     from_file = kcsim.open_results(str(files["run"]))
     assert [d["name_zh"] for d in table] == [str(v) for v in from_file.district_name_zh.values]
     assert [d["subregion"] for d in table] == [str(v) for v in from_file.subregion.values]
