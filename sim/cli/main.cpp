@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
         if (cmd == "districts") return kcsim::cli::districts_command(rest);
-        const std::vector<std::string> known = {"run",    "compare", "sweep",   "verify",   "report",
-                                                "check",  "params",  "metrics", "schedule", "districts"};
+        const std::vector<std::string> known = {"run",   "compare", "sweep",   "verify",   "report",
+                                                "check", "params",  "metrics", "schedule", "districts"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");
