@@ -162,48 +162,40 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
         }
     }
     const auto& targets = analysis::plan_targets();
-    out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the outcome targets\n\n";
     std::vector<std::string> th = {"target"};
     for (const auto& s : c.scenarios) th.push_back(s);
     std::vector<std::size_t> tw(th.size(), 20);
     tw[0] = 26;
-    auto trow = [&](const std::vector<std::string>& cells) { out += table_row(cells, tw, " ", md); };
-    trow(th);
-    if (md) {
-        std::vector<std::string> sep = {"---"};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
-        trow(sep);
-    }
-    for (std::size_t t = 0; t < targets.size(); ++t) {
-        if (targets[t].kind != analysis::target_kind::outcome) continue;
-        std::vector<std::string> cells = {std::string(targets[t].name)};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%.2f", c.targets[s * targets.size() + t]);
-            cells.emplace_back(buf);
+    // One table of targets of one kind, a cell per scenario from the share of replicates met.
+    auto target_table = [&](const std::string& title, analysis::target_kind kind, auto cell) {
+        out += "\n" + std::string(md ? "## " : "") + title + "\n\n";
+        out += table_row(th, tw, " ", md);
+        if (md) {
+            std::vector<std::string> sep = {"---"};
+            for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
+            out += table_row(sep, tw, " ", md);
         }
-        trow(cells);
-    }
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            if (targets[t].kind != kind) continue;
+            std::vector<std::string> cells = {std::string(targets[t].name)};
+            for (std::size_t s = 0; s < c.scenarios.size(); ++s)
+                cells.push_back(cell(c.targets[s * targets.size() + t]));
+            out += table_row(cells, tw, " ", md);
+        }
+    };
+    target_table("Probability of meeting the outcome targets", analysis::target_kind::outcome, [](double share) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.2f", share);
+        return std::string(buf);
+    });
     // Inputs the scenario schedules: delivered or not, not a probability (a budget can stop one).
-    out += "\n" + std::string(md ? "## " : "") + "Inputs delivered as scheduled\n\n";
-    trow(th);
-    if (md) {
-        std::vector<std::string> sep = {"---"};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
-        trow(sep);
-    }
-    for (std::size_t t = 0; t < targets.size(); ++t) {
-        if (targets[t].kind != analysis::target_kind::input) continue;
-        std::vector<std::string> cells = {std::string(targets[t].name)};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
-            const auto reps = static_cast<double>(c.replicates);
-            const double met = std::round(c.targets[s * targets.size() + t] * reps);  // replicates
-            cells.emplace_back(met >= reps ? std::string("delivered")
-                               : met <= 0  ? std::string("not delivered")
-                                           : "in " + fmt(met) + " of " + fmt(reps) + " replicates");
-        }
-        trow(cells);
-    }
+    const auto reps = static_cast<double>(c.replicates);
+    target_table("Inputs delivered as scheduled", analysis::target_kind::input, [&](double share) {
+        const double met = std::round(share * reps);  // replicates
+        return met >= reps ? std::string("delivered")
+               : met <= 0  ? std::string("not delivered")
+                           : "in " + fmt(met) + " of " + fmt(reps) + " replicates";
+    });
     out += "\n";
     for (const auto& t : targets) {
         out += (md ? "- `" : "  ") + std::string(t.name) + (md ? "`: " : ": ") + std::string(t.meaning) + " (" +

@@ -70,16 +70,21 @@ paired_diff diff(const std::vector<double>& a, const std::vector<double>& b) {
     return {mean, std::sqrt(var / (n - 1) / n)};
 }
 
+// The end state of one run.
+state::world run_once(const scenario::scenario_ptr& sc, std::uint64_t seed, std::uint64_t replicate) {
+    engine::execution_context ctx(2);
+    engine::simulation sim(sc, seed, replicate);
+    sim.run(ctx);
+    return sim.world();
+}
+
 }  // namespace
 
 TEST_CASE("the budget pays its lines in priority order; what is not paid is not done", "[integration][model][budget]") {
     // 6 million yuan: after the reward pool (1.8) the platform and the teams are paid; the
     // events at the end of the order are cut, and the ledger says so, line by line.
-    const auto sc = variant("[funding]\nannual_budget = 6.0\n");
-    engine::execution_context ctx(2);
-    engine::simulation sim(sc, 3, 0);
-    sim.run(ctx);
-    const auto& y = sim.world().ledger.at(0);
+    const auto w = run_once(variant("[funding]\nannual_budget = 6.0\n"), 3, 0);
+    const auto& y = w.ledger.at(0);
     using L = model::budget::line;
     auto nd = [&](L l) { return y.not_done[static_cast<std::size_t>(l)]; };
     CHECK(nd(L::platform) == 0);
@@ -151,11 +156,8 @@ TEST_CASE("each reward rule changes effort as documented (20 paired replicates)"
     auto efforts = [](const std::string& rewards) {
         const auto sc = variant("[rewards]\n" + rewards, "2022-12-31");
         std::vector<double> mean, below, above;
-        engine::execution_context ctx(2);
         for (std::uint64_t r = 0; r < replicates; ++r) {
-            engine::simulation sim(sc, 11, r);
-            sim.run(ctx);
-            const auto& d = sim.world().d;
+            const auto d = run_once(sc, 11, r).d;
             double sum = 0, n = 0, lo = 0, hi = 0;
             for (std::size_t k = 0; k < d.size(); ++k) {
                 if (d.pilot[k] == 0) continue;
@@ -227,12 +229,10 @@ TEST_CASE("finance reaches non-pilots through the platform (20 paired replicates
 
 TEST_CASE("the ledger records co-funding and balances with it", "[integration][model][budget]") {
     const auto sc = variant("[funding]\ndistrict_cofunding = 1.0\n");
-    engine::execution_context ctx(2);
-    engine::simulation sim(sc, 3, 0);
-    sim.run(ctx);
-    const auto& y = sim.world().ledger.at(0);
+    const auto w = run_once(sc, 3, 0);
+    const auto& y = w.ledger.at(0);
     CHECK(y.cofunding > 0);
     CHECK(y.funds_in + y.cofunding == Approx(y.operations + y.rewards + y.unspent).epsilon(1e-12));
-    const auto table = model::ledger_table(sim.world(), sc->cal);
+    const auto table = model::ledger_table(w, sc->cal);
     CHECK(table.at(1) == y.cofunding);  // the ledger output's second item
 }
