@@ -188,7 +188,7 @@ TEST_CASE("each reward rule changes effort as documented (20 paired replicates)"
     CHECK(std::accumulate(thr[2].begin(), thr[2].end(), 0.0) > 0);
 }
 
-TEST_CASE("proportional rewards beat no adaptation on contracts and needs solved (20 paired replicates)",
+TEST_CASE("proportional rewards beat no adaptation on contracts and posted needs solved (20 paired replicates)",
           "[behaviour][model][rewards]") {
     // The documented condition: the default effort cost and elasticity, two years, so that the
     // first evaluation's effort has a year to work.
