@@ -17,9 +17,10 @@ const std::vector<std::string>& comparison_statistics() {
 
 const std::vector<model::metric>& key_metrics() {
     static const std::vector<metric> m = {
-        metric::tech_firms,         metric::high_tech_firms,     metric::problems_solved, metric::expert_services,
-        metric::tech_contracts,     metric::tech_contract_value, metric::innovations,     metric::rd_spend,
-        metric::startups_graduated, metric::financing_amount,    metric::programme_spend, metric::reward_funds,
+        metric::needs_solved,    metric::tech_firms,         metric::high_tech_firms,     metric::problems_solved,
+        metric::expert_services, metric::tech_contracts,     metric::tech_contract_value, metric::innovations,
+        metric::rd_spend,        metric::startups_graduated, metric::financing_amount,    metric::programme_spend,
+        metric::reward_funds,
     };
     return m;
 }
@@ -83,6 +84,20 @@ void add_areas(comparison& c, const std::vector<std::string>& areas,
         const auto summary = summarise(city, S, R);
         c.area_summary.insert(c.area_summary.end(), summary.begin(), summary.end());
     }
+}
+
+const std::vector<model::metric>& cost_effectiveness_metrics() {
+    static const std::vector<metric> m = {metric::needs_solved, metric::tech_firms, metric::high_tech_firms,
+                                          metric::tech_contracts, metric::startups_graduated};
+    return m;
+}
+
+double per_million_yuan(const comparison& c, std::size_t s, std::size_t m, std::size_t stat) {
+    const std::size_t diff = 3;  // comparison_statistics(): diff_mean
+    const double money =
+        c.value(s, model::index(metric::programme_spend), diff) + c.value(s, model::index(metric::reward_funds), diff);
+    if (!(money >= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+    return c.value(s, m, stat) / money;
 }
 
 double comparison::value(std::size_t s, std::size_t m, std::size_t k) const {

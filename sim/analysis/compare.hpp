@@ -38,6 +38,14 @@ comparison compare(const std::vector<std::string>& scenarios, const std::vector<
 void add_areas(comparison& c, const std::vector<std::string>& areas,
                const std::vector<std::vector<std::vector<model::city_figures>>>& per_area);
 
+// Cost-effectiveness: a scenario's paired difference from the baseline in metric m (its mean,
+// or an end of its 95% interval: stat is the index of diff_mean, diff_lo95 or diff_hi95) per
+// million yuan of extra programme money (programme_spend + reward_funds, paired difference of
+// the means); NaN when the scenario spends less than 1 million yuan more than the baseline (a ratio
+// to a smaller sum says more about the noise than about the money).
+double per_million_yuan(const comparison& c, std::size_t s, std::size_t m, std::size_t stat);
+const std::vector<model::metric>& cost_effectiveness_metrics();
+
 // Metrics shown in the comparison table (all are stored), and in its breakdown by area.
 const std::vector<model::metric>& key_metrics();
 const std::vector<model::metric>& area_metrics();

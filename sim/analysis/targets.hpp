@@ -1,6 +1,8 @@
 #pragma once
-// The plan's targets (seed 002, seed 000) as tests on one replicate's metrics, so that a
-// comparison can report the probability of meeting each under each scenario.
+// The plan's and the city's targets as tests on one replicate's metrics. Outcome targets (what
+// the programme is for: tech-based and high-tech firm growth, start-ups incubated) are reported
+// as the probability of meeting them; input targets (pilots, teams, forums, rewards: what the
+// scenario schedules) as delivered as scheduled or not.
 #include <span>
 #include <string_view>
 #include <vector>
@@ -9,8 +11,11 @@
 
 namespace kcsim::analysis {
 
+enum class target_kind { outcome, input };
+
 struct target {
     std::string_view name;
+    target_kind kind;
     std::string_view meaning;
     std::string_view source;
 };

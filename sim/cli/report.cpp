@@ -1,7 +1,9 @@
 #include "cli/report.hpp"
 
+#include <cmath>
 #include <cstdio>
 
+#include "analysis/compare.hpp"
 #include "analysis/targets.hpp"
 #include "cli/common.hpp"
 #include "core/text.hpp"
@@ -59,6 +61,17 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
                 "difference from the baseline is paired (common random numbers) with a 95% confidence interval; "
                 "P(higher) is the share of replicates in which the scenario is higher than the baseline.\n\n"
               : "";
+    // The lead: the needs the programme solves that would not have been solved without it.
+    out += (md ? "## " : "") + std::string("Additional needs solved against ") + base + " (95% CI)\n\n";
+    const auto needs = model::index(model::metric::needs_solved);
+    for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.2f", c.value(s, needs, p_higher));
+        out += (md ? "- " : "  ") + pad(c.scenarios[s], 20) + " " + signed_fmt(c.value(s, needs, diff_mean)) + " (" +
+               fmt(c.value(s, needs, diff_lo)) + " – " + fmt(c.value(s, needs, diff_hi)) + ") needs, P(higher) " + buf +
+               "\n";
+    }
+    out += "\n";
     const std::vector<std::string> head = {
         "metric", "unit", "scenario", "mean", "90% interval", "vs " + base + " (95% CI)", "P(higher)"};
     const std::vector<std::size_t> w = {28, 13, 20, 12, 26, 34, 9};
@@ -115,28 +128,74 @@ std::string comparison_text(const analysis::comparison& c, bool md) {
             }
         }
     }
-    out += "\n" + std::string(md ? "## " : "") + "Probability of meeting the plan's targets\n\n";
-    std::vector<std::string> th = {"target"};
-    for (const auto& s : c.scenarios) th.push_back(s);
-    std::vector<std::size_t> tw(th.size(), 16);
-    tw[0] = 22;
-    auto trow = [&](const std::vector<std::string>& cells) { out += table_row(cells, tw, "", md); };
-    trow(th);
-    if (md) {
-        std::vector<std::string> sep = {"---"};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
-        trow(sep);
+    // Cost-effectiveness: extra outcome per extra million yuan of programme money.
+    out += "\n" + std::string(md ? "## " : "") + "Cost-effectiveness: difference from " + base +
+           " per million yuan of extra programme money (operations + rewards), 95% CI\n\n";
+    {
+        std::vector<std::string> ch = {"outcome"};
+        for (std::size_t s = 1; s < c.scenarios.size(); ++s) ch.push_back(c.scenarios[s]);
+        std::vector<std::size_t> cw(ch.size(), 30);
+        cw[0] = 28;
+        out += table_row(ch, cw, " ", md);
+        if (md) {
+            std::vector<std::string> sep = {"---"};
+            for (std::size_t s = 1; s < c.scenarios.size(); ++s) sep.emplace_back("---");
+            out += table_row(sep, cw, " ", md);
+        }
+        std::vector<std::string> money = {"extra money (M yuan)"};
+        for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
+            money.push_back(signed_fmt(c.value(s, model::index(model::metric::programme_spend), diff_mean) +
+                                       c.value(s, model::index(model::metric::reward_funds), diff_mean)));
+        }
+        out += table_row(money, cw, " ", md);
+        for (const auto m : analysis::cost_effectiveness_metrics()) {
+            const auto k = model::index(m);
+            std::vector<std::string> cells = {std::string(model::info(m).name) + " / M yuan"};
+            for (std::size_t s = 1; s < c.scenarios.size(); ++s) {
+                const double x = analysis::per_million_yuan(c, s, k, diff_mean);
+                cells.push_back(std::isnan(x)
+                                    ? std::string("n/a (no extra money)")
+                                    : signed_fmt(x) + " (" + fmt(analysis::per_million_yuan(c, s, k, diff_lo)) + " – " +
+                                          fmt(analysis::per_million_yuan(c, s, k, diff_hi)) + ")");
+            }
+            out += table_row(cells, cw, " ", md);
+        }
     }
     const auto& targets = analysis::plan_targets();
-    for (std::size_t t = 0; t < targets.size(); ++t) {
-        std::vector<std::string> cells = {std::string(targets[t].name)};
-        for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
-            char buf[16];
-            std::snprintf(buf, sizeof buf, "%.2f", c.targets[s * targets.size() + t]);
-            cells.emplace_back(buf);
+    std::vector<std::string> th = {"target"};
+    for (const auto& s : c.scenarios) th.push_back(s);
+    std::vector<std::size_t> tw(th.size(), 20);
+    tw[0] = 26;
+    // One table of targets of one kind, a cell per scenario from the share of replicates met.
+    auto target_table = [&](const std::string& title, analysis::target_kind kind, auto cell) {
+        out += "\n" + std::string(md ? "## " : "") + title + "\n\n";
+        out += table_row(th, tw, " ", md);
+        if (md) {
+            std::vector<std::string> sep = {"---"};
+            for (std::size_t s = 0; s < c.scenarios.size(); ++s) sep.emplace_back("---:");
+            out += table_row(sep, tw, " ", md);
         }
-        trow(cells);
-    }
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            if (targets[t].kind != kind) continue;
+            std::vector<std::string> cells = {std::string(targets[t].name)};
+            for (std::size_t s = 0; s < c.scenarios.size(); ++s)
+                cells.push_back(cell(c.targets[s * targets.size() + t]));
+            out += table_row(cells, tw, " ", md);
+        }
+    };
+    target_table("Probability of meeting the outcome targets", analysis::target_kind::outcome, [](double share) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%.2f", share);
+        return std::string(buf);
+    });
+    // Inputs the scenario schedules: delivered or not, not a probability (a budget can stop one).
+    const auto reps = static_cast<double>(c.replicates);
+    target_table("Inputs delivered as scheduled", analysis::target_kind::input, [&](double share) {
+        const double met = std::round(share * reps);  // replicates
+        return met >= reps ? std::string("delivered")
+               : met <= 0  ? std::string("not delivered")
+                           : "in " + fmt(met) + " of " + fmt(reps) + " replicates";
+    });
     out += "\n";
     for (const auto& t : targets) {
         out += (md ? "- `" : "  ") + std::string(t.name) + (md ? "`: " : ": ") + std::string(t.meaning) + " (" +
@@ -162,6 +221,16 @@ std::string comparison_csv(const analysis::comparison& c) {
         for (std::size_t t = 0; t < targets.size(); ++t) {
             out += c.scenarios[s] + ",target:" + std::string(targets[t].name) + ",probability,probability," +
                    core::shortest_number(c.targets[s * targets.size() + t]) + ",,,,,,\n";
+        }
+        if (s > 0) {
+            for (const auto m : analysis::cost_effectiveness_metrics()) {
+                const auto k = model::index(m);
+                out += c.scenarios[s] + ",per_million_yuan:" + std::string(model::info(m).name) + "," +
+                       csv_field(std::string(model::info(m).unit) + " per million yuan") + ",paired difference,,,," +
+                       core::shortest_number(analysis::per_million_yuan(c, s, k, diff_mean)) + "," +
+                       core::shortest_number(analysis::per_million_yuan(c, s, k, diff_lo)) + "," +
+                       core::shortest_number(analysis::per_million_yuan(c, s, k, diff_hi)) + ",\n";
+            }
         }
     }
     return out;

@@ -214,7 +214,8 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
                               H5Dclose, "creating 'ledger'");
         h5::write_attr(
             g.ledger, "long_name",
-            std::string("programme funds per calendar year, million yuan: funds_in = operations + rewards + unspent"));
+            std::string("programme funds per calendar year, million yuan: funds_in + cofunding = operations + rewards "
+                        "+ unspent; unfunded (the cost of what was not done) = the sum of the not_done items"));
         h5::write_attr(g.ledger, "units", std::string("million yuan"));
         h5::attach_scale(g.ledger, g.replicate, 0);
         h5::attach_scale(g.ledger, year, 1);

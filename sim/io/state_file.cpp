@@ -105,11 +105,12 @@ struct flat_extras {
     std::vector<std::uint64_t> offsets = {0};
     std::vector<std::uint16_t> list;
     std::vector<std::int32_t> year;
-    std::vector<double> in, ops, rew, unfunded, unspent;
+    std::vector<double> in, cof, ops, rew, unfunded, unspent, not_done;  // not_done: [year][budget line]
     template <class F> void for_each(F&& f) {
         f("teams/district_offsets", offsets), f("teams/district_list", list), f("ledger/year", year);
         f("ledger/funds_in", in), f("ledger/operations", ops), f("ledger/rewards", rew);
-        f("ledger/unfunded", unfunded), f("ledger/unspent", unspent);
+        f("ledger/unfunded", unfunded), f("ledger/unspent", unspent), f("ledger/cofunding", cof);
+        f("ledger/not_done", not_done);
     }
 };
 
@@ -122,6 +123,7 @@ flat_extras flatten(const state::world& w) {
     for (const auto& y : w.ledger) {
         x.year.push_back(y.year), x.in.push_back(y.funds_in), x.ops.push_back(y.operations);
         x.rew.push_back(y.rewards), x.unfunded.push_back(y.unfunded), x.unspent.push_back(y.unspent);
+        x.cof.push_back(y.cofunding), x.not_done.insert(x.not_done.end(), y.not_done.begin(), y.not_done.end());
     }
     return x;
 }
@@ -214,12 +216,15 @@ void check_extents(hid_t g, const std::string& path, const std::string& where, c
         damaged(path, where + "/teams/district_offsets has " + std::to_string(n("teams/district_offsets")) +
                           " values for " + std::to_string(teams) + " teams");
     if (n("teams/district_list") > teams * D) damaged(path, where + "/teams/district_list is too long");
-    for (const char* c :
-         {"ledger/funds_in", "ledger/operations", "ledger/rewards", "ledger/unfunded", "ledger/unspent"}) {
+    for (const char* c : {"ledger/funds_in", "ledger/cofunding", "ledger/operations", "ledger/rewards",
+                          "ledger/unfunded", "ledger/unspent"}) {
         if (n(c) != years)
             damaged(path,
                     where + "/" + c + " has " + std::to_string(n(c)) + " values, expected " + std::to_string(years));
     }
+    if (n("ledger/not_done") != years * state::budget_lines)
+        damaged(path, where + "/ledger/not_done has " + std::to_string(n("ledger/not_done")) + " values, expected " +
+                          std::to_string(years * state::budget_lines));
     const std::uint64_t metrics = static_cast<std::uint64_t>(step) * D * model::n_metrics;
     if (n("metrics") != metrics)
         damaged(path, where + "/metrics has " + std::to_string(n("metrics")) + " values, expected " +
@@ -294,14 +299,17 @@ void unflatten(const flat_extras& x, state::world& w, const std::string& path, c
     if (x.offsets.front() != 0 || x.offsets.back() != x.list.size())
         damaged(path, where + "/teams/district_offsets does not span the list");
     for (std::size_t k = 0; k < x.year.size(); ++k) {
-        w.ledger.push_back({x.year[k], x.in[k], x.ops[k], x.rew[k], x.unfunded[k], x.unspent[k]});
+        state::ledger_year y{x.year[k], x.in[k], x.cof[k], x.ops[k], x.rew[k], x.unfunded[k], x.unspent[k], {}};
+        std::copy_n(x.not_done.begin() + static_cast<std::ptrdiff_t>(k * state::budget_lines), state::budget_lines,
+                    y.not_done.begin());
+        w.ledger.push_back(y);
     }
 }
 
 h5::handle open_file(const std::string& path) { return h5::open_for_reading(path, "state file"); }
 
 // State files with a header checksum and one per state (after kcsim 0.2.0); format 1 had none.
-constexpr std::int64_t state_format = 2;
+constexpr std::int64_t state_format = 3;  // 3: ledger cofunding and not_done, district purses, funded shares
 
 // The saved scenario of a (checked) header, parsed once per file and header: every replicate's
 // read checks against it, and replicates are read in parallel.

@@ -230,11 +230,22 @@ void check_scenario(hid_t file, const std::string& name, const group_shape& shap
     }
     const auto years = model::ledger_years(cal);
     const std::vector<std::string> items(model::ledger_items().begin(), model::ledger_items().end());
+    // Files written before the budget of issue 16 have five items and no co-funding.
+    const std::vector<std::string> items_before_budget = {"funds_in", "operations", "rewards", "unspent", "unfunded"};
+    const auto stored_items = read_strings(g, "ledger_item");
     const bool ledger_shape = expect(r,
                                      read_all<std::int32_t>(g, "year", H5T_NATIVE_INT32) ==
                                              std::vector<std::int32_t>(years.begin(), years.end()) &&
-                                         read_strings(g, "ledger_item") == items,
+                                         (stored_items == items || stored_items == items_before_budget),
                                      where + ": the ledger's years or items are not the stored scenario's");
+    // Where the identity's terms are: funds in (+ co-funding) = operations + rewards + unspent.
+    auto item = [&](const std::string& label) {
+        return static_cast<std::ptrdiff_t>(std::find(stored_items.begin(), stored_items.end(), label) -
+                                           stored_items.begin());
+    };
+    const bool has_cofunding = item("cofunding") < static_cast<std::ptrdiff_t>(stored_items.size());
+    const std::ptrdiff_t in = item("funds_in"), cof = item("cofunding"), ops = item("operations"),
+                         rew = item("rewards"), left = item("unspent");
 
     // Replicates: numbered 0..R-1 in order; ok exactly when the message is empty.
     const auto reps = read_all<std::uint64_t>(g, "replicate", H5T_NATIVE_UINT64);
@@ -272,11 +283,12 @@ void check_scenario(hid_t file, const std::string& name, const group_shape& shap
         read_replicate(l, shape.ledger, k, v);
         const hsize_t L = shape.ledger[2];
         for (hsize_t y = 0; y < shape.ledger[1]; ++y) {
-            const double* row = v.data() + y * L;  // funds_in, operations, rewards, unspent, unfunded
-            const double gap = row[0] - (row[1] + row[2] + row[3]);
+            const double* row = v.data() + y * L;
+            const double funds = row[in] + (has_cofunding ? row[cof] : 0.0);
+            const double gap = funds - (row[ops] + row[rew] + row[left]);
             bool finite = true;
             for (hsize_t i = 0; i < L; ++i) finite &= std::isfinite(row[i]);
-            if (!finite || std::abs(gap) > 1e-9 * std::max(1.0, std::abs(row[0]))) ++unbalanced;
+            if (!finite || std::abs(gap) > 1e-9 * std::max(1.0, std::abs(funds))) ++unbalanced;
         }
     }
     expect(r, unreadable == 0,
@@ -286,8 +298,8 @@ void check_scenario(hid_t file, const std::string& name, const group_shape& shap
            where + "/metrics has " + std::to_string(bad) +
                " missing, infinite or negative values in completed replicates");
     expect(r, unbalanced == 0,
-           where + "/ledger: funds_in differs from operations + rewards + unspent in " + std::to_string(unbalanced) +
-               " (replicate, year) rows of completed replicates");
+           where + "/ledger: funds_in + cofunding differs from operations + rewards + unspent in " +
+               std::to_string(unbalanced) + " (replicate, year) rows of completed replicates");
 }
 
 herr_t collect_names(hid_t, const char* name, const H5L_info_t*, void* out) {

@@ -65,15 +65,16 @@ void check_invariants(engine::step_context& c) {
             }
         }
     }
-    // The ledger balances: funds in = operations + rewards + unspent, nothing negative.
+    // The ledger balances: funds in + co-funding = operations + rewards + unspent, nothing negative.
     for (const auto& y : c.w.ledger) {
-        const double gap = y.funds_in - (y.operations + y.rewards + y.unspent);
-        if (std::abs(gap) > 1e-9 * std::max(1.0, y.funds_in) || y.unspent < -1e-9 * std::max(1.0, y.funds_in) ||
-            y.operations < 0 || y.rewards < 0) {
+        const double in = y.funds_in + y.cofunding;
+        const double gap = in - (y.operations + y.rewards + y.unspent);
+        if (std::abs(gap) > 1e-9 * std::max(1.0, in) || y.unspent < -1e-9 * std::max(1.0, in) || y.operations < 0 ||
+            y.rewards < 0) {
             throw model_error("the programme ledger of " + std::to_string(y.year) + " does not balance at step " +
-                              std::to_string(c.step) + ": funds in " + std::to_string(y.funds_in) + ", operations " +
-                              std::to_string(y.operations) + ", rewards " + std::to_string(y.rewards) + ", unspent " +
-                              std::to_string(y.unspent));
+                              std::to_string(c.step) + ": funds in " + std::to_string(y.funds_in) + ", co-funding " +
+                              std::to_string(y.cofunding) + ", operations " + std::to_string(y.operations) +
+                              ", rewards " + std::to_string(y.rewards) + ", unspent " + std::to_string(y.unspent));
         }
     }
 }

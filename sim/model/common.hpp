@@ -55,6 +55,11 @@ double exposure_rate(const scenario::params& p, scenario::pilot_level level);
 // How a district's effort scales its exposure, outreach and fairs.
 inline double effort_factor(const scenario::params& p, double effort) { return std::pow(effort, p.effort_elasticity); }
 
+// Whether the platform and its libraries run this step: switched on, and paid (model/budget.hpp).
+inline bool platform_runs(const scenario::params& p, const state::world& w) {
+    return p.programme && p.libraries && w.funded_platform >= 1.0;
+}
+
 // Cumulative sector shares, for drawing a sector with one uniform: the city's, or one per
 // district from its sector mix (scenario::district::sector_shares).
 std::vector<double> sector_cdf(const scenario::scenario& sc);

@@ -34,8 +34,8 @@ service_step service_step::of(const engine::step_context& c) {
                    std::vector<float>(d.visit_chance.begin(), d.visit_chance.end()),
                    d.fit.data(),
                    c.sc.sectors.size(),
-                   p.solve_prob * (p.libraries ? 1.0 + p.talent_boost : 1.0),
-                   p.libraries,
+                   p.solve_prob * (platform_runs(p, c.w) ? 1.0 + p.talent_boost : 1.0),
+                   platform_runs(p, c.w),
                    p.outreach_awareness,
                    false};
     for (std::size_t k = 0; k < d.serve_chance.size() && !s.any; ++k) {
@@ -89,7 +89,7 @@ std::uint32_t serve_event(const service_step& x, firm_columns f, std::size_t i, 
 
 void report_services(engine::step_context& c, double solved) {
     auto& w = c.w;
-    if (c.sc.p.libraries) w.cases += c.sc.p.case_share * solved;
+    if (platform_runs(c.sc.p, w)) w.cases += c.sc.p.case_share * solved;
     // Solutions in the team reports, split over teams by their share of services.
     double total_services = 0;
     for (double x : w.t.services) total_services += x;
@@ -114,7 +114,9 @@ void share_services(engine::step_context& c) {
 
     std::vector<service_unit> units;
     for (std::size_t k = 0; k < w.t.size(); ++k) {
-        units.push_back({w.t.sector[k], w.t.districts[k], w.t.experts[k] * p.services_per_expert_week * weeks, k});
+        // The share of the experts' time the budget paid for (budget.cpp) is what they work.
+        units.push_back(
+            {w.t.sector[k], w.t.districts[k], w.t.experts[k] * p.services_per_expert_week * weeks * w.funded_teams, k});
     }
     if (w.visit_district >= 0) {
         units.push_back({any_sector,

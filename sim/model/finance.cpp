@@ -26,8 +26,18 @@ double pitch_chance(const engine::step_context& c, double firms) {
 
 finance_step finance_step::of(const engine::step_context& c) {
     const auto& p = c.sc.p;
-    return {c.w.pitch_chance,    p.pitch_awareness,     float_at_least(p.pitch_awareness), p.deal_prob, p.deal_amount,
-            p.deal_amount_sigma, c.step + deal_weeks(c)};
+    // The platform reaches further only while it runs (paid, budget.cpp) and its ratio is above 0.
+    const bool online = platform_runs(p, c.w) && p.platform_pitch_ratio > 0 && p.platform_awareness < p.pitch_awareness;
+    const float least = float_at_least(p.pitch_awareness);
+    return {c.w.pitch_chance,
+            p.pitch_awareness,
+            least,
+            online ? float_at_least(p.platform_awareness) : least,
+            online ? p.platform_pitch_ratio : 0.0,
+            p.deal_prob,
+            p.deal_amount,
+            p.deal_amount_sigma,
+            c.step + deal_weeks(c)};
 }
 
 namespace phases {

@@ -1,6 +1,8 @@
 #pragma once
-// Roadshow pitches of one firm in the second firm pass (actions.cpp): an aware tech firm may
-// pitch, and a pitch may become a deal, which raises R&D and lowers the exit hazard for a while.
+// Roadshow pitches of one firm in the firm pass (actions.cpp): an aware tech firm may pitch at a
+// roadshow, a less aware one (often outside the pilots) through the financial services
+// platform's online listing at a lower rate; a pitch may become a deal, which raises R&D and
+// lowers the exit hazard for a while.
 #include <algorithm>
 
 #include "core/inline.hpp"
@@ -10,9 +12,14 @@
 namespace kcsim::model {
 
 struct finance_step {
-    double pitch;      // chance that an eligible firm pitches (world::pitch_chance)
-    double least;      // awareness a firm needs to pitch
-    float least_f;     // the least float >= least (float_at_least): the same test in float
+    double pitch;   // chance that an eligible firm pitches (world::pitch_chance)
+    double least;   // awareness a firm needs to pitch at a roadshow
+    float least_f;  // the least float >= least (float_at_least): the same test in float
+    // Firms below `least` but at or above `reach_f` pitch through the platform's online listing
+    // of the roadshows, at `platform` times the chance (reach_f = least_f when the platform
+    // reaches no one further).
+    float reach_f;
+    double platform;
     double deal_prob;  // before the firm's technology level
     double amount, amount_sigma;
     std::int32_t until;  // last step a deal made now has effect
@@ -22,12 +29,13 @@ struct finance_step {
 // Whether firm i, which may pitch, pitches this step and its pitch becomes a deal; `s` is its
 // finance stream of the step. Nothing changes unless it does (the quiet pass relies on that).
 KCSIM_ALWAYS_INLINE bool pitch_succeeds(const finance_step& x, const firm_columns& f, std::size_t i, rng::stream& s) {
-    return s.uniform() < x.pitch && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]));
+    const double chance = f.awareness[i] >= x.least_f ? x.pitch : x.pitch * x.platform;
+    return s.uniform() < chance && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]));
 }
 
 KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_columns& f, std::size_t i, rng::key key,
                                         std::uint64_t step) {
-    if (!(x.pitch > 0) || !f.may_pitch(i, x.least_f)) return;
+    if (!(x.pitch > 0) || !f.may_pitch(i, x.reach_f)) return;
     rng::stream s(key, f.id[i], step, rng::purpose::finance);
     if (pitch_succeeds(x, f, i, s)) {
         f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));

@@ -1,6 +1,7 @@
-// Programme money: operating costs as they are incurred (capped at what is left of the year's
-// funds), and at each year end the 以奖代补 evaluation: pilots are scored on what they achieved,
-// the reward pool is shared by the scenario's rule, and districts adapt their effort.
+// Programme money at the end of a step: city-wide costs spread over districts, districts' effort
+// paid from their purses, and at each year end the 以奖代补 evaluation: pilots are scored on what
+// they achieved, the reward pool is shared by the scenario's rule and paid into the pilots'
+// purses, and each pilot chooses its effort for the next year (budget.hpp pays the activities).
 #include "model/funding.hpp"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "engine/execution.hpp"
+#include "model/budget.hpp"
 #include "model/common.hpp"
 #include "model/metrics.hpp"
 #include "model/phases.hpp"
@@ -40,23 +42,34 @@ std::vector<double> share_rewards(const scenario::params& p, const std::vector<d
     return r;
 }
 
+// The effort a pilot chooses after an evaluation: of effort - step, effort and effort + step
+// (within the bounds), the one with the largest expected reward under the rule less its cost.
+// A district expects its score to scale with effort as its exposure does (effort_factor), the
+// others' scores and the pool to stay as they were, and can only choose effort above 1 that
+// its purse pays for a year. So the rules differ in incentive, not only in shares: under
+// proportional shares every pilot gains a little from more effort; under a tournament only
+// those near the top-k cut-off gain, and the rest save their effort; under a threshold those
+// just below it gain, and those well above or far below save theirs.
+double choose_effort(const scenario::params& p, const std::vector<double>& score, std::size_t j, double pool,
+                     double effort, double purse) {
+    double best = effort, best_net = -1e300;
+    for (double step : {0.0, -p.effort_learning, p.effort_learning}) {
+        const double e = std::clamp(effort + step, p.effort_min, p.effort_max);
+        if (e > 1 && p.effort_cost * (e - 1) > purse + 1e-12) continue;  // cannot pay for it
+        auto mine = score;
+        mine[j] = score[j] * effort_factor(p, e) / effort_factor(p, effort);
+        const double net = share_rewards(p, mine, pool)[j] - p.effort_cost * e;
+        if (net > best_net + 1e-12) {  // ties keep the earlier candidate: the current effort first
+            best = e;
+            best_net = net;
+        }
+    }
+    return best;
+}
+
 namespace phases {
 
 namespace {
-
-state::ledger_year& ledger_for(engine::step_context& c) {
-    const int year = year_of(c.sc.cal, c.step);
-    auto& l = c.w.ledger;
-    if (l.empty() || l.back().year != year) {
-        state::ledger_year y;
-        y.year = year;
-        // The year's funds, pro rata for a year the period covers only in part.
-        y.funds_in = c.sc.p.programme ? c.sc.p.annual_budget * year_fraction(c.sc.cal, year) : 0.0;
-        y.unspent = y.funds_in;
-        l.push_back(y);
-    }
-    return l.back();
-}
 
 void evaluate(engine::step_context& c, state::ledger_year& y, const std::vector<double>& firms) {
     const auto& p = c.sc.p;
@@ -80,18 +93,22 @@ void evaluate(engine::step_context& c, state::ledger_year& y, const std::vector<
         if (used > 0) {
             for (auto& s : score) s /= used;
             const auto reward = share_rewards(p, score, pool);
-            const double fair_share = pool / static_cast<double>(pilots.size());
             double paid = 0;
             for (std::size_t j = 0; j < pilots.size(); ++j) {
                 const auto k = pilots[j];
                 d.reward[k] += reward[j];
+                d.purse[k] += reward[j];  // rewards fund the district's own activities
                 paid += reward[j];
-                // Reward-seeking districts: more effort after a reward above the average pilot's.
-                d.effort[k] = std::clamp(d.effort[k] + p.effort_learning * (reward[j] / fair_share - 1.0), p.effort_min,
-                                         p.effort_max);
+            }
+            // Effort for the next year, each pilot on the scores all have seen.
+            if (p.effort_learning > 0) {
+                for (std::size_t j = 0; j < pilots.size(); ++j) {
+                    const auto k = pilots[j];
+                    d.effort[k] = choose_effort(p, score, j, pool, d.effort[k], d.purse[k]);
+                }
             }
             y.rewards += paid;
-            y.unspent = y.funds_in - y.operations - y.rewards;
+            y.unspent = y.funds_in + y.cofunding - y.operations - y.rewards;
         }
     }
     std::fill(d.year_solved.begin(), d.year_solved.end(), 0.0);
@@ -119,38 +136,26 @@ void funding(engine::step_context& c) {
     }
     for (std::size_t k = 0; k < nd; ++k) d.year_contracts[k] += d.contracts[k];  // forum agreements
 
-    auto& y = ledger_for(c);
+    auto& y = budget::ledger_of_step(c);
     if (p.programme) {
-        // Costs of the step by district. Forums and fairs were charged when held.
-        for (std::size_t k = 0; k < w.t.size(); ++k) {
-            const double cost = w.t.experts[k] * p.cost_per_expert_year * c.years;
-            for (auto dd : w.t.districts[k]) d.spend[dd] += cost / static_cast<double>(w.t.districts[k].size());
-        }
-        for (std::size_t k = 0; k < w.c.size(); ++k) {
-            if (w.c.active[k] && p.consortia) d.spend[w.c.anchor[k]] += p.consortium_cost_year * c.years;
-        }
-        double incubated = 0;
-        for (std::size_t k = 0; k < w.s.size(); ++k) {
-            incubated += (w.s.status[k] == state::startup_status::active && w.s.incubated[k]) ? 1 : 0;
-        }
-        d.spend[c.sc.incubator_district] += incubated * p.cost_per_startup_year * c.years;
-        // City-wide costs (platform and libraries, roadshows) are spread over districts by firms.
-        const double citywide =
-            (p.libraries ? p.platform_cost_year * c.years : 0.0) + w.roadshows * p.cost_per_roadshow;
+        // What was paid city-wide this step (the platform, roadshows) is spread over districts by
+        // firms; district activities were charged to their districts when paid (budget.cpp).
         const double all = std::accumulate(firms.begin(), firms.end(), 0.0);
-        for (std::size_t k = 0; k < nd && all > 0; ++k) d.spend[k] += citywide * firms[k] / all;
-
-        // Pay what the year's funds allow; the rest is recorded as unfunded.
-        const double cost = std::accumulate(d.spend.begin(), d.spend.end(), 0.0);
-        const double paid = std::clamp(std::min(cost, y.unspent), 0.0, cost);
-        const double scale = cost > 0 ? paid / cost : 0.0;
-        for (auto& x : d.spend) x *= scale;
-        y.operations += paid;
-        y.unfunded += cost - paid;
-        y.unspent = y.funds_in - y.operations - y.rewards;
-    } else {
-        std::fill(d.spend.begin(), d.spend.end(), 0.0);
+        for (std::size_t k = 0; k < nd && all > 0; ++k) d.spend[k] += w.citywide_spend * firms[k] / all;
+        // Effort above 1 costs the district money and staff time, paid from its purse; what the
+        // purse cannot pay is effort not made.
+        for (std::size_t k = 0; k < nd; ++k) {
+            if (!(d.effort[k] > 1) || !(p.effort_cost > 0)) continue;
+            const double cost = p.effort_cost * (d.effort[k] - 1) * c.years;
+            if (d.purse[k] >= cost) {
+                d.purse[k] -= cost;
+            } else {
+                d.effort[k] = 1 + d.purse[k] / (p.effort_cost * c.years);
+                d.purse[k] = 0;
+            }
+        }
     }
+    w.citywide_spend = 0;
     if (year_end(c.sc.cal, c.step)) evaluate(c, y, firms);
 }
 

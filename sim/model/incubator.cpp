@@ -2,6 +2,7 @@
 // graduate; graduates become firms (births.cpp adds them).
 #include <algorithm>
 
+#include "model/budget.hpp"
 #include "model/common.hpp"
 #include "model/phases.hpp"
 
@@ -28,8 +29,10 @@ void incubator(engine::step_context& c) {
     for (std::size_t k = 0; k < w.s.size(); ++k) {
         if (w.s.status[k] != state::startup_status::active) continue;
         const bool financed = w.s.financed_until[k] >= c.step;
-        const double fail = p.startup_failure_rate * (w.s.incubated[k] ? p.incubation_hazard_ratio : 1.0) *
-                            (financed ? p.finance_survival : 1.0);
+        // Incubation support works as far as its places are paid (budget.cpp).
+        const double support = 1.0 - w.funded_incubator * (1.0 - p.incubation_hazard_ratio);
+        const double fail =
+            p.startup_failure_rate * (w.s.incubated[k] ? support : 1.0) * (financed ? p.finance_survival : 1.0);
         const double h = fail + p.graduation_rate;
         rng::stream s(c.key, rng::startup_agent(w.s.id[k]), static_cast<std::uint64_t>(c.step), rng::purpose::startup);
         if (s.uniform() < rng::hazard_prob(h, c.years)) {
@@ -48,8 +51,18 @@ void incubator(engine::step_context& c) {
     const auto cdf = sector_cdf(c.sc);
     rng::stream s(c.key, rng::programme_agent + 5, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
     const std::uint32_t intake = s.poisson(p.intake_per_year * c.years);
-    for (std::uint32_t k = 0; k < intake; ++k)
-        admit(w, c.sc.incubator_district, draw_sector(cdf, s.uniform()), true, c.step);
+    // A team is admitted only to a place the budget can pay for the rest of the year.
+    const double place = p.cost_per_startup_year * std::max(c.years, budget::years_after(c));
+    double room = w.funded_incubator >= 1.0 ? budget::available(c, budget::line::incubator) : 0.0;
+    for (std::uint32_t k = 0; k < intake; ++k) {
+        const std::uint8_t sector = draw_sector(cdf, s.uniform());
+        if (room < place) {
+            budget::record_not_done(c, budget::line::incubator, place);
+            continue;
+        }
+        room -= place;
+        admit(w, c.sc.incubator_district, sector, true, c.step);
+    }
     for (std::size_t d = 0; d < w.d.size(); ++d) {
         if (w.d.offshore_bases[d] == 0) continue;
         rng::stream ds(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step),

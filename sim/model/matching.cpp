@@ -43,7 +43,7 @@ namespace phases {
 void offer_matches(engine::step_context& c) {
     const auto& p = c.sc.p;
     auto& d = c.w.d;
-    const double library = p.programme && p.libraries ? rng::hazard_prob(p.project_match_rate, c.years) : 0.0;
+    const double library = platform_runs(p, c.w) ? rng::hazard_prob(p.project_match_rate, c.years) : 0.0;
     for (std::size_t k = 0; k < d.size(); ++k) {
         const double fair = p.programme && d.fair[k] ? p.fair_match_prob : 0.0;
         d.match_chance[k] = 1.0 - (1.0 - library) * (1.0 - fair);

@@ -23,9 +23,8 @@ needs_step needs_step::of(const engine::step_context& c) {
     std::size_t firms = 0;
     for (const std::size_t n : alive_in) firms += n;
     // Published cases reach every firm (the case library's imitation effect).
-    const double cases = p.programme && p.libraries && firms > 0
-                             ? p.case_exposure * w.cases / (static_cast<double>(firms) / 1000.0)
-                             : 0.0;
+    const double cases =
+        platform_runs(p, w) && firms > 0 ? p.case_exposure * w.cases / (static_cast<double>(firms) / 1000.0) : 0.0;
     x.target.resize(nd);
     x.keep.resize(nd);
     for (std::size_t d = 0; d < nd; ++d) {
@@ -47,7 +46,7 @@ needs_step needs_step::of(const engine::step_context& c) {
     x.solve_posted = h_po > 0 ? s_po / h_po : 0.0;
     x.arrive[0] = static_cast<float>(p.need_rate * p.other_need_factor * c.years);
     x.arrive[1] = static_cast<float>(p.need_rate * c.years);
-    x.library = p.programme && p.libraries;
+    x.library = platform_runs(p, w);
     x.post_unaware = p.post_share_unaware;
     x.post_aware = p.post_share_aware;
     return x;

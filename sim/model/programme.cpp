@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/execution.hpp"
+#include "model/budget.hpp"
 #include "model/common.hpp"
 #include "model/lanes.hpp"
 #include "model/phases.hpp"
@@ -68,8 +69,9 @@ void forums(engine::step_context& c, rng::stream& s) {
         const std::uint16_t host = pilots[static_cast<std::size_t>(w.forums_held) % pilots.size()];
         const auto theme = static_cast<std::uint8_t>(static_cast<std::size_t>(w.forums_held) % c.sc.sectors.size());
         const double viewers = p.viewers_min + (p.viewers_max - p.viewers_min) * s.uniform();
+        // A forum the budget cannot pay is not held (the ledger records it as not done).
+        if (!budget::pay(c, budget::line::forums, p.cost_per_forum, host)) continue;
         w.d.forum_viewers[host] += viewers;
-        w.d.spend[host] += p.cost_per_forum;  // funding.cpp caps spending at the budget
         const double gain = std::min(1.0, p.forum_awareness * viewers / 1e5);
         awareness_pulse(w.f, gain, {audience::sector, theme});
         awareness_pulse(w.f, p.host_awareness, {audience::district, host});
@@ -86,7 +88,7 @@ void forums(engine::step_context& c, rng::stream& s) {
     }
 }
 
-void consortia(engine::step_context& c, rng::stream& s) {
+void consortia(engine::step_context& c, rng::stream& s, bool funded) {
     const auto& p = c.sc.p;
     auto& w = c.w;
     for (std::size_t k = 0; k < w.c.size(); ++k) {
@@ -95,7 +97,7 @@ void consortia(engine::step_context& c, rng::stream& s) {
     const std::uint32_t n =
         c.step == 0 ? static_cast<std::uint32_t>(p.consortia_initial) : s.poisson(p.consortia_per_year * c.years);
     const auto pilots = pilot_districts(w.d);
-    if (n == 0 || pilots.empty()) return;
+    if (n == 0 || pilots.empty() || !funded) return;
     // "One industry, one society, one institute, ...": each consortium has one sector, in turn,
     // anchored where that sector's tech firms are: the pilot with most of them per consortium of
     // the sector it already anchors (a highest-averages rule), so a sector's second consortium
@@ -163,6 +165,9 @@ void programme_calendar(engine::step_context& c) {
     const auto& p = c.sc.p;
     if (!p.programme) return;
     auto& w = c.w;
+    // The running lines first: what the funds leave for the platform, the teams, the incubator
+    // and the consortia this step (budget.hpp); the events below are paid as they happen.
+    budget::pay_running(c);
     // One programme stream per step; each activity draws in a fixed order, and each is skipped
     // entirely (not just its effect) only when its switch is off, so the others keep their draws.
     rng::stream forum_s(c.key, rng::programme_agent, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
@@ -180,17 +185,30 @@ void programme_calendar(engine::step_context& c) {
         rng::stream ds(c.key, rng::district_agent(d), static_cast<std::uint64_t>(c.step), rng::purpose::district);
         const double rate = p.fairs_per_year * effort_factor(p, w.d.effort[d]);
         if (ds.uniform() < rng::hazard_prob(rate, c.years)) {
-            w.d.fair[d] = 1;
-            w.d.spend[d] += p.cost_per_fair;
+            // Paid by the programme's fairs line, or else from the district's purse (its rewards):
+            // a rewarded district can hold fairs the programme can no longer pay for.
+            if (budget::pay(c, budget::line::fairs, p.cost_per_fair, d)) {
+                w.d.fair[d] = 1;
+            } else if (w.d.purse[d] >= p.cost_per_fair) {
+                w.d.purse[d] -= p.cost_per_fair;
+                w.d.fair[d] = 1;
+            }
         }
     }
 
     rng::stream finance_s(c.key, rng::programme_agent + 2, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
-    if (p.finance) w.roadshows = static_cast<std::int32_t>(finance_s.poisson(p.roadshows_per_year * c.years));
+    if (p.finance) {
+        // Each roadshow the budget cannot pay is not held.
+        const std::uint32_t planned = finance_s.poisson(p.roadshows_per_year * c.years);
+        w.roadshows = 0;
+        for (std::uint32_t k = 0; k < planned; ++k)
+            w.roadshows += budget::pay(c, budget::line::roadshows, p.cost_per_roadshow, -1) ? 1 : 0;
+    }
 
     rng::stream consortia_s(c.key, rng::programme_agent + 3, static_cast<std::uint64_t>(c.step),
                             rng::purpose::programme);
-    if (p.consortia) consortia(c, consortia_s);
+    // New consortia only while the existing ones' support is paid in full.
+    if (p.consortia) consortia(c, consortia_s, w.funded_consortia >= 1.0);
 
     rng::stream station_s(c.key, rng::programme_agent + 4, static_cast<std::uint64_t>(c.step), rng::purpose::programme);
     if (p.incubator) workstations(c, station_s);

@@ -145,7 +145,7 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
         if (x.consortia) event = event || runs_out(left_member, h_member > 0);
 
         // finance.hpp: a firm that may pitch draws its pitch (below).
-        const int pitching = pitch ? bits(may_pitch(tech, a, x.finance.least_f)) : 0;
+        const int pitching = pitch ? bits(may_pitch(tech, a, x.finance.reach_f)) : 0;
 
         // firms.hpp
         const mask financed = load(f.financed_until + i) >= x.step;

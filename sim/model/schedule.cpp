@@ -9,7 +9,7 @@ const engine::schedule& default_schedule() {
     static const engine::schedule s = {
         {"begin_step",            phases::begin_step,            "clear the districts' flows of the step"},
         {"apply_events",          phases::apply_events,          "dated scenario events: pilot designations, new expert teams, offshore bases"},
-        {"programme_calendar",    phases::programme_calendar,    "forums and annual events, national visits, fairs, roadshows, consortia, workstations"},
+        {"programme_calendar",    phases::programme_calendar,    "the budget pays its running lines; forums and annual events, national visits, fairs, roadshows, consortia, workstations, each done only if paid"},
         {"share_services",        phases::share_services,        "teams, national visits and volunteers share their capacity over the needs open at the end of the last step: each district and sector's expected services and visits per open need"},
         {"offer_matches",         phases::offer_matches,         "each district's chance that the project library or a matching fair matches a posted need"},
         {"open_roadshows",        phases::open_roadshows,        "the chance that a firm or start-up that may pitch does so at this step's roadshows"},
@@ -17,7 +17,7 @@ const engine::schedule& default_schedule() {
         {"startup_deals",         phases::startup_deals,         "active start-ups pitch at the roadshows; some get deals"},
         {"incubator",             phases::incubator,             "start-ups fail or graduate; the incubator and offshore bases admit new ones"},
         {"births",                phases::births,                "graduates and newborn firms join the population with new ids; their metrics are added"},
-        {"funding",               phases::funding,               "operating costs against the year's funds; at year end the 以奖代补 evaluation"},
+        {"funding",               phases::funding,               "city-wide costs spread over districts, effort paid from purses; at year end the 以奖代补 evaluation and each pilot's effort choice"},
         {"collect_metrics",       phases::collect_metrics,       "the district-level metrics of the step, next to the firms'"},
         {"check_invariants",      phases::check_invariants,      "no NaN, infinite or negative metric; the ledger balances; names the district and step"},
         {"compact",               phases::compact,               "at a year end, firms that exited are removed (ids unchanged)"},

@@ -54,8 +54,20 @@ std::vector<int> ledger_years(const scenario::calendar& cal) {
     return years;
 }
 
-const std::array<std::string_view, 5>& ledger_items() {
-    static const std::array<std::string_view, 5> items = {"funds_in", "operations", "rewards", "unspent", "unfunded"};
+const std::array<std::string_view, n_ledger_items>& ledger_items() {
+    static const std::array<std::string_view, n_ledger_items> items = {"funds_in",
+                                                                       "cofunding",
+                                                                       "operations",
+                                                                       "rewards",
+                                                                       "unspent",
+                                                                       "unfunded",
+                                                                       "not_done_platform",
+                                                                       "not_done_teams",
+                                                                       "not_done_incubator",
+                                                                       "not_done_consortia",
+                                                                       "not_done_forums",
+                                                                       "not_done_roadshows",
+                                                                       "not_done_fairs"};
     return items;
 }
 
@@ -67,11 +79,9 @@ std::vector<double> ledger_table(const state::world& w, const scenario::calendar
         const auto it = std::find(years.begin(), years.end(), y.year);
         if (it == years.end()) continue;
         double* row = t.data() + static_cast<std::size_t>(it - years.begin()) * n;
-        row[0] = y.funds_in;
-        row[1] = y.operations;
-        row[2] = y.rewards;
-        row[3] = y.unspent;
-        row[4] = y.unfunded;
+        const double head[] = {y.funds_in, y.cofunding, y.operations, y.rewards, y.unspent, y.unfunded};
+        std::copy(std::begin(head), std::end(head), row);
+        std::copy(y.not_done.begin(), y.not_done.end(), row + std::size(head));
     }
     return t;
 }

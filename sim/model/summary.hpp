@@ -24,7 +24,10 @@ double city_value(std::span<const double> row, std::size_t districts, metric m);
 // The programme ledger as a table: one row per calendar year of the period, in the order of
 // ledger_items(); years the run did not reach are zero.
 std::vector<int> ledger_years(const scenario::calendar& cal);
-const std::array<std::string_view, 5>& ledger_items();
+// funds_in, cofunding, operations, rewards, unspent, unfunded, then not_done_<line> for each
+// budget line (model/budget.hpp), in million yuan.
+inline constexpr std::size_t n_ledger_items = 6 + state::budget_lines;
+const std::array<std::string_view, n_ledger_items>& ledger_items();
 std::vector<double> ledger_table(const state::world& w, const scenario::calendar& cal);
 
 }  // namespace kcsim::model

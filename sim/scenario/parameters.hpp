@@ -121,6 +121,8 @@ struct params {
     double finance_weeks = 0;
     double finance_rd_boost = 0;
     double finance_survival = 0;
+    double platform_pitch_ratio = 0;
+    double platform_awareness = 0;
     // [funding]
     double annual_budget = 0;
     double cost_per_expert_year = 0;
@@ -131,6 +133,7 @@ struct params {
     double platform_cost_year = 0;
     double consortium_cost_year = 0;
     double reward_share = 0;
+    double district_cofunding = 0;
     // [rewards]
     std::string reward_rule;
     std::int64_t reward_top_k = 0;
@@ -139,6 +142,7 @@ struct params {
     double effort_min = 0;
     double effort_max = 0;
     double effort_elasticity = 0;
+    double effort_cost = 0;
     // [district_data]
     bool differentiate = true;
     double rd_intensity_shift = 0;

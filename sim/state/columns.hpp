@@ -36,7 +36,8 @@ template <class W, class F> void for_each_column(W& w, F&& f) {
         f("startups/ended_step", s.ended_step);
     f("startups/financed_until", s.financed_until);
     auto& d = w.d;
-    f("districts/pilot", d.pilot), f("districts/effort", d.effort), f("districts/offshore_bases", d.offshore_bases);
+    f("districts/pilot", d.pilot), f("districts/effort", d.effort), f("districts/purse", d.purse),
+        f("districts/offshore_bases", d.offshore_bases);
     f("districts/workstations", d.workstations), f("districts/forum_viewers", d.forum_viewers),
         f("districts/spend", d.spend);
     f("districts/reward", d.reward), f("districts/contracts", d.contracts),
@@ -56,7 +57,9 @@ template <class W, class F> void for_each_scalar(W& w, F&& f) {
     f("step", w.step), f("next_firm_id", w.next_firm_id), f("next_startup_id", w.next_startup_id);
     f("forums_held", w.forums_held), f("consortia_formed", w.consortia_formed), f("cases", w.cases);
     f("visit_district", w.visit_district), f("roadshows", w.roadshows), f("pitch_chance", w.pitch_chance);
-    f("pitch_eligible", w.pitch_eligible);
+    f("pitch_eligible", w.pitch_eligible), f("funded_platform", w.funded_platform);
+    f("funded_teams", w.funded_teams), f("funded_incubator", w.funded_incubator);
+    f("funded_consortia", w.funded_consortia), f("citywide_spend", w.citywide_spend);
 }
 
 }  // namespace kcsim::state

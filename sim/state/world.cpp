@@ -51,6 +51,7 @@ void firms::erase_dead(const std::function<void(std::size_t, const std::function
 void districts::resize(std::size_t n, std::size_t sectors) {
     pilot.resize(n);
     effort.assign(n, 1.0);
+    purse.assign(n, 0.0);
     offshore_bases.resize(n);
     workstations.resize(n);
     resize_all(n, forum_viewers, spend, reward, contracts, contract_value, services, startups_admitted,

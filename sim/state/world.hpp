@@ -3,6 +3,7 @@
 // numbers, so a world copies, compares and saves bit-exactly (forks start from a copy).
 // Agent ids are stable and never reused; new agents are numbered after a step, in a defined
 // order, never by a counter inside a parallel loop.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -123,6 +124,7 @@ struct startups {
 struct districts {
     std::vector<std::uint8_t> pilot;  // scenario::pilot_level
     std::vector<double> effort;       // adapts to 以奖代补 rewards; 1 = neutral
+    std::vector<double> purse;        // rewards not yet spent, million yuan: pays effort above 1, and fairs
     std::vector<std::int32_t> offshore_bases;
     std::vector<std::int32_t> workstations;
     // flows this step (cleared at the start of each step)
@@ -149,14 +151,19 @@ struct districts {
     bool operator==(const districts&) const = default;
 };
 
-// Programme funds by calendar year: funds_in = operations + rewards + unspent (exactly).
+// The budget's lines, in the order they are paid (model/budget.hpp names them).
+inline constexpr std::size_t budget_lines = 7;
+
+// Programme funds by calendar year: funds_in + cofunding = operations + rewards + unspent (exactly).
 struct ledger_year {
     int year = 0;
     double funds_in = 0;
+    double cofunding = 0;   // the pilot districts' matching funds
     double operations = 0;  // disbursed for running the programme
     double rewards = 0;     // disbursed as 以奖代补
-    double unfunded = 0;    // operations cost the budget could not cover
+    double unfunded = 0;    // cost of the activities not done for want of money
     double unspent = 0;
+    std::array<double, budget_lines> not_done{};  // unfunded by budget line
     bool operator==(const ledger_year&) const = default;
 };
 
@@ -172,6 +179,10 @@ struct world {
     std::int32_t roadshows = 0;
     double pitch_chance = 0;          // that an eligible firm pitches at this step's roadshows
     std::int64_t pitch_eligible = 0;  // firms that may pitch, at the end of the last step
+    // Share of the step's cost of each running budget line that the funds paid (model/budget.cpp);
+    // what is not paid is not done.
+    double funded_platform = 1, funded_teams = 1, funded_incubator = 1, funded_consortia = 1;
+    double citywide_spend = 0;  // paid this step for the platform and roadshows, spread by funding()
     firms f;
     districts d;
     teams t;

@@ -21,7 +21,10 @@ REPS = 3
 T975_DF2 = 4.303  # Student t, 97.5% quantile, 2 degrees of freedom (REPS - 1)
 FORK_AT = "2022-01-03"
 STATS = ["mean", "p05", "p95", "diff_mean", "diff_lo95", "diff_hi95", "p_higher"]
-TARGETS = ["startups_100", "pilots_plus_3", "teams_plus_3", "forums_bimonthly", "rewards_every_year"]
+TARGETS = ["tech_firms_doubling_pace", "high_tech_doubling_pace", "startups_incubated_100", "pilots_plus_3",
+           "teams_plus_3", "forums_bimonthly", "rewards_every_year"]
+INPUTS = TARGETS[3:]  # delivered as scheduled, not outcome targets
+PER_MILLION = ["needs_solved", "tech_firms", "high_tech_firms", "tech_contracts", "startups_graduated"]
 
 
 def text(values) -> list[str]:
@@ -117,7 +120,12 @@ def test_compare_writes_h5_csv_and_md(cmp_run):
     assert "`kcsim compare " in md
     assert f"## Comparison of 2 scenarios over {REPS} paired replicates; baseline no-programme" in md
     assert "| tech_firms (end) | firms | no-programme |" in md
-    assert "## Probability of meeting the plan's targets" in md
+    # The summary leads with the additional needs solved, then the table, cost-effectiveness,
+    # the outcome targets and the inputs delivered.
+    assert md.index("## Additional needs solved against no-programme") < md.index("| needs_solved (total)")
+    assert "## Cost-effectiveness" in md and "needs_solved / M yuan" in md
+    assert "## Probability of meeting the outcome targets" in md
+    assert "## Inputs delivered as scheduled" in md
 
 
 def test_comparison_group_is_labelled(comparison):
@@ -187,7 +195,8 @@ def test_targets_are_probabilities(comparison):
     v = t.values
     assert ((v >= 0) & (v <= 1)).all()
     np.testing.assert_allclose(v * REPS, np.round(v * REPS), atol=1e-12)  # shares of REPS replicates
-    assert (t.sel(scenario="no-programme").values == 0).all()  # no programme, no pilots, forums or rewards
+    # No programme, no pilots, forums or rewards: no input delivered.
+    assert (t.sel(scenario="no-programme", target=INPUTS).values == 0).all()
     assert t.sel(scenario="plan", target="pilots_plus_3") == 1.0  # the plan adds 4 pilot districts
     assert len(comparison.target_meaning.values) == len(TARGETS)
 
@@ -200,7 +209,7 @@ def test_summary_csv_matches_the_h5(cmp_run, comparison):
                       "diff_hi95", "p_higher"]
     metrics = [str(m) for m in comparison.metric.values]
     scenarios = [str(s) for s in comparison.scenario.values]
-    assert len(rows) == len(scenarios) * (len(metrics) + len(TARGETS))
+    assert len(rows) == len(scenarios) * (len(metrics) + len(TARGETS)) + (len(scenarios) - 1) * len(PER_MILLION)
     with h5py.File(cmp_run, "r") as f:
         kinds = dict(zip(text(f["scenarios/plan/metric"][...]), text(f["scenarios/plan/metric_kind"][...])))
         units = dict(zip(text(f["scenarios/plan/metric"][...]), text(f["scenarios/plan/metric_unit"][...])))
@@ -209,6 +218,12 @@ def test_summary_csv_matches_the_h5(cmp_run, comparison):
         key = (row["scenario"], row["metric"])
         assert key not in seen, key
         seen.add(key)
+        if row["metric"].startswith("per_million_yuan:"):
+            # Cost-effectiveness: the paired difference per million yuan, only for non-baselines.
+            assert row["scenario"] != scenarios[0] and row["measure"] == "paired difference"
+            assert row["metric"][len("per_million_yuan:"):] in PER_MILLION
+            assert row["unit"].endswith(" per million yuan")
+            continue
         if row["metric"].startswith("target:"):
             assert row["measure"] == "probability"
             want = float(comparison.targets.sel(scenario=row["scenario"], target=row["metric"][len("target:"):]))
@@ -223,7 +238,8 @@ def test_summary_csv_matches_the_h5(cmp_run, comparison):
             s = comparison.summary.sel(scenario=row["scenario"], metric=row["metric"])
             for stat in STATS:
                 assert float(row[stat]) == pytest.approx(float(s.sel(statistic=stat)), rel=1e-12, abs=1e-300), (key, stat)
-    assert seen == {(s, m) for s in scenarios for m in metrics} | {(s, f"target:{t}") for s in scenarios for t in TARGETS}
+    assert seen == ({(s, m) for s in scenarios for m in metrics} | {(s, f"target:{t}") for s in scenarios for t in TARGETS}
+                    | {(s, f"per_million_yuan:{m}") for s in scenarios[1:] for m in PER_MILLION})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +370,8 @@ def test_force_replaces_every_output(run_kcsim, no_programme, plan, out_dir):
     # The printed table (not --quiet).
     assert "Comparison of 2 scenarios over 2 paired replicates; baseline no-programme" in proc.stdout
     assert "vs no-programme (95% CI)" in proc.stdout
-    assert "Probability of meeting the plan's targets" in proc.stdout
+    assert "Probability of meeting the outcome targets" in proc.stdout
+    assert "Inputs delivered as scheduled" in proc.stdout
     assert f"wrote {out}, {csv_path} and {md_path}" in proc.stdout
     with h5py.File(out, "r") as f:
         assert f["comparison"].attrs["replicates"] == 2

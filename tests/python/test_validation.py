@@ -83,10 +83,13 @@ def test_firm_rd_order_of_magnitude(plan):
 
 def test_ledger_balances_every_year(plan):
     ledger = plan.ledger
-    lhs = ledger.sel(ledger_item="funds_in")
+    lhs = ledger.sel(ledger_item=["funds_in", "cofunding"]).sum("ledger_item")
     rhs = ledger.sel(ledger_item=["operations", "rewards", "unspent"]).sum("ledger_item")
     assert np.allclose(lhs, rhs, rtol=1e-12, atol=1e-9)
     assert (ledger >= -1e-9).all()
+    # What was not done, line by line, adds up to the unfunded cost.
+    not_done = ledger.sel(ledger_item=[str(i) for i in ledger.ledger_item.values if str(i).startswith("not_done_")])
+    assert np.allclose(not_done.sum("ledger_item"), ledger.sel(ledger_item="unfunded"), rtol=1e-9, atol=1e-9)
     # Spending recorded by district adds up to the ledger's disbursements, year by year.
     spend = city(plan, "programme_spend").groupby("time.year").sum()
     rewards = city(plan, "reward_funds").groupby("time.year").sum()

@@ -94,7 +94,7 @@ def _root_seed(f_group):
     (_shift_time, "time or date values are not the stored scenario's calendar"),
     (_renumber, "replicate numbers are not 0..2 in order"),
     (_ledger_balanced, "does not match its content_sha256"),
-    (_ledger_unbalanced, "funds_in differs from operations + rewards + unspent"),
+    (_ledger_unbalanced, "funds_in + cofunding differs from operations + rewards + unspent"),
     (_unit_text, "metric coordinates are not this kcsim's metrics"),
     (_root_seed, "does not match its content_sha256"),
 ])

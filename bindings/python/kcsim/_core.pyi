@@ -148,7 +148,7 @@ def metric_kinds() -> list[str]:
     """The kind of each metric (stock, flow, state, mean), in the order of the metric axis."""
 
 def ledger_items() -> list[str]:
-    """The ledger items: funds_in, operations, rewards, unspent, unfunded."""
+    """The ledger items: funds_in, cofunding, operations, rewards, unspent, unfunded, not_done_<line> per budget line."""
 
 class _CompareResult(TypedDict):
     metrics: npt.NDArray[np.float64]  # (scenario, replicate, time, district, metric)
