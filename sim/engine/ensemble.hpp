@@ -28,6 +28,7 @@ struct replicate_result {
     std::string message;          // why it failed, if it did
     std::vector<double> metrics;  // [steps][districts][metrics]
     std::vector<double> ledger;   // [years][ledger items] (the model_spec's ledger)
+    std::vector<double> team_reports;  // [steps][team slots][items] (the model_spec's team_reports)
     double seconds = 0;
     std::optional<snapshot> saved;  // the state at the snapshot step, when one was asked for
     // The metrics encoded as the file stores them, if the options' prepare made them (the CLI's:
