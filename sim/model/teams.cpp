@@ -186,13 +186,17 @@ void review_teams(engine::step_context& c) {
         // In team order: each move changes the cover the next team sees.
         for (std::size_t k = 0; k < w.t.size(); ++k) {
             if (!w.t.placed[k] || !(w.t.quarter_capacity[k] > 0)) continue;
-            if (w.t.quarter_services[k] >= p.reallocate_below * w.t.quarter_capacity[k]) continue;
+            const bool idle = w.t.quarter_services[k] < p.reallocate_below * w.t.quarter_capacity[k];
             const auto cap = team_field_capacity(w, ns);
             const std::vector<double> fields(cap.begin() + static_cast<std::ptrdiff_t>(k * ns),
                                              cap.begin() + static_cast<std::ptrdiff_t>((k + 1) * ns));
             const std::uint16_t here = w.t.districts[k].front();
             const std::uint16_t there = best_district(c.sc, w, fields, k);
-            if (uncovered_demand(c.sc, w, fields, there, k) > uncovered_demand(c.sc, w, fields, here, k)) {
+            // It moves when it had too little to do where it is, or when demand elsewhere is
+            // clearly larger than here; never to a district with less uncovered demand.
+            const double gain = uncovered_demand(c.sc, w, fields, there, k),
+                         stay = uncovered_demand(c.sc, w, fields, here, k);
+            if (gain > stay && (idle || gain > (1 + p.reallocate_margin) * std::max(stay, 0.0))) {
                 w.t.districts[k] = {there};
             }
         }

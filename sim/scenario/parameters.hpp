@@ -80,6 +80,7 @@ struct params {
     bool reallocate = true;
     std::int64_t review_weeks = 0;
     double reallocate_below = 0;
+    double reallocate_margin = 0;
     // [libraries]
     double need_lifetime = 0;
     double project_match_rate = 0;
