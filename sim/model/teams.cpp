@@ -123,7 +123,8 @@ void form_team(const scenario::scenario& sc, state::world& w, const scenario::ev
         }
         by_field = apportion(e.experts, open);
     }
-    // Homes: the scenario's shares, the rest firm experts.
+    // Homes: the scenario's shares, the rest firm experts (none if the three pass 1: apportion
+    // then shares the experts in proportion to the three).
     const double firm_share = std::max(0.0, 1.0 - p.share_university - p.share_institute - p.share_society);
     const auto by_home = apportion(e.experts, {p.share_university, p.share_institute, p.share_society, firm_share});
     // Experts field by field; homes dealt out in turn so each field gets its share of each home.

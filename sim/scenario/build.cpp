@@ -171,16 +171,6 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
              "'" + std::string(pair.min_key) + "' = " + fmt_num(lo) + " is above '" + std::string(pair.max_key) +
                  "' = " + fmt_num(hi) + ": the minimum of a range may not exceed its maximum");
     }
-    // The experts' home-institution shares leave the rest to firm experts: together at most 1.
-    if (const double sum = p.share_university + p.share_institute + p.share_society; sum > 1 + 1e-12) {
-        const toml::node* n = nullptr;
-        for (const char* k : {"share_society", "share_institute", "share_university"}) {
-            if (!n) n = merged["experts"][k].node();
-        }
-        fail(n && n->source().path ? locate(n->source(), origin) : top, "experts.share_society",
-             "'experts.share_university' + 'experts.share_institute' + 'experts.share_society' = " + fmt_num(sum) +
-                 ": expected at most 1 (the rest are experts from firms)");
-    }
     if (s->cal.steps() < 1) {
         fail(set_at("end"), "calendar.end",
              "the period " + core::to_iso(p.start) + " to " + core::to_iso(p.end) + " is shorter than one step of " +

@@ -187,7 +187,7 @@ const std::array specs = {
         "Share of a new team's experts from a research institute.",
         "assumption: range 0.15-0.35"},
     param_spec{"experts.share_society", &P::share_society, 0.3, 0, 1, "share",
-        "Share of a new team's experts from a municipal learned society (学会), the teams' organisers (seed 001: societies deliver services). The three shares must sum to at most 1.",
+        "Share of a new team's experts from a municipal learned society (学会), the teams' organisers (seed 001: societies deliver services). If the three shares sum to more than 1, experts are shared in proportion to them and none come from firms.",
         "assumption: range 0.2-0.45"},
     param_spec{"experts.firm_expert_time", &P::firm_expert_time, 0.5, 0, 1, "ratio",
         "Weekly capacity of an expert employed by a firm, relative to experts.services_per_expert_week (the others have the full rate): firm engineers serve beside their own job.",
