@@ -42,17 +42,16 @@ void bind_run(py::module_& m) {
             engine::execution_context ctx(checked_threads(threads, "run"));
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
-                    engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,
-                                         [&](engine::replicate_result&& r) {
-                                             std::copy(r.metrics.begin(), r.metrics.end(),
-                                                       mp + r.replicate * T * D * M);
-                                             std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
-                                             std::copy(r.team_reports.begin(), r.team_reports.end(),
-                                                       tp + r.replicate * T * K * I);
-                                             okp[r.replicate] = r.ok ? 1 : 0;
-                                             messages[r.replicate] = r.message;
-                                             ++done;
-                                         });
+                    engine::run_ensemble(
+                        sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,
+                        [&](engine::replicate_result&& r) {
+                            std::copy(r.metrics.begin(), r.metrics.end(), mp + r.replicate * T * D * M);
+                            std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
+                            std::copy(r.team_reports.begin(), r.team_reports.end(), tp + r.replicate * T * K * I);
+                            okp[r.replicate] = r.ok ? 1 : 0;
+                            messages[r.replicate] = r.message;
+                            ++done;
+                        });
                 },
                 replicates, progress);
             return py::make_tuple(metrics, ledger, ok, messages, teams);

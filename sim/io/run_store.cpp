@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <ctime>
+#include <limits>
 
 #include <hdf5_hl.h>
 
@@ -232,7 +232,8 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         std::vector<std::int32_t> index(g.teams);
         for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int32_t>(k);
         auto team = h5::write_ints(g.group, "team", index);
-        h5::write_attr(team, "long_name", std::string("expert team, in the order the scenario's team events form them"));
+        h5::write_attr(team, "long_name",
+                       std::string("expert team, in the order the scenario's team events form them"));
         h5::make_scale(team, "team");
         std::vector<std::string> items(model::team_report_items().begin(), model::team_report_items().end());
         auto item = h5::write_strings(g.group, "team_report_item", items);
@@ -249,9 +250,9 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::check(H5Pset_fletcher32(dcpl), "checksum filter");
         const double nan = std::numeric_limits<double>::quiet_NaN();
         h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
-        g.team_reports = h5::handle(
-            H5Dcreate2(g.group, "team_reports", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-            "creating 'team_reports'");
+        g.team_reports =
+            h5::handle(H5Dcreate2(g.group, "team_reports", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                       H5Dclose, "creating 'team_reports'");
         h5::write_attr(g.team_reports, "long_name",
                        std::string("expert teams' weekly reports: services delivered and needs solved per step; NaN "
                                    "before a team is formed"));

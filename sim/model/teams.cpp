@@ -127,9 +127,20 @@ void form_team(const scenario::scenario& sc, state::world& w, const scenario::ev
     // then shares the experts in proportion to the three).
     const double firm_share = std::max(0.0, 1.0 - p.share_university - p.share_institute - p.share_society);
     const auto by_home = apportion(e.experts, {p.share_university, p.share_institute, p.share_society, firm_share});
-    // Experts field by field; homes dealt out in turn so each field gets its share of each home.
+    // Experts field by field; homes dealt out evenly (each expert gets the home furthest behind
+    // its share so far), so every field gets about its share of each home.
     std::vector<std::uint8_t> homes;
-    for (std::size_t h = 0; h < by_home.size(); ++h) homes.insert(homes.end(), static_cast<std::size_t>(by_home[h]), static_cast<std::uint8_t>(h));
+    std::vector<int> dealt(by_home.size(), 0);
+    for (int k = 0; k < e.experts; ++k) {
+        std::size_t pick = 0;
+        double most = -1e300;
+        for (std::size_t h = 0; h < by_home.size(); ++h) {
+            const double behind = by_home[h] * (k + 1.0) / e.experts - dealt[h];
+            if (dealt[h] < by_home[h] && behind > most) most = behind, pick = h;
+        }
+        ++dealt[pick];
+        homes.push_back(static_cast<std::uint8_t>(pick));
+    }
     std::size_t next = 0;
     for (std::size_t f = 0; f < ns; ++f) {
         for (int k = 0; k < by_field[f]; ++k) {

@@ -88,11 +88,11 @@ inline constexpr std::uint8_t firm = 3;
 }  // namespace expert_home
 
 struct experts {
-    std::vector<std::uint8_t> field;     // sector index
-    std::vector<std::uint8_t> home;      // expert_home
-    std::vector<float> capacity;         // services per week
+    std::vector<std::uint8_t> field;      // sector index
+    std::vector<std::uint8_t> home;       // expert_home
+    std::vector<float> capacity;          // services per week
     std::vector<std::uint16_t> district;  // of residence
-    std::vector<std::int32_t> team;      // index into teams
+    std::vector<std::int32_t> team;       // index into teams
     std::size_t size() const { return field.size(); }
     bool operator==(const experts&) const = default;
 };

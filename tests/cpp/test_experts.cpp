@@ -24,8 +24,9 @@ namespace {
 // pilot since 2020), a small population, one year, and no services but the teams'.
 scenario::scenario_ptr small(const std::string& extra, const std::string& end = "2021-12-31",
                              const std::string& experts = "", int tech_firms = 8000) {
-    const std::string text = "[calendar]\nstart = 2021-01-04\nend = " + end + "\n[population]\ntech_firms = " +
-                             std::to_string(tech_firms) + "\nother_firms = " + std::to_string(tech_firms / 2) +
+    const std::string text = "[calendar]\nstart = 2021-01-04\nend = " + end +
+                             "\n[population]\ntech_firms = " + std::to_string(tech_firms) +
+                             "\nother_firms = " + std::to_string(tech_firms / 2) +
                              "\n"
                              "[experts]\nvolunteer_services_per_week = 0\nnational_visits_per_year = 0\n" +
                              experts + extra;
@@ -139,7 +140,8 @@ TEST_CASE("more teams in high-demand districts solve more needs than in low-dema
         pilots += pilot("2021-01-04", d, "municipal");
     auto placed = [&](const char* a, const char* b, const char* c) {
         std::string t;
-        for (auto d : {a, b, c}) t += team("2021-01-04", "sector = \"manufacturing\"\ndistricts = [\"" + std::string(d) + "\"]\n", 16);
+        for (auto d : {a, b, c})
+            t += team("2021-01-04", "sector = \"manufacturing\"\ndistricts = [\"" + std::string(d) + "\"]\n", 16);
         return small(pilots + t);
     };
     const auto high = placed("yubei", "jiangbei", "yuzhong"), low = placed("chengkou", "wuxi", "wushan");
