@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "engine/ensemble.hpp"
@@ -187,4 +188,22 @@ TEST_CASE("problem-library needs expire, which bounds the backlog (20 paired rep
         // less than one year's postings (two years were posted).
         CHECK(open_yearly[r] < 0.5 * posted[r]);
     }
+}
+
+TEST_CASE("placed and reallocated teams give the same bits on 1 and 2 threads", "[determinism][experts]") {
+    const auto sc =
+        small(pilot("2021-01-04", "yubei", "national") + team("2021-01-04", "", 30) + team("2021-02-01", "", 20),
+              "2021-09-30", "review_weeks = 4\n");
+    auto reports = [&](int threads) {
+        engine::execution_context ctx(threads);
+        std::vector<double> all;
+        engine::run_ensemble(sc, {.seed = 3, .replicates = 3}, ctx, [&](engine::replicate_result&& r) {
+            all.insert(all.end(), r.metrics.begin(), r.metrics.end());
+            all.insert(all.end(), r.team_reports.begin(), r.team_reports.end());
+        });
+        return all;
+    };
+    const auto one = reports(1), two = reports(2);
+    REQUIRE(one.size() == two.size());
+    CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
 }
