@@ -14,6 +14,7 @@
 #include "engine/ensemble.hpp"
 #include "model/metrics.hpp"
 #include "model/summary.hpp"
+#include "model/teams.hpp"
 
 namespace py = pybind11;
 
@@ -30,6 +31,9 @@ void bind_run(py::module_& m) {
             const std::size_t Y = model::ledger_years(sc->cal).size(), L = model::ledger_items().size();
             py::array_t<double> metrics({replicates, T, D, M});
             py::array_t<double> ledger({replicates, Y, L});
+            const std::size_t K = model::team_slots(*sc), I = model::team_report_items().size();
+            py::array_t<double> teams({replicates, T, K, I});
+            double* tp = teams.mutable_data();
             py::array_t<std::int8_t> ok(static_cast<py::ssize_t>(replicates));
             std::vector<std::string> messages(replicates);
             double* mp = metrics.mutable_data();
@@ -38,22 +42,24 @@ void bind_run(py::module_& m) {
             engine::execution_context ctx(checked_threads(threads, "run"));
             run_cancellable(
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
-                    engine::run_ensemble(sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,
-                                         [&](engine::replicate_result&& r) {
-                                             std::copy(r.metrics.begin(), r.metrics.end(),
-                                                       mp + r.replicate * T * D * M);
-                                             std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
-                                             okp[r.replicate] = r.ok ? 1 : 0;
-                                             messages[r.replicate] = r.message;
-                                             ++done;
-                                         });
+                    engine::run_ensemble(
+                        sc, {.seed = s, .replicates = replicates, .cancel = cancel}, ctx,
+                        [&](engine::replicate_result&& r) {
+                            std::copy(r.metrics.begin(), r.metrics.end(), mp + r.replicate * T * D * M);
+                            std::copy(r.ledger.begin(), r.ledger.end(), lp + r.replicate * Y * L);
+                            std::copy(r.team_reports.begin(), r.team_reports.end(), tp + r.replicate * T * K * I);
+                            okp[r.replicate] = r.ok ? 1 : 0;
+                            messages[r.replicate] = r.message;
+                            ++done;
+                        });
                 },
                 replicates, progress);
-            return py::make_tuple(metrics, ledger, ok, messages);
+            return py::make_tuple(metrics, ledger, ok, messages, teams);
         },
         py::arg("scenario"), py::arg("replicates"), py::arg("seed") = py::none(), py::arg("threads") = 0,
         py::arg("progress") = py::none(),
-        "Run replicates in parallel; returns (metrics[R,T,D,M], ledger[R,Y,L], ok[R], messages). Use kcsim.run().");
+        "Run replicates in parallel; returns (metrics[R,T,D,M], ledger[R,Y,L], ok[R], messages, "
+        "team_reports[R,T,K,I]). Use kcsim.run().");
     m.def("metric_names", &model::metric_names);
     m.def("metric_units", [] {
         std::vector<std::string> v;
@@ -63,6 +69,11 @@ void bind_run(py::module_& m) {
     m.def("metric_kinds", [] {
         std::vector<std::string> v;
         for (const auto& i : model::metric_table()) v.emplace_back(i.kind);
+        return v;
+    });
+    m.def("team_report_items", [] {
+        std::vector<std::string> v;
+        for (auto s : model::team_report_items()) v.emplace_back(s);
         return v;
     });
     m.def("ledger_items", [] {

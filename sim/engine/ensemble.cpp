@@ -29,6 +29,7 @@ replicate_result finish(simulation& sim, std::uint64_t r, std::chrono::steady_cl
         res.message = e.what();
     }
     res.ledger = sim.model().ledger(sim.world(), sim.scene().cal);
+    res.team_reports = sim.model().team_reports(sim.world(), sim.scene());
     res.metrics = sim.take_metrics();
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return res;

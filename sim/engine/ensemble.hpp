@@ -25,9 +25,10 @@ using resume_source = std::function<snapshot(std::uint64_t replicate)>;
 struct replicate_result {
     std::uint64_t replicate = 0;
     bool ok = true;
-    std::string message;          // why it failed, if it did
-    std::vector<double> metrics;  // [steps][districts][metrics]
-    std::vector<double> ledger;   // [years][ledger items] (the model_spec's ledger)
+    std::string message;               // why it failed, if it did
+    std::vector<double> metrics;       // [steps][districts][metrics]
+    std::vector<double> ledger;        // [years][ledger items] (the model_spec's ledger)
+    std::vector<double> team_reports;  // [steps][team slots][items] (the model_spec's team_reports)
     double seconds = 0;
     std::optional<snapshot> saved;  // the state at the snapshot step, when one was asked for
     // The metrics encoded as the file stores them, if the options' prepare made them (the CLI's:

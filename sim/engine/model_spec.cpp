@@ -11,7 +11,8 @@ std::atomic<const model_spec*> registered{nullptr};
 }  // namespace
 
 void register_model(const model_spec& m) {
-    if (!m.phases || m.metrics == 0 || !m.initial_world || !m.apply_event || !m.ledger || !m.seconds_per_firm_step)
+    if (!m.phases || m.metrics == 0 || !m.initial_world || !m.apply_event || !m.ledger || !m.team_reports ||
+        !m.seconds_per_firm_step)
         throw internal_error("engine::register_model: the model '" + std::string(m.name) + "' leaves a field empty");
     registered.store(&m, std::memory_order_release);
 }

@@ -27,6 +27,8 @@ struct model_spec {
     void (*apply_event)(const scenario::scenario& sc, state::world& w, const scenario::event& e, int step) = nullptr;
     // A replicate's ledger as a table [year][item] (replicate_result::ledger).
     std::vector<double> (*ledger)(const state::world& w, const scenario::calendar& cal) = nullptr;
+    // A replicate's team weekly reports as a table [step][team][item] (replicate_result::team_reports).
+    std::vector<double> (*team_reports)(const state::world& w, const scenario::scenario& sc) = nullptr;
     // Single-core seconds per firm-step: the planning figure of estimate_run.
     double (*seconds_per_firm_step)() = nullptr;
 };

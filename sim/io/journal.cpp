@@ -20,8 +20,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // The last character is the format's version. 2: each result also carries its encoded metrics
-// chunk. 3: and a summary (a comparison's units carry that instead of the metrics).
-constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '3'};
+// chunk. 3: and a summary (a comparison's units carry that instead of the metrics). 4: and the
+// team weekly reports.
+constexpr char magic[8] = {'K', 'C', 'S', 'U', 'N', 'I', 'T', '4'};
 
 template <class T> void put(std::string& out, const T& v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
@@ -83,6 +84,7 @@ std::string journal::encode(const std::vector<engine::replicate_result>& results
         out += r.message;
         put_doubles(out, r.metrics);
         put_doubles(out, r.ledger);
+        put_doubles(out, r.team_reports);
         put<double>(out, r.seconds);
         put_bytes(out, r.encoded_metrics);
         put_doubles(out, r.summary);
@@ -104,6 +106,7 @@ std::vector<engine::replicate_result> journal::decode(const std::string& in) {
         at += len;
         r.metrics = get_doubles(in, at);
         r.ledger = get_doubles(in, at);
+        r.team_reports = get_doubles(in, at);
         r.seconds = get<double>(in, at);
         r.encoded_metrics = get_bytes(in, at);
         r.summary = get_doubles(in, at);

@@ -1,7 +1,9 @@
 #include "io/run_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <limits>
 
 #include <hdf5_hl.h>
 
@@ -14,6 +16,7 @@
 #include "io/output_file.hpp"
 #include "model/metrics.hpp"
 #include "model/summary.hpp"
+#include "model/teams.hpp"
 
 namespace kcsim::io {
 
@@ -33,6 +36,8 @@ struct scenario_group {
     h5::handle metrics;
     h5::handle ledger;
     hsize_t years = 0;
+    h5::handle team_reports;
+    hsize_t teams = 0;
     h5::handle replicate;
     h5::handle status;
     h5::handle message;
@@ -222,6 +227,43 @@ std::size_t run_store::add_scenario(const scenario::scenario& sc, std::uint64_t 
         h5::attach_scale(g.ledger, item, 2);
     }
 
+    // team_reports: (replicate, time, team, team_report_item), the teams' weekly reports.
+    {
+        g.teams = model::team_slots(sc);
+        std::vector<std::int32_t> index(g.teams);
+        for (std::size_t k = 0; k < index.size(); ++k) index[k] = static_cast<std::int32_t>(k);
+        auto team = h5::write_ints(g.group, "team", index);
+        h5::write_attr(team, "long_name",
+                       std::string("expert team, in the order the scenario's team events form them"));
+        h5::make_scale(team, "team");
+        std::vector<std::string> items(model::team_report_items().begin(), model::team_report_items().end());
+        auto item = h5::write_strings(g.group, "team_report_item", items);
+        h5::make_scale(item, "team_report_item");
+        const hsize_t I = items.size();
+        // HDF5 wants chunks of at least 1 and within a fixed extent: a scenario without teams
+        // gets a team axis of 0 that could grow.
+        const hsize_t dims[4] = {0, g.steps, g.teams, I};
+        const hsize_t maxd[4] = {H5S_UNLIMITED, g.steps, g.teams > 0 ? g.teams : H5S_UNLIMITED, I};
+        const hsize_t chunk[4] = {1, g.steps, std::max<hsize_t>(g.teams, 1), I};
+        h5::handle space(H5Screate_simple(4, dims, maxd), H5Sclose, "dataspace");
+        h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "property list");
+        h5::check(H5Pset_chunk(dcpl, 4, chunk), "chunking 'team_reports'");
+        h5::check(H5Pset_fletcher32(dcpl), "checksum filter");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        h5::check(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), "fill value");
+        g.team_reports =
+            h5::handle(H5Dcreate2(g.group, "team_reports", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                       H5Dclose, "creating 'team_reports'");
+        h5::write_attr(g.team_reports, "long_name",
+                       std::string("expert teams' weekly reports: services delivered and needs solved per step; NaN "
+                                   "before a team is formed"));
+        h5::write_attr(g.team_reports, "coordinates", std::string("date"));
+        h5::attach_scale(g.team_reports, g.replicate, 0);
+        h5::attach_scale(g.team_reports, time, 1);
+        h5::attach_scale(g.team_reports, team, 2);
+        h5::attach_scale(g.team_reports, item, 3);
+    }
+
     auto aux = [&](const std::string& name, const std::vector<std::string>& v, hid_t scale) {
         auto d = h5::write_strings(g.group, name, v);
         h5::attach_scale(d, scale, 0);
@@ -261,6 +303,9 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) try
     const hsize_t L = model::ledger_items().size();
     const hsize_t ldims[3] = {n, g.years, L};
     h5::check(H5Dset_extent(g.ledger, ldims), "extending 'ledger'");
+    const hsize_t I = model::team_report_items().size();
+    const hsize_t tdims[4] = {n, g.steps, g.teams, I};
+    h5::check(H5Dset_extent(g.team_reports, tdims), "extending 'team_reports'");
 
     auto write_row = [&](hid_t dset, int rank, hid_t memtype, const void* data, const char* what) {
         h5::handle fspace(H5Dget_space(dset), H5Sclose, "dataspace");
@@ -291,6 +336,20 @@ void run_store::append(std::size_t index, const engine::replicate_result& r) try
         h5::handle mspace(H5Screate_simple(3, count, nullptr), H5Sclose, "dataspace");
         h5::check(H5Dwrite(g.ledger, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, r.ledger.data()),
                   "writing ledger");
+    }
+    if (r.team_reports.size() != g.steps * g.teams * I) {
+        throw internal_error("replicate team reports have " + std::to_string(r.team_reports.size()) +
+                             " values, expected " + std::to_string(g.steps * g.teams * I));
+    }
+    if (g.teams > 0) {
+        h5::handle fspace(H5Dget_space(g.team_reports), H5Sclose, "dataspace");
+        const hsize_t start[4] = {g.count, 0, 0, 0};
+        const hsize_t count[4] = {1, g.steps, g.teams, I};
+        h5::check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr),
+                  "selecting team reports");
+        h5::handle mspace(H5Screate_simple(4, count, nullptr), H5Sclose, "dataspace");
+        h5::check(H5Dwrite(g.team_reports, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, r.team_reports.data()),
+                  "writing team reports");
     }
     const std::uint64_t rep = r.replicate;
     write_row(g.replicate, 1, H5T_NATIVE_UINT64, &rep, "writing replicate");

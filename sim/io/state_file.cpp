@@ -181,12 +181,15 @@ void check_extents(hid_t g, const std::string& path, const std::string& where, c
     const std::uint64_t D = sc.districts.size(), S = sc.sectors.size();
     auto n = [&](const std::string& c) { return extent_of(g, c); };
     const std::uint64_t firms = n("firms/id"), teams = n("teams/sector"), consortia = n("consortia/sector"),
-                        startups = n("startups/id"), years = n("ledger/year");
+                        startups = n("startups/id"), years = n("ledger/year"), experts = n("experts/field"),
+                        reports = n("reports/step");
     for (auto [count, what] : {std::pair{firms, "firms"},
                                {teams, "teams"},
                                {consortia, "consortia"},
                                {startups, "start-ups"},
-                               {years, "ledger years"}}) {
+                               {years, "ledger years"},
+                               {experts, "experts"},
+                               {reports, "team reports"}}) {
         if (count > max_agents) damaged(path, where + " declares " + std::to_string(count) + " " + what);
     }
     state::world probe;
@@ -199,6 +202,10 @@ void check_extents(hid_t g, const std::string& path, const std::string& where, c
             want = teams;
         else if (c.starts_with("consortia/"))
             want = consortia;
+        else if (c.starts_with("experts/"))
+            want = experts;
+        else if (c.starts_with("reports/"))
+            want = reports;
         else if (c.starts_with("startups/"))
             want = startups;
         else if (c == "districts/open_posted" || c == "districts/open_unposted" || c == "districts/serve_chance" ||
@@ -260,6 +267,21 @@ void check_world(const state::world& w, const std::string& path, const std::stri
         if (w.t.experts[k] < 0) bad("teams/experts", k, "is negative");
         for (auto d : w.t.districts[k])
             if (d >= D) bad("teams/district_list", k, "names district " + std::to_string(d) + ", not a district");
+        if (w.t.districts[k].empty()) bad("teams/district_list", k, "has no district");
+    }
+    for (std::size_t k = 0; k < w.x.size(); ++k) {
+        if (w.x.field[k] >= S) bad("experts/field", k, "is not a sector");
+        if (w.x.home[k] > state::expert_home::firm) bad("experts/home", k, "is not an institution kind");
+        if (w.x.district[k] >= D) bad("experts/district", k, "is not a district");
+        if (w.x.team[k] < 0 || w.x.team[k] >= static_cast<std::int64_t>(w.t.size()))
+            bad("experts/team", k, "is not a team");
+        if (!(w.x.capacity[k] >= 0)) bad("experts/capacity", k, "is not a capacity");
+    }
+    for (std::size_t k = 0; k < w.r.size(); ++k) {
+        if (w.r.team[k] < 0 || w.r.team[k] >= static_cast<std::int64_t>(w.t.size()))
+            bad("reports/team", k, "is not a team");
+        if (w.r.step[k] < 0 || w.r.step[k] >= step) bad("reports/step", k, "is outside the run");
+        if (w.r.district[k] >= D) bad("reports/district", k, "is not a district");
     }
     for (std::size_t k = 0; k < w.c.size(); ++k) {
         if (w.c.sector[k] >= S) bad("consortia/sector", k, "is not a sector");
@@ -309,7 +331,7 @@ void unflatten(const flat_extras& x, state::world& w, const std::string& path, c
 h5::handle open_file(const std::string& path) { return h5::open_for_reading(path, "state file"); }
 
 // State files with a header checksum and one per state (after kcsim 0.2.0); format 1 had none.
-constexpr std::int64_t state_format = 3;  // 3: ledger cofunding and not_done, district purses, funded shares
+constexpr std::int64_t state_format = 3;  // 3: ledger cofunding and not_done, district purses, funded shares; experts and team reports
 
 // The saved scenario of a (checked) header, parsed once per file and header: every replicate's
 // read checks against it, and replicates are read in parallel.

@@ -1,6 +1,7 @@
 // District-level processes: the start of a step and dated policy events.
 #include "model/common.hpp"
 #include "model/phases.hpp"
+#include "model/teams.hpp"
 
 namespace kcsim::model::phases {
 
@@ -14,14 +15,7 @@ void apply_event(const scenario::scenario& sc, state::world& w, const scenario::
     if (!sc.p.programme) return;  // the counterfactual has no programme levers
     switch (e.type) {
     case scenario::event::kind::pilot: w.d.pilot[e.district] = static_cast<std::uint8_t>(e.level); break;
-    case scenario::event::kind::team:
-        w.t.sector.push_back(e.sector);
-        w.t.districts.push_back(e.districts);
-        w.t.experts.push_back(e.experts);
-        w.t.formed_step.push_back(step);
-        w.t.services.push_back(0);
-        w.t.solved.push_back(0);
-        break;
+    case scenario::event::kind::team: form_team(sc, w, e, step); break;
     case scenario::event::kind::offshore_base:
         if (sc.p.incubator) w.d.offshore_bases[e.district] += 1;
         break;

@@ -11,6 +11,7 @@
 
 #include "model/common.hpp"
 #include "model/phases.hpp"
+#include "model/teams.hpp"
 
 namespace kcsim::model {
 
@@ -90,11 +91,17 @@ std::uint32_t serve_event(const service_step& x, firm_columns f, std::size_t i, 
 void report_services(engine::step_context& c, double solved) {
     auto& w = c.w;
     if (platform_runs(c.sc.p, w)) w.cases += c.sc.p.case_share * solved;
-    // Solutions in the team reports, split over teams by their share of services.
-    double total_services = 0;
-    for (double x : w.t.services) total_services += x;
+    // Solutions in the team reports, split over every unit (teams, national visits, volunteers)
+    // by its share of the services expected this step.
+    const double total_services = w.services_expected;
     for (std::size_t k = 0; k < w.t.size(); ++k) {
         w.t.solved[k] = total_services > 0 ? solved * w.t.services[k] / total_services : 0.0;
+        // The weekly report (每周工作报告), kept for the output file.
+        w.r.step.push_back(c.step);
+        w.r.team.push_back(static_cast<std::int32_t>(k));
+        w.r.district.push_back(w.t.districts[k].front());
+        w.r.services.push_back(w.t.services[k]);
+        w.r.solved.push_back(w.t.solved[k]);
     }
 }
 
@@ -108,15 +115,21 @@ void share_services(engine::step_context& c) {
     std::fill(dd.visit_chance.begin(), dd.visit_chance.end(), 0.0);
     std::fill(dd.fit.begin(), dd.fit.end(), 0.0);
     std::fill(w.t.services.begin(), w.t.services.end(), 0.0);
+    w.services_expected = 0;
     if (!p.programme) return;
     const std::size_t nd = dd.size(), ns = c.sc.sectors.size();
     const double weeks = c.years * 365.25 / 7.0;
 
+    // A team serves as one unit per field of its experts: the experts of a field meet their own
+    // sector's needs in full and the others' at experts.sector_mismatch.
+    const auto field_capacity = team_field_capacity(w, ns);
     std::vector<service_unit> units;
     for (std::size_t k = 0; k < w.t.size(); ++k) {
-        // The share of the experts' time the budget paid for (budget.cpp) is what they work.
-        units.push_back(
-            {w.t.sector[k], w.t.districts[k], w.t.experts[k] * p.services_per_expert_week * weeks * w.funded_teams, k});
+        for (std::size_t f = 0; f < ns; ++f) {
+            // The share of the experts' time the budget paid for (budget.cpp) is what they work.
+            const double cap = field_capacity[k * ns + f] * weeks * w.funded_teams;
+            if (cap > 0) units.push_back({static_cast<std::uint8_t>(f), w.t.districts[k], cap, k});
+        }
     }
     if (w.visit_district >= 0) {
         units.push_back({any_sector,
@@ -135,7 +148,7 @@ void share_services(engine::step_context& c) {
     // Per unit: its weighted demand, the share of it it can serve, and so each (district,
     // sector)'s chance that a need is served or visited this step.
     std::vector<double> miss_serve(nd * ns, 1.0), miss_visit(nd * ns, 1.0);
-    for (auto& u : units) {
+    auto serve = [&](const service_unit& u) {
         auto weight = [&](std::size_t s) { return u.sector == any_sector || u.sector == s ? 1.0 : p.sector_mismatch; };
         double demand_posted = 0, demand_visit = 0;
         for (auto d : u.districts) {
@@ -157,10 +170,51 @@ void share_services(engine::step_context& c) {
                 dd.fit[k] = std::max(dd.fit[k], weight(s));
             }
         }
-        if (u.team != static_cast<std::size_t>(-1)) {
-            // The team's weekly report: services it delivers (expected); solutions come after the firm pass.
-            w.t.services[u.team] = serve_rate * demand_posted + visit_rate * demand_visit;
+        return serve_rate * demand_posted + visit_rate * demand_visit;  // services delivered (expected)
+    };
+    std::vector<double> own(w.t.size(), 0.0);
+    w.services_expected = 0;
+    for (const auto& u : units) {
+        const double delivered = serve(u);
+        w.services_expected += delivered;
+        if (u.team != static_cast<std::size_t>(-1)) own[u.team] += delivered;
+    }
+    // What a team's own districts leave of its capacity serves the other districts of their
+    // sub-regions, less the share lost to travel.
+    std::vector<service_unit> neighbours;
+    const double reach = 1.0 - std::min(1.0, p.neighbour_travel_cost);
+    for (const auto& u : units) {
+        if (u.team == static_cast<std::size_t>(-1) || !(reach > 0)) continue;
+        const std::size_t k = u.team;
+        double total = 0;
+        for (std::size_t f = 0; f < ns; ++f) total += field_capacity[k * ns + f] * weeks;
+        const double unused = std::max(0.0, total - own[k]);
+        if (!(unused > 0)) continue;
+        const auto& home = w.t.districts[k];
+        service_unit n{u.sector, {}, unused * reach * u.capacity / total, k};
+        for (std::size_t d = 0; d < nd; ++d) {
+            const bool in_home = std::find(home.begin(), home.end(), d) != home.end();
+            const bool same_region = std::any_of(home.begin(), home.end(), [&](std::uint16_t h) {
+                return c.sc.districts[h].region == c.sc.districts[d].region;
+            });
+            if (!in_home && same_region) n.districts.push_back(static_cast<std::uint16_t>(d));
         }
+        if (!n.districts.empty()) neighbours.push_back(std::move(n));
+    }
+    std::vector<double> away(w.t.size(), 0.0);
+    for (const auto& u : neighbours) {
+        const double delivered = serve(u);
+        away[u.team] += delivered;
+        w.services_expected += delivered;
+    }
+    for (std::size_t k = 0; k < w.t.size(); ++k) {
+        // The team's weekly report: services it delivers (expected); solutions come after the firm pass.
+        w.t.services[k] = own[k] + away[k];
+        double total = 0;
+        for (std::size_t f = 0; f < ns; ++f) total += field_capacity[k * ns + f] * weeks;
+        // The planner's review reads how much of the capacity its own districts used.
+        w.t.quarter_services[k] += own[k];
+        w.t.quarter_capacity[k] += total;
     }
     for (std::size_t k = 0; k < nd * ns; ++k) {
         dd.serve_chance[k] = 1.0 - miss_serve[k];

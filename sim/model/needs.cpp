@@ -39,7 +39,10 @@ needs_step needs_step::of(const engine::step_context& c) {
     const double s_un = p.self_solve_rate;
     const double s_po = p.self_solve_rate * (1.0 + p.solve_boost_posted);
     const double h_un = s_un + p.abandon_rate;
-    const double h_po = s_po + p.abandon_rate;
+    // A posted need also expires: the problem library withdraws it after a mean of
+    // libraries.need_lifetime years (it is then abandoned, unsolved).
+    const double withdraw = p.need_lifetime > 0 ? 1.0 / p.need_lifetime : 0.0;
+    const double h_po = s_po + p.abandon_rate + withdraw;
     x.h_posted = static_cast<float>(h_po * c.years);
     x.h_unposted = static_cast<float>(h_un * c.years);
     x.solve_unposted = h_un > 0 ? s_un / h_un : 0.0;

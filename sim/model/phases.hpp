@@ -8,6 +8,7 @@ void begin_step(engine::step_context& c);    // districts.cpp
 void apply_events(engine::step_context& c);  // districts.cpp
 // One event now (the Python API's mid-run levers use it too).
 void apply_event(const scenario::scenario& sc, state::world& w, const scenario::event& e, int step);
+void review_teams(engine::step_context& c);        // teams.cpp
 void programme_calendar(engine::step_context& c);  // programme.cpp
 void share_services(engine::step_context& c);      // experts.cpp
 void offer_matches(engine::step_context& c);       // matching.cpp

@@ -9,6 +9,7 @@ const engine::schedule& default_schedule() {
     static const engine::schedule s = {
         {"begin_step",            phases::begin_step,            "clear the districts' flows of the step"},
         {"apply_events",          phases::apply_events,          "dated scenario events: pilot designations, new expert teams, offshore bases"},
+        {"review_teams",          phases::review_teams,          "every review period (a quarter) the planner reads the teams' weekly reports and moves placed teams that had too little to do, or whose demand moved, to the district with most uncovered demand"},
         {"programme_calendar",    phases::programme_calendar,    "the budget pays its running lines; forums and annual events, national visits, fairs, roadshows, consortia, workstations, each done only if paid"},
         {"share_services",        phases::share_services,        "teams, national visits and volunteers share their capacity over the needs open at the end of the last step: each district and sector's expected services and visits per open need"},
         {"offer_matches",         phases::offer_matches,         "each district's chance that the project library or a matching fair matches a posted need"},

@@ -5,6 +5,7 @@
 #include "model/phases.hpp"
 #include "model/schedule.hpp"
 #include "model/summary.hpp"
+#include "model/teams.hpp"
 
 namespace kcsim::model {
 
@@ -23,6 +24,7 @@ const engine::model_spec& spec() {
         .initial_world = initial_world,
         .apply_event = phases::apply_event,
         .ledger = ledger_table,
+        .team_reports = team_report_table,
         .seconds_per_firm_step = seconds_per_firm_step,
     };
     return s;

@@ -34,6 +34,14 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& event_type_f
     return m;
 }
 
+namespace {
+// Fields an event type may leave out: a team without `districts` is placed where demand is, and
+// without `sector` its experts' fields follow the demand it is placed at (model/teams.cpp).
+bool optional_field(std::string_view type, std::string_view field) {
+    return type == "team" && (field == "sector" || field == "districts");
+}
+}  // namespace
+
 void check_events(const toml::node& v, const std::string& file) {
     check_records(v, "events", event_fields(), file, true);
     // Each type takes its own fields.
@@ -42,7 +50,7 @@ void check_events(const toml::node& v, const std::string& file) {
         const std::string type = ev["type"].value<std::string>().value();
         const auto& need = event_type_fields().at(type);
         for (const auto& f : need) {
-            if (!ev.contains(f)) {
+            if (!ev.contains(f) && !optional_field(type, f)) {
                 fail(locate(ev.source(), file), "events." + f,
                      "a '" + type + "' event needs '" + f + "' (it takes " + core::join_or(need) + ")");
             }
@@ -123,26 +131,39 @@ void build_events(toml::table& merged, scenario& s, const std::vector<std::strin
                 if (type == "pilot") e.level = to_pilot(t["level"].value<std::string>().value());
             } else {
                 e.type = event::kind::team;
-                const std::string sid = t["sector"].value<std::string>().value();
-                const std::size_t si = s.sector_index(sid);
-                if (si == static_cast<std::size_t>(-1)) {
-                    std::vector<std::string> names;
-                    for (const auto& sec : s.sectors) names.push_back(sec.id);
-                    std::string hint = core::closest_match(sid, names);
-                    fail(locate(t.get("sector")->source(), origin), "events.sector",
-                         "event sector '" + sid + "' does not exist; " +
-                             (hint.empty() ? "sectors are " + core::join_or(names) : "did you mean '" + hint + "'?"));
-                }
-                e.sector = static_cast<std::uint8_t>(si);
-                for (const auto& dn : *t.get("districts")->as_array()) {
-                    const std::uint16_t di = district_of(dn, dn.as_string()->get());
-                    if (std::find(e.districts.begin(), e.districts.end(), di) != e.districts.end()) {
-                        fail(locate(dn.source(), origin), "events.districts",
-                             "district '" + dn.as_string()->get() + "' is listed twice in this team's districts");
-                    }
-                    e.districts.push_back(di);
-                }
                 e.experts = static_cast<int>(t["experts"].value<std::int64_t>().value());
+                if (t.contains("districts") && t.get("districts")->as_array()->empty()) {
+                    fail(locate(t.get("districts")->source(), origin), "events.districts",
+                         "a team's 'districts' is empty: name at least one, or leave the key out to have the team "
+                         "placed where the problem library's open needs are");
+                }
+                // Without `sector` the experts' fields follow demand; without `districts` the
+                // planner places the team (both at the step it is formed, model/teams.cpp).
+                e.sector = event::any_sector;
+                if (t.contains("sector")) {
+                    const std::string sid = t["sector"].value<std::string>().value();
+                    const std::size_t si = s.sector_index(sid);
+                    if (si == static_cast<std::size_t>(-1)) {
+                        std::vector<std::string> names;
+                        for (const auto& sec : s.sectors) names.push_back(sec.id);
+                        std::string hint = core::closest_match(sid, names);
+                        fail(locate(t.get("sector")->source(), origin), "events.sector",
+                             "event sector '" + sid + "' does not exist; " +
+                                 (hint.empty() ? "sectors are " + core::join_or(names)
+                                               : "did you mean '" + hint + "'?"));
+                    }
+                    e.sector = static_cast<std::uint8_t>(si);
+                }
+                if (const toml::array* ds = t.contains("districts") ? t.get("districts")->as_array() : nullptr) {
+                    for (const auto& dn : *ds) {
+                        const std::uint16_t di = district_of(dn, dn.as_string()->get());
+                        if (std::find(e.districts.begin(), e.districts.end(), di) != e.districts.end()) {
+                            fail(locate(dn.source(), origin), "events.districts",
+                                 "district '" + dn.as_string()->get() + "' is listed twice in this team's districts");
+                        }
+                        e.districts.push_back(di);
+                    }
+                }
             }
             s.events.push_back(e);
         }

@@ -74,7 +74,15 @@ struct params {
     double national_visits_per_year = 0;
     double national_visit_services = 0;
     double volunteer_services_per_week = 0;
+    double share_university = 0, share_institute = 0, share_society = 0;  // the rest are firm experts
+    double firm_expert_time = 0;
+    double neighbour_travel_cost = 0;
+    bool reallocate = true;
+    std::int64_t review_weeks = 0;
+    double reallocate_below = 0;
+    double reallocate_margin = 0;
     // [libraries]
+    double need_lifetime = 0;
     double project_match_rate = 0;
     double contract_prob = 0;
     double contract_value = 0;

@@ -65,9 +65,12 @@ struct sector {
 
 // A dated policy lever, applied at the start of the step that contains `date`:
 // pilot: `district` becomes a pilot of `level`; team: an expert team with `experts` experts in
-// `sector` starts serving `districts`; offshore_base: an offshore innovation base opens in `district`.
+// `sector` starts serving `districts` (no districts: the planner places it where the problem
+// library's open needs are; any_sector: its experts' fields follow that demand); offshore_base:
+// an offshore innovation base opens in `district`.
 struct event {
     enum class kind : std::uint8_t { pilot, team, offshore_base };
+    static constexpr std::uint8_t any_sector = 255;
     core::date date{};
     kind type = kind::pilot;
     std::uint32_t district = 0;  // index into scenario::districts

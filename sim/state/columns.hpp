@@ -25,7 +25,14 @@ template <class W, class F> void for_each_column(W& w, F&& f) {
     f("firms/innovations", a.innovations), f("firms/events", a.events);
     auto& t = w.t;
     f("teams/sector", t.sector), f("teams/experts", t.experts), f("teams/formed_step", t.formed_step);
-    f("teams/services", t.services), f("teams/solved", t.solved);
+    f("teams/services", t.services), f("teams/solved", t.solved), f("teams/placed", t.placed);
+    f("teams/quarter_services", t.quarter_services), f("teams/quarter_capacity", t.quarter_capacity);
+    auto& x = w.x;
+    f("experts/field", x.field), f("experts/home", x.home), f("experts/capacity", x.capacity);
+    f("experts/district", x.district), f("experts/team", x.team);
+    auto& r = w.r;
+    f("reports/step", r.step), f("reports/team", r.team), f("reports/district", r.district);
+    f("reports/services", r.services), f("reports/solved", r.solved);
     auto& c = w.c;
     f("consortia/sector", c.sector), f("consortia/anchor", c.anchor), f("consortia/active", c.active);
     f("consortia/formed_step", c.formed_step);
@@ -57,7 +64,8 @@ template <class W, class F> void for_each_scalar(W& w, F&& f) {
     f("step", w.step), f("next_firm_id", w.next_firm_id), f("next_startup_id", w.next_startup_id);
     f("forums_held", w.forums_held), f("consortia_formed", w.consortia_formed), f("cases", w.cases);
     f("visit_district", w.visit_district), f("roadshows", w.roadshows), f("pitch_chance", w.pitch_chance);
-    f("pitch_eligible", w.pitch_eligible), f("funded_platform", w.funded_platform);
+    f("pitch_eligible", w.pitch_eligible), f("services_expected", w.services_expected);
+    f("funded_platform", w.funded_platform);
     f("funded_teams", w.funded_teams), f("funded_incubator", w.funded_incubator);
     f("funded_consortia", w.funded_consortia), f("citywide_spend", w.citywide_spend);
 }

@@ -79,17 +79,50 @@ inline constexpr std::uint8_t joined = 32;
 inline constexpr std::uint8_t flow = 64;  // some flow column is nonzero (the metrics read them only then)
 }  // namespace firm_event
 
-// Expert service teams (专家服务队) and their experts.
+// Experts (专家), one entry per expert agent: a field (a sector of the scenario), a home
+// institution, a weekly capacity and a district of residence; each belongs to one team.
+namespace expert_home {
+inline constexpr std::uint8_t university = 0;
+inline constexpr std::uint8_t institute = 1;
+inline constexpr std::uint8_t society = 2;  // a municipal learned society (学会)
+inline constexpr std::uint8_t firm = 3;
+}  // namespace expert_home
+
+struct experts {
+    std::vector<std::uint8_t> field;      // sector index
+    std::vector<std::uint8_t> home;       // expert_home
+    std::vector<float> capacity;          // services per week
+    std::vector<std::uint16_t> district;  // of residence
+    std::vector<std::int32_t> team;       // index into teams
+    std::size_t size() const { return field.size(); }
+    bool operator==(const experts&) const = default;
+};
+
+// Expert service teams (专家服务队), made of experts (their capacity and fields are the experts').
 struct teams {
-    std::vector<std::uint8_t> sector;
+    std::vector<std::uint8_t> sector;                   // the field most of its experts have
     std::vector<std::vector<std::uint16_t>> districts;  // districts the team serves
     std::vector<std::int32_t> experts;
     std::vector<std::int32_t> formed_step;
+    std::vector<std::uint8_t> placed;  // 1: placed by the planner from demand (may be reallocated)
+    // since the last quarterly review: services delivered and capacity offered
+    std::vector<double> quarter_services, quarter_capacity;
     // weekly report of the current step
     std::vector<double> services;
     std::vector<double> solved;
     std::size_t size() const { return sector.size(); }
     bool operator==(const teams&) const = default;
+};
+
+// The teams' weekly reports (每周工作报告), one row per team and step, in step then team order.
+struct team_reports {
+    std::vector<std::int32_t> step;
+    std::vector<std::int32_t> team;
+    std::vector<std::uint16_t> district;  // the team's first district that step
+    std::vector<double> services;
+    std::vector<double> solved;
+    std::size_t size() const { return step.size(); }
+    bool operator==(const team_reports&) const = default;
 };
 
 struct consortia {
@@ -183,9 +216,12 @@ struct world {
     // what is not paid is not done.
     double funded_platform = 1, funded_teams = 1, funded_incubator = 1, funded_consortia = 1;
     double citywide_spend = 0;  // paid this step for the platform and roadshows, spread by funding()
+    double services_expected = 0;     // by all service units this step (model/experts.cpp)
     firms f;
     districts d;
     teams t;
+    experts x;
+    team_reports r;
     consortia c;
     startups s;
     std::vector<ledger_year> ledger;

@@ -15,6 +15,7 @@
 #include "io/state_file.hpp"
 #include "model/metrics.hpp"
 #include "model/summary.hpp"
+#include "model/teams.hpp"
 #include "scenario/load.hpp"
 #include "temp_dir.hpp"
 
@@ -29,6 +30,8 @@ engine::replicate_result fake(const scenario::scenario& sc, std::uint64_t r) {
     res.metrics.assign(static_cast<std::size_t>(sc.cal.steps()) * sc.districts.size() * model::n_metrics,
                        1.0 + static_cast<double>(r));
     res.ledger.assign(model::ledger_years(sc.cal).size() * model::ledger_items().size(), 2.0);
+    res.team_reports.assign(
+        static_cast<std::size_t>(sc.cal.steps()) * model::team_slots(sc) * model::team_report_items().size(), 3.0);
     return res;
 }
 }  // namespace

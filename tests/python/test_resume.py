@@ -44,7 +44,7 @@ def test_resume_refuses_units_of_another_job(kcsim_bin, scenarios_dir, tmp_path)
         # A unit of the same job in an older unit format (KCSUNIT2: the metrics, no summary).
         unit = sorted((tmp_path / "c.h5.partial").glob("unit-*.bin"))[0]
         data = bytearray(unit.read_bytes())
-        assert data[:8] == b"KCSUNIT3"
+        assert data[:8] == b"KCSUNIT4"
         data[7:8] = b"2"
         unit.write_bytes(bytes(data))
         proc = subprocess.run([*map(str, base), "--resume"], capture_output=True, text=True)

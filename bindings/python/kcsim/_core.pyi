@@ -136,9 +136,10 @@ def run_ensemble(
     seed: Optional[int] = None,
     threads: int = 0,
     progress: Optional[_ProgressCallback] = None,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8], list[str]]:
-    """Run replicates in parallel; returns (metrics[R,T,D,M], ledger[R,Y,L], ok[R], messages).
-    Use kcsim.run()."""
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8], list[str],
+           npt.NDArray[np.float64]]:
+    """Run replicates in parallel; returns (metrics[R,T,D,M], ledger[R,Y,L], ok[R], messages,
+    team_reports[R,T,K,I]). Use kcsim.run()."""
 
 def metric_names() -> list[str]:
     """The metric names, in the order of the metric axis."""
@@ -146,6 +147,9 @@ def metric_units() -> list[str]:
     """The unit of each metric, in the order of the metric axis."""
 def metric_kinds() -> list[str]:
     """The kind of each metric (stock, flow, state, mean), in the order of the metric axis."""
+
+def team_report_items() -> list[str]:
+    """The items of a team's weekly report: services, needs_solved."""
 
 def ledger_items() -> list[str]:
     """The ledger items: funds_in, cofunding, operations, rewards, unspent, unfunded, not_done_<line> per budget line."""

@@ -129,7 +129,9 @@ def run(
     """Run replicates of a scenario in parallel (GIL released; Ctrl-C stops it cleanly).
 
     Returns an xarray Dataset with ``metrics(replicate, time, district, metric)``,
-    ``ledger(replicate, year, ledger_item)`` and ``replicate_ok(replicate)``, the same labels as
+    ``ledger(replicate, year, ledger_item)``, ``team_reports(replicate, time, team,
+    team_report_item)`` (the teams' weekly services and needs solved, NaN before a team is formed)
+    and ``replicate_ok(replicate)``, the same labels as
     ``kcsim run`` writes. ``scenario`` may be a Scenario or a path (``builtin:plan.toml``).
     """
     import xarray as xr
@@ -139,7 +141,8 @@ def run(
     reps = int(replicates if replicates is not None else scenario.params["run.replicates"])
     if reps < 1:
         raise ValueError(f"replicates={reps}: expected at least 1")
-    metrics, ledger, ok, messages = _core.run_ensemble(scenario, reps, seed, threads, _progress(scenario.name, progress))
+    metrics, ledger, ok, messages, teams = _core.run_ensemble(scenario, reps, seed, threads,
+                                                              _progress(scenario.name, progress))
     years = sorted({int(d[:4]) for d in scenario.dates})
     ds = xr.Dataset(
         {
@@ -147,9 +150,11 @@ def run(
             "ledger": (("replicate", "year", "ledger_item"), ledger),
             "replicate_ok": (("replicate",), ok),
             "replicate_message": (("replicate",), np.array(messages, dtype=object)),
+            "team_reports": (("replicate", "time", "team", "team_report_item"), teams),
         },
         coords={**_coords(scenario), "replicate": np.arange(reps, dtype=np.uint64), "year": years,
-                "ledger_item": _core.ledger_items()},
+                "ledger_item": _core.ledger_items(), "team": np.arange(teams.shape[2], dtype=np.int32),
+                "team_report_item": _core.team_report_items()},
         attrs={
             "scenario_name": scenario.name,
             "scenario_toml": scenario.resolved_toml,
