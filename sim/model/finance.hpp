@@ -27,9 +27,12 @@ struct finance_step {
 };
 
 // Whether firm i, which may pitch, pitches this step and its pitch becomes a deal; `s` is its
-// finance stream of the step. Nothing changes unless it does (the quiet pass relies on that).
-KCSIM_ALWAYS_INLINE bool pitch_succeeds(const finance_step& x, const firm_columns& f, std::size_t i, rng::stream& s) {
-    const double chance = f.awareness[i] >= x.least_f ? x.pitch : x.pitch * x.platform;
+// finance stream of the step and `awareness` its awareness after this step's drift (the quiet
+// pass has it in a register, not yet stored). Nothing changes unless it does (the quiet pass
+// relies on that).
+KCSIM_ALWAYS_INLINE bool pitch_succeeds(const finance_step& x, const firm_columns& f, std::size_t i, float awareness,
+                                        rng::stream& s) {
+    const double chance = awareness >= x.least_f ? x.pitch : x.pitch * x.platform;
     return s.uniform() < chance && s.uniform() < std::min(1.0, x.deal_prob * (0.5 + f.tech_level[i]));
 }
 
@@ -37,7 +40,7 @@ KCSIM_ALWAYS_INLINE void roadshow_pitch(const finance_step& x, const firm_column
                                         std::uint64_t step) {
     if (!(x.pitch > 0) || !f.may_pitch(i, x.reach_f)) return;
     rng::stream s(key, f.id[i], step, rng::purpose::finance);
-    if (pitch_succeeds(x, f, i, s)) {
+    if (pitch_succeeds(x, f, i, f.awareness[i], s)) {
         f.deal_amount[i] = static_cast<float>(s.lognormal(x.amount, x.amount_sigma));
         f.financed_until[i] = x.until;
         f.events[i] |= state::firm_event::financed;

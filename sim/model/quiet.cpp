@@ -171,7 +171,7 @@ KCSIM_AVX2 std::size_t quiet_avx2(const quiet_step& x, const firm_columns& f, st
             const int j = __builtin_ctz(static_cast<unsigned>(rest));
             const std::size_t firm = i + static_cast<std::size_t>(j);
             rng::stream s(x.key, f.id[firm], step, rng::purpose::finance);
-            if (pitch_succeeds(x.finance, f, firm, s)) quiet &= ~(1 << j);
+            if (pitch_succeeds(x.finance, f, firm, a[j], s)) quiet &= ~(1 << j);
         }
         const mask q = lanes(quiet);
         store(f.awareness + i, select(q, a, a0));
