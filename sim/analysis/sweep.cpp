@@ -143,6 +143,8 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
     engine::replicate_result res;
     res.replicate = e;
     res.metrics.assign(sw.replicates * M, std::numeric_limits<double>::quiet_NaN());
+    const std::size_t Y = model::ledger_years(sc->cal).size();
+    res.summary.assign(sw.replicates * Y * M, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t r = 0; r < sw.replicates; ++r) {
         engine::simulation sim(ctx, sc, sw.seed, r);
         try {
@@ -155,6 +157,8 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
         const auto f =
             model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
         std::copy(f.value.begin(), f.value.end(), res.metrics.begin() + static_cast<std::ptrdiff_t>(r * M));
+        const auto yearly = model::city_by_year(sim.metrics(), sc->cal, sc->districts.size());
+        std::copy(yearly.begin(), yearly.end(), res.summary.begin() + static_cast<std::ptrdiff_t>(r * Y * M));
     }
     return res;
 }

@@ -42,7 +42,8 @@ std::vector<std::size_t> outcome_indices(scenario::sweep& sw);
 
 // One experiment as unit `e`: its scenario, replicate r on stream r for every r (common random
 // numbers); `metrics` holds the city summary of each replicate, [replicate][metric], NaN for one
-// that failed (the first failure's message in `message`). kcsim sweep and Python's run_sweep both
+// that failed (the first failure's message in `message`); `summary` holds each replicate's
+// figures per calendar year, [replicate][year][metric] (model::city_by_year). kcsim sweep and Python's run_sweep both
 // run this.
 engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
                                         engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
