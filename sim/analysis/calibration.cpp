@@ -51,7 +51,8 @@ std::vector<std::size_t> check_observations(const scenario::observation_set& obs
                                     : ", read at a date: give 'date', not 'from' and 'to'"));
         }
         const core::date last = sc.cal.step_last_day(sc.cal.steps() - 1);
-        if (o.to > last || last_step_by(sc.cal, o.to) < 0 ||
+        // A date up to a week past the last step reads that step (the last one ending by then).
+        if (o.to >= last + sc.cal.step_days || last_step_by(sc.cal, o.to) < 0 ||
             (o.period && o.from < sc.cal.start + (-sc.cal.step_days))) {
             throw input_error(at(obs, o) + ": " + (o.period ? "the period " + core::to_iso(o.from) + " to " : "date ") +
                               core::to_iso(o.to) + " is outside the scenario '" + sc.name + "', which runs weeks " +

@@ -482,6 +482,14 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
     rethrow_write_error(impl_->out.final_path());
 }
 
+void run_store::annotate_comparison(const std::string& name, const std::string& value) try {
+    h5::quiet_errors quiet;
+    h5::handle g(H5Gopen2(impl_->file, "comparison", H5P_DEFAULT), H5Gclose, "opening '/comparison'");
+    h5::write_attr(g, name, value);
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
+}
+
 void run_store::write_calibration(const analysis::calibration& c) try {
     h5::quiet_errors quiet;
     auto& s = *impl_;
@@ -602,7 +610,7 @@ void run_store::write_calibration(const analysis::calibration& c) try {
         h5::write_attr(pg, "programme_effect_identified", static_cast<std::int64_t>(c.id.effect_identified ? 1 : 0));
         std::string keys;
         for (const auto& k : pnames) keys += k + "\n";
-        h5::write_attr(pg, "parameter_keys", keys);
+        h5::write_fixed_attr(pg, "parameter_keys", keys);  // read back by io::read_posterior
         auto ppar = h5::string_scale(pg, "parameter", pnames);
         std::vector<std::int32_t> ids(A);
         for (std::size_t i = 0; i < A; ++i) ids[i] = static_cast<std::int32_t>(i);
