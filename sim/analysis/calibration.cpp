@@ -123,20 +123,35 @@ void assess(wave& w, std::span<const double> runs, std::size_t replicates, const
     w.implausibility.assign(n * T, 0.0);
     w.max_implausibility.assign(n, 0.0);
     w.plausible.assign(n, 0);
-    std::size_t count = 0;
+    // Each point's mean and ensemble variance per target; a few replicates estimate a variance
+    // poorly (by chance near 0), so each target's variance is at least the median over the wave.
     for (std::size_t i = 0; i < n; ++i) {
-        double worst = 0;
         for (std::size_t j = 0; j < T; ++j) {
             double sum = 0, sq = 0;
             for (std::size_t r = 0; r < R; ++r) sum += runs[(i * R + r) * T + j];
             const double mean = sum / static_cast<double>(R);
             for (std::size_t r = 0; r < R; ++r) sq += std::pow(runs[(i * R + r) * T + j] - mean, 2);
-            const double var = R > 1 ? sq / static_cast<double>(R - 1) : 0.0;
+            w.mean[i * T + j] = mean;
+            w.var[i * T + j] = R > 1 ? sq / static_cast<double>(R - 1) : 0.0;
+        }
+    }
+    std::vector<double> floor(T, 0.0);
+    for (std::size_t j = 0; j < T && n > 0; ++j) {
+        std::vector<double> v;
+        for (std::size_t i = 0; i < n; ++i)
+            if (!std::isnan(w.var[i * T + j])) v.push_back(w.var[i * T + j]);
+        if (v.empty()) continue;
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+        floor[j] = v[v.size() / 2];
+    }
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        double worst = 0;
+        for (std::size_t j = 0; j < T; ++j) {
             const auto& o = obs.targets[j];
+            const double mean = w.mean[i * T + j], var = std::max(w.var[i * T + j], floor[j]);
             const double total = fixed_variance(o) + var * (1.0 + 1.0 / static_cast<double>(R));
             const double imp = std::isnan(mean) ? INFINITY : std::abs(o.value - mean) / std::sqrt(total);
-            w.mean[i * T + j] = mean;
-            w.var[i * T + j] = var;
             w.implausibility[i * T + j] = imp;
             if (!o.hold_out) worst = std::max(worst, imp);
         }
@@ -153,13 +168,10 @@ void next_box(wave& w, const scenario::sweep& prior, std::vector<double>& lo, st
     for (std::size_t i = 0; i < n; ++i)
         if (w.plausible[i]) keep.push_back(i);
     w.fallback = keep.empty();
-    if (keep.empty()) {
-        std::vector<std::size_t> order(n);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return w.max_implausibility[a] < w.max_implausibility[b];
-        });
-        keep.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(2, n / 20)));
+    if (keep.empty()) {  // nothing to narrow to: the next wave samples the same box afresh
+        lo = w.lo;
+        hi = w.hi;
+        return;
     }
     for (std::size_t j = 0; j < k; ++j) {
         double a = INFINITY, b = -INFINITY;
@@ -167,7 +179,10 @@ void next_box(wave& w, const scenario::sweep& prior, std::vector<double>& lo, st
             a = std::min(a, w.points[i * k + j]);
             b = std::max(b, w.points[i * k + j]);
         }
-        const double pad = (w.hi[j] - w.lo[j]) / static_cast<double>(std::max<std::size_t>(n, 1));
+        // Half the typical spacing of n points in k dimensions (n^(-1/k) of the box): the
+        // neighbourhood a design point speaks for. One stratum (1/n) would miss a thin region.
+        const double pad = 0.5 * (w.hi[j] - w.lo[j]) *
+                           std::pow(static_cast<double>(std::max<std::size_t>(n, 1)), -1.0 / static_cast<double>(k));
         lo[j] = std::max(prior.uncertain[j].min, a - pad);
         hi[j] = std::min(prior.uncertain[j].max, b + pad);
         if (!(lo[j] < hi[j])) {  // one value left (an integer parameter): keep a sliver around it
@@ -206,7 +221,8 @@ bool solve(std::vector<double> a, std::vector<double>& b, std::size_t n) {
 }  // namespace
 
 abc_result abc_regression(std::span<const double> points, std::span<const double> stats, std::size_t k,
-                          const scenario::observation_set& obs, const scenario::sweep& prior, double accept) {
+                          const scenario::observation_set& obs, const scenario::sweep& prior, double accept,
+                          std::uint64_t seed) {
     abc_result a;
     const std::size_t T = obs.targets.size(), n = points.size() / k;
     a.points.assign(points.begin(), points.end());
@@ -221,7 +237,11 @@ abc_result abc_regression(std::span<const double> points, std::span<const double
         double d2 = 0;
         for (std::size_t c = 0; c < cal.size(); ++c) {
             const auto& o = obs.targets[cal[c]];
-            const double e = (stats[i * T + cal[c]] - o.value) / std::sqrt(fixed_variance(o));
+            // Noisy ABC (Wilkinson 2013): the draw's value plus measurement error and model
+            // discrepancy, so the posterior carries both and not only the model's own noise.
+            rng::stream noise(rng::key{seed, 1}, i, cal[c], rng::purpose::calibration);
+            const double sim = stats[i * T + cal[c]] + std::sqrt(fixed_variance(o)) * noise.normal();
+            const double e = (sim - o.value) / std::sqrt(fixed_variance(o));
             res[i * cal.size() + c] = e;
             d2 += e * e;
         }
@@ -255,10 +275,19 @@ abc_result abc_regression(std::span<const double> points, std::span<const double
     a.adjusted.resize(m * k);
     for (std::size_t j = 0; j < k; ++j) {
         std::vector<double> xtx(p * p, 0.0), xty(p, 0.0);
+        const auto& u = prior.uncertain[j];
+        // On the logit scale of the prior's range, so that adjusted values stay inside it
+        // without piling up on its bounds (as the abc package's "logit" transformation).
+        const double span = u.max - u.min, eps = 1e-6;
+        auto to_logit = [&](double v) {
+            const double q = std::clamp((v - u.min) / span, eps, 1 - eps);
+            return std::log(q / (1 - q));
+        };
+        auto from_logit = [&](double z) { return u.min + span / (1 + std::exp(-z)); };
         for (std::size_t i = 0; i < m; ++i) {
             std::vector<double> x(p, 1.0);
             for (std::size_t c = 0; c < cal.size(); ++c) x[c + 1] = res[a.accepted[i] * cal.size() + c];
-            const double y = points[a.accepted[i] * k + j];
+            const double y = to_logit(points[a.accepted[i] * k + j]);
             for (std::size_t r = 0; r < p; ++r) {
                 xty[r] += w[i] * x[r] * y;
                 for (std::size_t c = 0; c < p; ++c) xtx[r * p + c] += w[i] * x[r] * x[c];
@@ -266,13 +295,12 @@ abc_result abc_regression(std::span<const double> points, std::span<const double
         }
         for (std::size_t r = 1; r < p; ++r) xtx[r * p + r] += 1e-9;  // a touch of ridge for collinear targets
         const bool ok = m > p && solve(xtx, xty, p);
-        const auto& u = prior.uncertain[j];
         for (std::size_t i = 0; i < m; ++i) {
-            double v = points[a.accepted[i] * k + j];
+            double z = to_logit(points[a.accepted[i] * k + j]);
             if (ok) {
-                for (std::size_t c = 0; c < cal.size(); ++c) v -= xty[c + 1] * res[a.accepted[i] * cal.size() + c];
+                for (std::size_t c = 0; c < cal.size(); ++c) z -= xty[c + 1] * res[a.accepted[i] * cal.size() + c];
             }
-            v = std::clamp(v, u.min, u.max);
+            double v = ok ? std::clamp(from_logit(z), u.min, u.max) : points[a.accepted[i] * k + j];
             if (u.integer) v = std::round(v);
             a.adjusted[i * k + j] = v;
         }

@@ -45,20 +45,24 @@ std::vector<double> wave_design(const scenario::sweep& prior, const std::vector<
                                 const std::vector<double>& hi, std::size_t n, std::size_t index);
 
 // Implausibility of every target at every point: |z - mean| / sqrt(sd^2 + discrepancy^2 +
-// var (1 + 1/R)), var the ensemble variance of one run and var/R that of the mean of R.
+// var (1 + 1/R)), var the ensemble variance of one run (at least the median over the wave's
+// points, since a few replicates estimate it poorly) and var/R that of the mean of R.
 // `runs` holds [n][replicates][targets].
 void assess(wave& w, std::span<const double> runs, std::size_t replicates, const scenario::observation_set& obs,
             double cutoff);
 
-// The box of the next wave: the bounds of the non-implausible points, widened by one stratum
-// (1/n of the box) on each side and kept inside the prior. No non-implausible point: the
-// bounds of the 5% of points with the least implausibility (w.fallback is set).
+// The box of the next wave: the bounds of the non-implausible points, widened on each side by
+// half the typical spacing of the design (n^(-1/k) of the box) and kept inside the prior. No
+// non-implausible point: the same box again (w.fallback is set), sampled by a new hypercube.
 void next_box(wave& w, const scenario::sweep& prior, std::vector<double>& lo, std::vector<double>& hi);
 
 // ABC with local-linear regression adjustment (Beaumont, Zhang & Balding 2002): the `accept`
-// share of the draws nearest to the calibrate targets (distance scaled by sd and discrepancy)
-// are kept, weighted by the Epanechnikov kernel, and their parameters adjusted by the weighted
-// regression of parameter on summary; adjusted values are kept inside the prior.
+// share of the draws nearest to the calibrate targets are kept (each draw's values plus a
+// normal error of the targets' sd and discrepancy, drawn from the calibration stream: noisy
+// ABC, so the posterior carries measurement error and model discrepancy; distance scaled by
+// them), weighted by the Epanechnikov kernel, and their parameters adjusted by the weighted
+// regression of parameter on summary, on the logit scale of the prior's range (so adjusted
+// values stay inside it).
 struct abc_result {
     std::vector<double> points;         // [n][k] the draws
     std::vector<double> stats;          // [n][targets]
@@ -69,7 +73,8 @@ struct abc_result {
     double epsilon = 0, acceptance = 0, ess = 0;
 };
 abc_result abc_regression(std::span<const double> points, std::span<const double> stats, std::size_t k,
-                          const scenario::observation_set& obs, const scenario::sweep& prior, double accept);
+                          const scenario::observation_set& obs, const scenario::sweep& prior, double accept,
+                          std::uint64_t seed);
 
 // n equally weighted draws from a weighted sample (systematic resampling, one uniform from the
 // calibration stream of `seed`): indices into the sample.

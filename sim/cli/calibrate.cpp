@@ -198,7 +198,7 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
         if (!quiet) {
             std::printf("wave %zu: %zu points x %zu replicates, %.1f%% non-implausible (cutoff %g)%s\n", w + 1, n, R,
                         100 * wv.fraction, cutoff,
-                        wv.fallback ? "; none fits: the next region is around the best 5%" : "");
+                        wv.fallback ? "; none fits: the next wave samples the same box again" : "");
             std::fflush(stdout);
         }
         cal.waves.push_back(std::move(wv));
@@ -231,7 +231,7 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
                 return all;
             });
         cal.runs += abc_runs;
-        cal.abc = analysis::abc_regression(pts, stats, k, obs, prior, accept);
+        cal.abc = analysis::abc_regression(pts, stats, k, obs, prior, accept, prior.seed);
         cal.abc_replicate.resize(abc_runs);
         for (std::size_t i = 0; i < abc_runs; ++i) cal.abc_replicate[i] = i;
         cal.draws = analysis::resample(cal.abc.weights, n_draws, prior.seed);

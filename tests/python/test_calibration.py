@@ -64,7 +64,7 @@ def city_targets(path, group):
     return out
 
 
-def write_targets(path, values, sd_share=0.03):
+def write_targets(path, values, sd_share=0.06):
     lines = ['name = "synthetic"\n']
     for name, metric, when, use in TARGETS:
         lines.append("[[target]]")
