@@ -136,10 +136,16 @@ def test_calibration_file_holds_waves_posterior_and_provenance(one_calibration):
             assert 0 <= g.attrs["non_implausible_fraction"] <= 1
             # The design stays inside the box it was drawn from.
             assert np.all(g["design"][:] >= g["box_lo"][:] - 1e-12) and np.all(g["design"][:] <= g["box_hi"][:] + 1e-12)
-        # The second wave's box lies inside the prior and, with informative targets, is smaller.
+        # The second wave's box lies inside the first; it is the same box only when no point of
+        # the first fitted, and it holds every non-implausible point of the first.
         lo1, hi1 = c["wave_1/box_lo"][:], c["wave_1/box_hi"][:]
         lo2, hi2 = c["wave_2/box_lo"][:], c["wave_2/box_hi"][:]
-        assert np.all(lo2 >= lo1) and np.all(hi2 <= hi1) and np.prod(hi2 - lo2) < np.prod(hi1 - lo1)
+        assert np.all(lo2 >= lo1) and np.all(hi2 <= hi1)
+        fits = c["wave_1/non_implausible"][:] == 1
+        assert (c["wave_1"].attrs["fallback"] == 1) == (not fits.any())
+        pts = c["wave_1/design"][:][fits]
+        assert np.all(pts >= lo2) and np.all(pts <= hi2)
+        assert np.isclose(c["wave_1"].attrs["non_implausible_fraction"], fits.mean())
         p = f["posterior"]
         w = p["weights"][:]
         assert abs(w.sum() - 1) < 1e-9 and np.all(w >= 0)
