@@ -10,13 +10,14 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all build deps venv configure demo test sanitize tsan fuzz bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo posterior test sanitize tsan fuzz bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
+	@echo "make posterior regenerate scenarios/posterior/plan.h5 with kcsim calibrate (after a model change)"
 	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
 	@echo "make fuzz     replay the fuzz corpora, then fuzz each loader FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"
@@ -45,11 +46,18 @@ build: venv configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The demo compares the counterfactual with the plan at its low, middle and high end on the same
-# seeds; outputs/demo.h5 (+ demo.summary.csv/.md) is the demo's own file, replaced each time.
+# seeds, over the shipped posterior (replicate r uses posterior draw r: docs/calibration.md);
+# outputs/demo.h5 (+ demo.summary.csv/.md) is the demo's own file, replaced each time.
 demo: deps
 	@$(MAKE) --no-print-directory build
 	$(KCSIM) compare scenarios/no-programme.toml scenarios/plan-low.toml scenarios/plan.toml \
-		scenarios/plan-high.toml --out outputs/demo.h5 --force
+		scenarios/plan-high.toml --parameters scenarios/posterior/plan.h5 --replicates 40 \
+		--out outputs/demo.h5 --force
+
+# The shipped posterior, made again by kcsim calibrate (the command is in the file): one command
+# after a model change, a few minutes on 2 cores.
+posterior: build
+	KCSIM=$(KCSIM) sh scripts/calibrate-posterior.sh
 
 test: deps
 	@$(MAKE) --no-print-directory build
