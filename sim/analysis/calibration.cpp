@@ -371,8 +371,8 @@ identifiability identify(const scenario::sweep& prior, const abc_result& abc, do
     } else {
         id.effect_identified = plan_fraction > 0 && null_fraction < 0.01;
         std::snprintf(buf, sizeof buf,
-                      "Programme effect: of the last wave's design points, %.0f%% fit the targets with the programme "
-                      "and %.0f%% without it (programme.enabled = false).\n",
+                      "Programme effect: of the first wave's design points (over the whole prior), %.0f%% fit the "
+                      "targets with the programme and %.0f%% without it (programme.enabled = false).\n",
                       100 * plan_fraction, 100 * null_fraction);
         id.text += buf;
         id.text += id.effect_identified

@@ -88,7 +88,7 @@ double weighted_quantile(std::vector<double> xs, std::vector<double> ws, double 
 struct identifiability {
     std::vector<double> prior_lo, prior_hi, post_q05, post_q50, post_q95, width_ratio;
     std::vector<std::string> verdict;              // "constrained", "weakly constrained", "not constrained"
-    double plan_fraction = 0, null_fraction = -1;  // non-implausible shares of the last wave's design
+    double plan_fraction = 0, null_fraction = -1;  // non-implausible shares of the first wave's design
     bool effect_identified = false;                // the null (no programme) is ruled out
     std::string text;                              // the report, as printed
 };
@@ -103,7 +103,7 @@ struct calibration {
     std::size_t replicates = 1, abc_batch = 1;
     double cutoff = 3, accept = 0.1;
     std::vector<wave> waves;
-    std::vector<double> null_max_implausibility;  // the last wave's points without the programme
+    std::vector<double> null_max_implausibility;  // the first wave's points without the programme
     abc_result abc;
     std::vector<std::uint64_t> abc_replicate;  // the random-stream replicate of each ABC draw
     std::vector<std::size_t> draws;            // the posterior draws: indices into abc.accepted

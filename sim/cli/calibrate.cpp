@@ -203,15 +203,16 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
         }
         cal.waves.push_back(std::move(wv));
     }
-    // The null: the last wave's points with the programme off.
+    // The null: the first wave's points (a hypercube over the whole prior) with the programme
+    // off. If some fit, some parameter values explain the data without the programme.
     {
-        const auto& last = cal.waves.back();
-        const auto runs = stage("null", "no programme", n, design_text(last.points),
+        const auto& first = cal.waves.front();
+        const auto runs = stage("null", "no programme", n, design_text(first.points),
                                 [&](std::size_t i, engine::execution_context& ctx) {
-                                    return run_point(*null_base, overrides_of(last.points, i), 0, R, ctx);
+                                    return run_point(*null_base, overrides_of(first.points, i), 0, R, ctx);
                                 });
         analysis::wave nw;
-        nw.points = last.points;
+        nw.points = first.points;
         analysis::assess(nw, runs, R, obs, cutoff);
         cal.null_max_implausibility = nw.max_implausibility;
         cal.runs += n * R;
@@ -236,7 +237,7 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
         for (std::size_t i = 0; i < abc_runs; ++i) cal.abc_replicate[i] = i;
         cal.draws = analysis::resample(cal.abc.weights, n_draws, prior.seed);
     }
-    cal.id = analysis::identify(prior, cal.abc, cal.waves.back().fraction, cal.id.null_fraction);
+    cal.id = analysis::identify(prior, cal.abc, cal.waves.front().fraction, cal.id.null_fraction);
     analysis::predict(cal);
     cal.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -574,7 +574,7 @@ void run_store::write_calibration(const analysis::calibration& c) try {
                           "largest implausibility over the calibrate targets");
         std::vector<double> ok(wv.plausible.begin(), wv.plausible.end());
         h5::write_doubles(wg, "non_implausible", {N}, ok.data(), {pt}, "1 if max_implausibility <= cutoff");
-        if (w + 1 == c.waves.size() && !c.null_max_implausibility.empty()) {
+        if (w == 0 && !c.null_max_implausibility.empty()) {
             h5::write_doubles(wg, "null_max_implausibility", {N}, c.null_max_implausibility.data(), {pt},
                               "the same, with the programme switched off (programme.enabled = false)");
         }

@@ -262,3 +262,28 @@ def test_sweep_keeps_yearly_values(run_kcsim, tmp_path):
     assert np.allclose(y[..., c].sum(axis=2), o[..., c])  # a flow: the years add up to the total
     assert np.array_equal(y[:, :, -1, t], o[:, :, t])  # a stock: the last year's value is the end
     assert np.all(y[:, :, 0, t] < y[:, :, 1, t])
+
+
+def test_calibration_is_the_same_for_any_thread_count_and_after_a_kill_and_resume(run_kcsim, kcsim_bin, one_calibration,
+                                                                                   tmp_path):
+    from conftest import assert_same_datasets, kill_when_units_exist
+
+    folder, _, targets, _, _ = one_calibration
+    prior = write_prior(tmp_path, samples=12, replicates=2, seed=5)
+    args = ["calibrate", targets, "--parameters", prior, "--waves", 2, "--abc-runs", 60, "--draws", 20, "--quiet"]
+    one, two, resumed = tmp_path / "one.h5", tmp_path / "two.h5", tmp_path / "resumed.h5"
+    assert run_kcsim(*args, "--threads", 1, "--out", one).returncode == 0
+    assert run_kcsim(*args, "--threads", 2, "--out", two).returncode == 0
+    # Killed (SIGKILL) once the second wave has kept a unit, then resumed: the first wave's and
+    # the second's kept units are reused, and the file is the same.
+    cmd = [kcsim_bin, *args, "--threads", 2, "--out", resumed]
+    finished = kill_when_units_exist(cmd, tmp_path / "resumed.h5.wave2.partial", units=2)
+    if not finished:
+        assert not resumed.exists() and (tmp_path / "resumed.h5.wave1.partial").is_dir()
+        proc = run_kcsim(*args, "--threads", 2, "--out", resumed, "--resume")
+        assert proc.returncode == 0, proc.stderr
+    names = ["calibration/wave_1/design", "calibration/wave_2/design", "calibration/wave_2/mean",
+             "calibration/abc/statistics", "posterior/parameters", "posterior/weights", "posterior/draws"]
+    assert_same_datasets(one, two, names)
+    assert_same_datasets(one, resumed, names)
+    assert not list(tmp_path.glob("*.partial"))
