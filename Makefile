@@ -10,13 +10,14 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all build deps venv configure demo posterior test sanitize tsan fuzz bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo posterior bench-calibrate test sanitize tsan fuzz bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high"
+	@echo "make bench-calibrate  a calibration of 10,080 runs, timed (issue 17's benchmark)"
 	@echo "make posterior regenerate scenarios/posterior/plan.h5 with kcsim calibrate (after a model change)"
 	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
@@ -58,6 +59,12 @@ demo: deps
 # after a model change, a few minutes on 2 cores.
 posterior: build
 	KCSIM=$(KCSIM) sh scripts/calibrate-posterior.sh
+
+# The calibration benchmark of issue 17: the shipped targets and prior at 10,080 runs (3 waves +
+# the null x 60 points x 2 replicates, 9,600 ABC draws); it prints runs per second at the end.
+bench-calibrate: build
+	$(KCSIM) calibrate scenarios/targets/chongqing-2021-2022.toml --parameters scenarios/targets/plan-prior.toml \
+		--waves 3 --abc-runs 9600 --out outputs/bench-calibrate.h5 --force
 
 test: deps
 	@$(MAKE) --no-print-directory build
