@@ -7,6 +7,7 @@
 
 #include "analysis/sweep.hpp"
 #include "core/text.hpp"
+#include "scenario/load.hpp"
 #include "scenario/parameters.hpp"
 
 namespace kcsim::analysis {
@@ -25,6 +26,15 @@ std::string draw_overrides(const std::vector<std::string>& keys, std::span<const
         ex.uncertain.push_back(draws[r * keys.size() + j]);
     }
     return ex.overrides(sw, 0);
+}
+
+std::vector<scenario::scenario_ptr> with_draw(const std::vector<scenario::scenario_ptr>& scs,
+                                              const std::vector<std::string>& keys, std::span<const double> draws,
+                                              std::size_t r) {
+    const std::string over = draw_overrides(keys, draws, r);
+    std::vector<scenario::scenario_ptr> out;
+    for (const auto& sc : scs) out.push_back(scenario::derive(*sc, over, sc->name));
+    return out;
 }
 
 namespace {

@@ -7,12 +7,18 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "scenario/scenario.hpp"
 
 namespace kcsim::analysis {
 
 // Draw r of a posterior ([draw][key]) as scenario overrides (TOML), written as a sweep's
 // experiment would be (experiments::overrides): integer parameters as integers.
 std::string draw_overrides(const std::vector<std::string>& keys, std::span<const double> draws, std::size_t r);
+
+// Each scenario with draw r's values (its name kept): replicate r of a comparison over a posterior.
+std::vector<scenario::scenario_ptr> with_draw(const std::vector<scenario::scenario_ptr>& scs,
+                                              const std::vector<std::string>& keys, std::span<const double> draws,
+                                              std::size_t r);
 
 // One contrast (scenario - baseline) of one metric over the draws.
 struct posterior_contrast {

@@ -163,11 +163,7 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     // Each scenario with draw r's parameters, by the sweep machinery's overrides.
     auto with_draw = [&](const std::vector<scenario::scenario_ptr>& base, std::size_t r) {
-        if (!post) return base;
-        const std::string over = analysis::draw_overrides(post->keys, post->draws, r);
-        std::vector<scenario::scenario_ptr> out;
-        for (const auto& sc : base) out.push_back(scenario::derive(*sc, over, sc->name));
-        return out;
+        return post ? analysis::with_draw(base, post->keys, post->draws, r) : base;
     };
     if (post) {
         for (std::size_t r = 0; r < replicates; ++r) {

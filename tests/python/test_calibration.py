@@ -287,3 +287,20 @@ def test_calibration_is_the_same_for_any_thread_count_and_after_a_kill_and_resum
     assert_same_datasets(one, two, names)
     assert_same_datasets(one, resumed, names)
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_python_compare_over_posterior_matches_the_command_line(run_kcsim, one_calibration, tmp_path):
+    import kcsim
+
+    folder, _, _, out, _ = one_calibration
+    (folder / "off.toml").write_text('name = "off"\nextends = "small.toml"\n[programme]\nlibraries = false\n')
+    res = tmp_path / "cli.h5"
+    proc = run_kcsim("compare", folder / "small.toml", folder / "off.toml", "--parameters", out,
+                     "--replicates", 4, "--out", res, "--force", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    ds = kcsim.compare([str(folder / "small.toml"), str(folder / "off.toml")], replicates=4, parameters=str(out))
+    with h5py.File(res) as f:
+        assert np.array_equal(ds["city"].values, f["comparison/city"][:])
+        assert ds.attrs["posterior_summary"] == f["comparison"].attrs["posterior_summary"]
+    with pytest.raises(ValueError, match="draws"):
+        kcsim.compare([str(folder / "small.toml"), str(folder / "off.toml")], replicates=41, parameters=str(out))
