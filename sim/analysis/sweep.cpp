@@ -163,22 +163,52 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
     return res;
 }
 
+namespace {
+
+// The mean over replicates of outcome m in each design row of policy pol.
+std::vector<double> row_means(const scenario::sweep& sw, const experiments& ex, std::span<const double> outcomes,
+                              std::size_t pol, std::size_t m) {
+    const std::size_t R = sw.replicates, M = model::n_metrics;
+    std::vector<double> y(ex.samples);
+    for (std::size_t s = 0; s < ex.samples; ++s) {
+        const std::size_t e = pol * ex.samples + s;
+        double sum = 0;
+        for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + m];
+        y[s] = sum / static_cast<double>(R);
+    }
+    return y;
+}
+
+bool any_failed(std::span<const double> outcomes) {
+    bool failed = false;
+    for (std::size_t k = 0; k < outcomes.size(); k += model::n_metrics) failed = failed || std::isnan(outcomes[k]);
+    return failed;
+}
+
+}  // namespace
+
 std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& sw, const experiments& ex,
                                                         std::span<const double> outcomes,
                                                         const std::vector<std::size_t>& outcome_index) {
-    const std::size_t R = sw.replicates, M = model::n_metrics;
-    bool failed = false;
-    for (std::size_t k = 0; k < outcomes.size(); k += M) failed = failed || std::isnan(outcomes[k]);
+    const bool failed = any_failed(outcomes);
     std::vector<std::vector<sensitivity>> indices(ex.policies);
     for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+        for (const std::size_t m : outcome_index)
+            indices[pol].push_back(failed ? sensitivity{} : analyse(ex, row_means(sw, ex, outcomes, pol, m), sw.seed));
+    }
+    return indices;
+}
+
+std::vector<std::vector<sensitivity>> contrast_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                           std::span<const double> outcomes,
+                                                           const std::vector<std::size_t>& outcome_index) {
+    const bool failed = any_failed(outcomes);
+    std::vector<std::vector<sensitivity>> indices(ex.policies);
+    for (std::size_t pol = 1; pol < ex.policies; ++pol) {
         for (const std::size_t m : outcome_index) {
-            std::vector<double> y(ex.samples);
-            for (std::size_t s = 0; s < ex.samples; ++s) {
-                const std::size_t e = pol * ex.samples + s;
-                double sum = 0;
-                for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + m];
-                y[s] = sum / static_cast<double>(R);
-            }
+            auto y = row_means(sw, ex, outcomes, pol, m);
+            const auto base = row_means(sw, ex, outcomes, 0, m);
+            for (std::size_t s = 0; s < y.size(); ++s) y[s] -= base[s];
             indices[pol].push_back(failed ? sensitivity{} : analyse(ex, y, sw.seed));
         }
     }

@@ -54,4 +54,12 @@ std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& s
                                                         std::span<const double> outcomes,
                                                         const std::vector<std::size_t>& outcome_index);
 
+// The same indices on contrasts: for each policy p > 0, of the difference between policy p
+// and policy 0 at each design row (the mean over replicates of each, on common random numbers),
+// so that they rank the parameters by how much they move a policy's effect, not its level.
+// [policy][outcome]; policy 0 (no contrast) and everything when a replicate failed are empty.
+std::vector<std::vector<sensitivity>> contrast_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                           std::span<const double> outcomes,
+                                                           const std::vector<std::size_t>& outcome_index);
+
 }  // namespace kcsim::analysis

@@ -132,7 +132,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     {
         // Sensitivity per policy and outcome, on the mean over replicates of each design row.
         const auto indices = analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index);
-        store.write_sweep(sw, ex, outcomes, yearly, sw.outcomes, indices);
+        const auto contrasts = analysis::contrast_sensitivity(sw, ex, outcomes, outcome_index);
+        store.write_sweep(sw, ex, outcomes, yearly, sw.outcomes, indices, contrasts);
         store.commit();
         job.journal().remove();
         if (!quiet) {

@@ -354,7 +354,8 @@ void run_store::write_comparison(const analysis::comparison& c) try {
 void run_store::write_sweep(const scenario::sweep& sw, const analysis::experiments& ex,
                             const std::vector<double>& outcomes, const std::vector<double>& yearly,
                             const std::vector<std::string>& outcome_names,
-                            const std::vector<std::vector<analysis::sensitivity>>& indices) try {
+                            const std::vector<std::vector<analysis::sensitivity>>& indices,
+                            const std::vector<std::vector<analysis::sensitivity>>& contrasts) try {
     h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
@@ -444,11 +445,11 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
     }
     if (K > 0) {
         auto par = h5::string_scale(g, "parameter", unc_names);
-        auto gather = [&](auto field) {
+        auto gather = [&](const std::vector<std::vector<analysis::sensitivity>>& table, auto field) {
             std::vector<double> v(P * O * K, std::numeric_limits<double>::quiet_NaN());
-            for (std::size_t p = 0; p < P; ++p) {
-                for (std::size_t o = 0; o < O; ++o) {
-                    const auto& x = field(indices[p][o]);
+            for (std::size_t p = 0; p < P && p < table.size(); ++p) {
+                for (std::size_t o = 0; o < O && o < table[p].size(); ++o) {
+                    const auto& x = field(table[p][o]);
                     for (std::size_t k = 0; k < x.size() && k < K; ++k) v[(p * O + o) * K + k] = x[k];
                 }
             }
@@ -471,10 +472,16 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
         for (const auto& field : fields) {
             // Not a structured binding: clang 14 cannot capture one in a lambda (the fuzz build).
             const auto member = field.second;
-            const auto v = gather([&](const S& x) -> const std::vector<double>& { return x.*member; });
+            const auto v = gather(indices, [&](const S& x) -> const std::vector<double>& { return x.*member; });
             h5::write_doubles(
                 g, field.first, {P, O, K}, v.data(), {polh, outh, par},
                 "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
+            if (P > 1) {
+                const auto c = gather(contrasts, [&](const S& x) -> const std::vector<double>& { return x.*member; });
+                h5::write_doubles(g, "contrast_" + field.first, {P, O, K}, c.data(), {polh, outh, par},
+                                  "sensitivity index of the contrast policy - policy 0 per design row (NaN for "
+                                  "policy 0), per outcome and uncertain parameter");
+            }
         }
     }
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -51,10 +51,12 @@ public:
     // Adds /sweep: the sweep file, the experiments table (one row per experiment), the city
     // figures of every replicate of every experiment, and sensitivity indices per policy and
     // outcome. outcomes: [experiment][replicate][metric]; yearly: the same per calendar year,
-    // [experiment][replicate][year][metric] (model::city_by_year); indices: [policy][outcome].
+    // [experiment][replicate][year][metric] (model::city_by_year); indices: [policy][outcome];
+    // contrasts: the same for policy p - policy 0 (analysis::contrast_sensitivity).
     void write_sweep(const scenario::sweep& sw, const analysis::experiments& ex, const std::vector<double>& outcomes,
                      const std::vector<double>& yearly, const std::vector<std::string>& outcome_names,
-                     const std::vector<std::vector<analysis::sensitivity>>& indices);
+                     const std::vector<std::vector<analysis::sensitivity>>& indices,
+                     const std::vector<std::vector<analysis::sensitivity>>& contrasts);
     // Adds /calibration (the targets, every wave's design and implausibility, the ABC draws and
     // diagnostics, the identifiability report) and /posterior (the weighted sample and the
     // equally weighted draws that compare --parameters reads). Layout: docs/calibration.md.
