@@ -120,8 +120,10 @@ def one_calibration(run_kcsim, tmp_path_factory):
     return folder, prior, targets, out, proc
 
 
-def test_calibration_file_holds_waves_posterior_and_provenance(one_calibration):
+def test_calibration_file_holds_waves_posterior_and_provenance(run_kcsim, one_calibration):
     folder, prior, targets, out, proc = one_calibration
+    verified = run_kcsim("verify", out)
+    assert verified.returncode == 0 and "sound" in verified.stdout, verified.stdout
     assert "wave 1:" in proc.stdout and "wave 2:" in proc.stdout
     assert "Identifiability" in proc.stdout and "hold-out" in proc.stdout
     with h5py.File(out) as f:
