@@ -10,13 +10,15 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all build deps venv configure demo test sanitize tsan fuzz bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo posterior bench-calibrate test sanitize tsan fuzz bench notebook format format-check clean distclean help
 
 all: build
 
 help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high; report to outputs/demo.html"
+	@echo "make bench-calibrate  a calibration of 10,080 runs, timed (issue 17's benchmark)"
+	@echo "make posterior regenerate scenarios/posterior/plan.h5 with kcsim calibrate (after a model change)"
 	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
 	@echo "make fuzz     replay the fuzz corpora, then fuzz each loader FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"
@@ -45,14 +47,27 @@ build: venv configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The demo compares the counterfactual with the plan at its low, middle and high end on the same
-# seeds; outputs/demo.h5 (+ demo.summary.csv/.md, and the page demo.html, docs/report.md) is the
-# demo's own file, replaced each time.
+# seeds, over the shipped posterior (replicate r uses posterior draw r: docs/calibration.md);
+# outputs/demo.h5 (+ demo.summary.csv/.md, and the page demo.html, docs/report.md) is the demo's
+# own file, replaced each time.
 demo: deps
 	@$(MAKE) --no-print-directory build
 	$(KCSIM) compare scenarios/no-programme.toml scenarios/plan-low.toml scenarios/plan.toml \
-		scenarios/plan-high.toml --out outputs/demo.h5 --force
+		scenarios/plan-high.toml --parameters scenarios/posterior/plan.h5 --replicates 40 \
+		--out outputs/demo.h5 --force
 	$(KCSIM) report outputs/demo.h5 --out outputs/demo.html --force > /dev/null
 	@echo "demo report: $(abspath outputs/demo.html)"
+
+# The shipped posterior, made again by kcsim calibrate (the command is in the file): one command
+# after a model change, a few minutes on 2 cores.
+posterior: build
+	KCSIM=$(KCSIM) sh scripts/calibrate-posterior.sh
+
+# The calibration benchmark of issue 17: the shipped targets and prior at 10,080 runs (3 waves +
+# the null x 60 points x 2 replicates, 9,600 ABC draws); it prints runs per second at the end.
+bench-calibrate: build
+	$(KCSIM) calibrate scenarios/targets/chongqing-2021-2022.toml --parameters scenarios/targets/plan-prior.toml \
+		--waves 3 --abc-runs 9600 --out outputs/bench-calibrate.h5 --force
 
 test: deps
 	@$(MAKE) --no-print-directory build

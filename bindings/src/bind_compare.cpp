@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include <pybind11/numpy.h>
@@ -10,12 +11,15 @@
 #include <pybind11/stl.h>
 
 #include "analysis/compare.hpp"
+#include "analysis/posterior.hpp"
 #include "analysis/sweep.hpp"
 #include "analysis/targets.hpp"
 #include "bind.hpp"
 #include "core/error.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/simulation.hpp"
+#include "io/journal.hpp"
+#include "io/posterior.hpp"
 #include "model/metrics.hpp"
 #include "model/summary.hpp"
 #include "scenario/load.hpp"
@@ -39,8 +43,17 @@ void bind_compare(py::module_& m) {
     m.def(
         "compare_scenarios",
         [](std::vector<std::shared_ptr<scenario::scenario>> list, std::uint64_t replicates, std::uint64_t seed,
-           int threads, int fork_step, py::object progress) {
+           int threads, int fork_step, py::object progress, const std::string& parameters) {
             std::vector<scenario::scenario_ptr> scs(list.begin(), list.end());
+            // Over a posterior: replicate r of every scenario with draw r (0 replicates: all draws).
+            std::optional<io::posterior> post;
+            if (!parameters.empty()) {
+                post = io::read_posterior(parameters);
+                if (replicates == 0) replicates = post->size();
+                if (replicates > post->size())
+                    throw input_error("compare: replicates=" + std::to_string(replicates) + " is more than the " +
+                                      std::to_string(post->size()) + " draws of " + parameters);
+            }
             engine::check_comparable(scs);
             if (scs.size() < 2) throw input_error("compare: give at least two scenarios");
             const auto& sc0 = *scs.front();
@@ -57,7 +70,7 @@ void bind_compare(py::module_& m) {
                 [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
                     engine::paired_options opt{
                         .seed = seed, .replicates = replicates, .fork_step = fork_step, .cancel = cancel};
-                    engine::run_paired(scs, opt, ctx, [&](std::vector<engine::replicate_result>&& rs) {
+                    auto sink = [&](std::vector<engine::replicate_result>&& rs) {
                         bool all_ok = true;
                         for (std::size_t s = 0; s < S; ++s) {
                             const auto r = rs[s].replicate;
@@ -76,7 +89,18 @@ void bind_compare(py::module_& m) {
                             }
                         }
                         ++done;
-                    });
+                    };
+                    if (!post) {
+                        engine::run_paired(scs, opt, ctx, sink);
+                        return;
+                    }
+                    engine::run_units(
+                        replicates, ctx, cancel,
+                        [&](std::size_t r) {
+                            const auto run = analysis::with_draw(scs, post->keys, post->draws, r);
+                            return io::journal::encode(engine::run_replicate(run, opt, r, ctx));
+                        },
+                        [&](std::size_t, std::string&& bytes) { sink(io::journal::decode(bytes)); });
                 },
                 replicates, progress);
             std::vector<std::string> names;
@@ -104,10 +128,17 @@ void bind_compare(py::module_& m) {
             for (const auto& t : analysis::plan_targets()) tn.emplace_back(t.name);
             out["target_names"] = tn;
             out["fork_date"] = c.fork_date;
+            out["replicates"] = replicates;
+            if (post) {
+                std::vector<double> sample;
+                for (auto r : kept) sample.push_back(post->draw_sample[r]);
+                out["posterior_summary"] = analysis::posterior_text(c, analysis::posterior_contrasts(c, sample),
+                                                                    parameters, post->effect_identified);
+            }
             return out;
         },
         py::arg("scenarios"), py::arg("replicates"), py::arg("seed"), py::arg("threads") = 0, py::arg("fork_step") = -1,
-        py::arg("progress") = py::none());
+        py::arg("progress") = py::none(), py::arg("parameters") = std::string());
 
     m.def(
         "run_sweep",

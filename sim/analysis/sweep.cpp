@@ -143,6 +143,8 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
     engine::replicate_result res;
     res.replicate = e;
     res.metrics.assign(sw.replicates * M, std::numeric_limits<double>::quiet_NaN());
+    const std::size_t Y = model::ledger_years(sc->cal).size();
+    res.summary.assign(sw.replicates * Y * M, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t r = 0; r < sw.replicates; ++r) {
         engine::simulation sim(ctx, sc, sw.seed, r);
         try {
@@ -155,26 +157,58 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
         const auto f =
             model::city_summary(sim.metrics(), static_cast<std::size_t>(sc->cal.steps()), sc->districts.size());
         std::copy(f.value.begin(), f.value.end(), res.metrics.begin() + static_cast<std::ptrdiff_t>(r * M));
+        const auto yearly = model::city_by_year(sim.metrics(), sc->cal, sc->districts.size());
+        std::copy(yearly.begin(), yearly.end(), res.summary.begin() + static_cast<std::ptrdiff_t>(r * Y * M));
     }
     return res;
 }
 
+namespace {
+
+// The mean over replicates of outcome m in each design row of policy pol.
+std::vector<double> row_means(const scenario::sweep& sw, const experiments& ex, std::span<const double> outcomes,
+                              std::size_t pol, std::size_t m) {
+    const std::size_t R = sw.replicates, M = model::n_metrics;
+    std::vector<double> y(ex.samples);
+    for (std::size_t s = 0; s < ex.samples; ++s) {
+        const std::size_t e = pol * ex.samples + s;
+        double sum = 0;
+        for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + m];
+        y[s] = sum / static_cast<double>(R);
+    }
+    return y;
+}
+
+bool any_failed(std::span<const double> outcomes) {
+    bool failed = false;
+    for (std::size_t k = 0; k < outcomes.size(); k += model::n_metrics) failed = failed || std::isnan(outcomes[k]);
+    return failed;
+}
+
+}  // namespace
+
 std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& sw, const experiments& ex,
                                                         std::span<const double> outcomes,
                                                         const std::vector<std::size_t>& outcome_index) {
-    const std::size_t R = sw.replicates, M = model::n_metrics;
-    bool failed = false;
-    for (std::size_t k = 0; k < outcomes.size(); k += M) failed = failed || std::isnan(outcomes[k]);
+    const bool failed = any_failed(outcomes);
     std::vector<std::vector<sensitivity>> indices(ex.policies);
     for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+        for (const std::size_t m : outcome_index)
+            indices[pol].push_back(failed ? sensitivity{} : analyse(ex, row_means(sw, ex, outcomes, pol, m), sw.seed));
+    }
+    return indices;
+}
+
+std::vector<std::vector<sensitivity>> contrast_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                           std::span<const double> outcomes,
+                                                           const std::vector<std::size_t>& outcome_index) {
+    const bool failed = any_failed(outcomes);
+    std::vector<std::vector<sensitivity>> indices(ex.policies);
+    for (std::size_t pol = 1; pol < ex.policies; ++pol) {
         for (const std::size_t m : outcome_index) {
-            std::vector<double> y(ex.samples);
-            for (std::size_t s = 0; s < ex.samples; ++s) {
-                const std::size_t e = pol * ex.samples + s;
-                double sum = 0;
-                for (std::size_t r = 0; r < R; ++r) sum += outcomes[(e * R + r) * M + m];
-                y[s] = sum / static_cast<double>(R);
-            }
+            auto y = row_means(sw, ex, outcomes, pol, m);
+            const auto base = row_means(sw, ex, outcomes, 0, m);
+            for (std::size_t s = 0; s < y.size(); ++s) y[s] -= base[s];
             indices[pol].push_back(failed ? sensitivity{} : analyse(ex, y, sw.seed));
         }
     }

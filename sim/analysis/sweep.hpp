@@ -42,7 +42,8 @@ std::vector<std::size_t> outcome_indices(scenario::sweep& sw);
 
 // One experiment as unit `e`: its scenario, replicate r on stream r for every r (common random
 // numbers); `metrics` holds the city summary of each replicate, [replicate][metric], NaN for one
-// that failed (the first failure's message in `message`). kcsim sweep and Python's run_sweep both
+// that failed (the first failure's message in `message`); `summary` holds each replicate's
+// figures per calendar year, [replicate][year][metric] (model::city_by_year). kcsim sweep and Python's run_sweep both
 // run this.
 engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
                                         engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
@@ -52,5 +53,13 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
 std::vector<std::vector<sensitivity>> sweep_sensitivity(const scenario::sweep& sw, const experiments& ex,
                                                         std::span<const double> outcomes,
                                                         const std::vector<std::size_t>& outcome_index);
+
+// The same indices on contrasts: for each policy p > 0, of the difference between policy p
+// and policy 0 at each design row (the mean over replicates of each, on common random numbers),
+// so that they rank the parameters by how much they move a policy's effect, not its level.
+// [policy][outcome]; policy 0 (no contrast) and everything when a replicate failed are empty.
+std::vector<std::vector<sensitivity>> contrast_sensitivity(const scenario::sweep& sw, const experiments& ex,
+                                                           std::span<const double> outcomes,
+                                                           const std::vector<std::size_t>& outcome_index);
 
 }  // namespace kcsim::analysis

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "analysis/posterior.hpp"
 #include "analysis/targets.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -22,6 +23,7 @@
 #include "engine/ensemble.hpp"
 #include "io/journal.hpp"
 #include "io/output_file.hpp"
+#include "io/posterior.hpp"
 #include "io/run_store.hpp"
 #include "model/summary.hpp"
 #include "scenario/load.hpp"
@@ -40,7 +42,9 @@ const job_command compare_job{
     .before_out = {{"--baseline", "NAME", "the scenario (by name) the others are compared with (default: the first)"},
                    {"--districts", "A,B,...",
                     "also break the summary down for these districts (ids), after the sub-regions"},
-                   {"--fork-at", "DATE", "run the baseline to DATE, then every scenario from that same state"}},
+                   {"--fork-at", "DATE", "run the baseline to DATE, then every scenario from that same state"},
+                   {"--parameters", "POSTERIOR.h5",
+                    "compare over a posterior (kcsim calibrate): replicate r of every scenario uses draw r"}},
     .out = "output file (default: outputs/compare-<names>.h5); the summary goes to FILE.summary.csv/.md",
     .resume = "continue an interrupted comparison: run only the replicates missing from FILE.h5.partial",
     .force = "replace the output files if they exist",
@@ -147,7 +151,30 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     }
     engine::check_comparable(scs);
     const auto& first = *scs.front();
-    const auto replicates = p.replicates(static_cast<std::uint64_t>(first.p.replicates));
+    // Over a posterior, replicate r of every scenario runs with draw r (and seed r): all draws by default.
+    std::optional<io::posterior> post;
+    if (auto path = p.get("--parameters")) post = io::read_posterior(*path);
+    const auto replicates =
+        p.replicates(post ? static_cast<std::uint64_t>(post->size()) : static_cast<std::uint64_t>(first.p.replicates));
+    if (post && replicates > post->size()) {
+        throw input_error("kcsim compare: --replicates " + std::to_string(replicates) + " is more than the " +
+                          std::to_string(post->size()) + " draws of " + post->path +
+                          " (replicate r uses draw r); give at most that many");
+    }
+    // Each scenario with draw r's parameters, by the sweep machinery's overrides.
+    auto with_draw = [&](const std::vector<scenario::scenario_ptr>& base, std::size_t r) {
+        return post ? analysis::with_draw(base, post->keys, post->draws, r) : base;
+    };
+    if (post) {
+        for (std::size_t r = 0; r < replicates; ++r) {
+            try {
+                (void)with_draw(scs, r);
+            } catch (const scenario_error& err) {
+                throw input_error("kcsim compare: draw " + std::to_string(r) + " of " + post->path +
+                                  " makes an invalid scenario: " + err.message);
+            }
+        }
+    }
     const auto seed = p.seed(static_cast<std::uint64_t>(first.p.seed));
     const int threads = p.threads();
     int fork_step = -1;
@@ -202,6 +229,10 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
                               std::to_string(fork_step) + "\n";
     for (const auto& a : areas) description += "area " + a.name + "\n";  // the units' summaries hold them
     for (const auto& sc : scs) description += sc->hash + "\n";
+    if (post) {
+        for (std::size_t r = 0; r < replicates; ++r)
+            description += analysis::draw_overrides(post->keys, post->draws, r);
+    }
     unit_job job(p, out, description, "compare " + std::to_string(scs.size()) + " scenarios", replicates, "replicates");
     auto& ctx = job.ctx();
     engine::paired_options opt{
@@ -209,12 +240,13 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     // A unit carries its metrics chunks already encoded (on the thread or rank that computed
     // them), so that assembling the output below only writes.
     const bool writer = job.run([&](std::size_t r) {
-        auto rs = engine::run_replicate(scs, opt, r, ctx);
+        const auto run_scs = with_draw(scs, r);
+        auto rs = engine::run_replicate(run_scs, opt, r, ctx);
         for (std::size_t s = 0; s < rs.size(); ++s) {
             // The unit keeps the encoded chunk for the file and, of the metrics themselves,
             // only what the comparison needs: about a fifth of the size.
             io::run_store::prepare(rs[s]);
-            if (rs[s].ok) rs[s].summary = unit_summary(*scs[s], rs[s].metrics, areas);
+            if (rs[s].ok) rs[s].summary = unit_summary(*run_scs[s], rs[s].metrics, areas);
             rs[s].metrics = {};
         }
         return io::journal::encode(rs);
@@ -274,6 +306,15 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     for (const auto& a : areas) area_names.push_back(a.name);
     analysis::add_areas(c, area_names, area_figs);
     store.write_comparison(c);
+    std::string over_posterior;
+    if (post) {
+        std::vector<double> sample;
+        for (auto r : kept) sample.push_back(post->draw_sample[r]);
+        const auto rows = analysis::posterior_contrasts(c, sample);
+        over_posterior = analysis::posterior_text(c, rows, post->path, post->effect_identified);
+        store.annotate_comparison("parameters_file", post->path);
+        store.annotate_comparison("posterior_summary", over_posterior);
+    }
     // The three files appear whole, the .h5 last: each is written whole under its temporary name
     // first (a full disk fails here and leaves nothing), then the summaries are renamed, then the
     // .h5. Killed between the renames, FILE.h5 is missing (a batch script that waits for it is
@@ -281,13 +322,15 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
     io::output_file csv_file(csv, force || redo_summaries), md_file(md, force || redo_summaries);
     io::write_whole_file(csv_file.temp_path(), comparison_csv(c));
     io::write_whole_file(md_file.temp_path(),
-                         "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true));
+                         "# kcsim comparison\n\n`" + command_line + "`\n\n" + comparison_text(c, true) +
+                             (over_posterior.empty() ? "" : "\n```text\n" + over_posterior + "```\n"));
     csv_file.commit();
     md_file.commit();
     store.commit();
     job.journal().remove();
     if (!quiet) {
         std::printf("\n%s", comparison_text(c, false).c_str());
+        if (!over_posterior.empty()) std::printf("\n%s", over_posterior.c_str());
         if (failed > 0)
             std::printf("\n%zu replicate(s) failed in some scenario and were left out of the comparison\n", failed);
         std::printf("\nwrote %s, %s and %s\n", out.c_str(), csv.c_str(), md.c_str());

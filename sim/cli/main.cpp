@@ -27,6 +27,9 @@ Usage:
                                         first: paired differences, intervals, plan targets
   kcsim sweep SWEEP.toml                a design over uncertain parameters and levers, with
                                         Sobol' or Morris sensitivity indices
+  kcsim calibrate TARGETS.toml --parameters PRIOR.toml
+                                        history matching, then ABC, against observed targets:
+                                        a posterior for compare --parameters
   kcsim verify FILE.h5                  check a results file: structure, checksums, completeness
   kcsim report FILE.h5                  one self-contained HTML page: summary, charts, district map
   kcsim check SCENARIO.toml             validate a scenario and print it fully resolved
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
         if (cmd == "run") return kcsim::cli::run_command(rest, command_line);
         if (cmd == "compare") return kcsim::cli::compare_command(rest, command_line);
         if (cmd == "sweep") return kcsim::cli::sweep_command(rest, command_line);
+        if (cmd == "calibrate") return kcsim::cli::calibrate_command(rest, command_line);
         if (cmd == "verify") return kcsim::cli::verify_command(rest);
         if (cmd == "report") return kcsim::cli::report_command(rest);
         if (cmd == "check") return kcsim::cli::check_command(rest);
@@ -76,8 +80,8 @@ int main(int argc, char** argv) {
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
         if (cmd == "districts") return kcsim::cli::districts_command(rest);
-        const std::vector<std::string> known = {"run",   "compare", "sweep",   "verify",   "report",
-                                                "check", "params",  "metrics", "schedule", "districts"};
+        const std::vector<std::string> known = {"run",   "compare", "sweep",   "calibrate", "verify",   "report",
+                                                "check", "params",  "metrics", "schedule",  "districts"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");

@@ -22,6 +22,7 @@
 #include "io/journal.hpp"
 #include "io/output_file.hpp"
 #include "io/run_store.hpp"
+#include "model/summary.hpp"
 #include "scenario/load.hpp"
 #include "scenario/sweep.hpp"
 
@@ -97,7 +98,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                      std::to_string(ex.count) + " experiments x " + std::to_string(sw.replicates) + " replicates",
                      sw.replicates, threads);
     // A sweep keeps each replicate's outcomes (one value per metric), not the metrics over time.
-    estimate.disk_bytes = 90e3 + 8.0 * static_cast<double>(ex.count * sw.replicates * model::n_metrics);
+    estimate.disk_bytes = 90e3 + 8.0 * static_cast<double>(ex.count * sw.replicates * model::n_metrics *
+                                                           (1 + model::ledger_years(sw.base->cal).size()));
     if (p.dry_run_or_guard(estimate)) return exit_code::ok;
     check_outputs("kcsim sweep", {{out, "--out"}}, force,
                   {{p.positional[0], "sweep file"}, {sw.base->source, "scenario file (of the sweep)"}});
@@ -109,6 +111,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     auto& ctx = job.ctx();
     const std::size_t R = sw.replicates, M = model::n_metrics;
     std::vector<double> outcomes(ex.count * R * M, std::numeric_limits<double>::quiet_NaN());
+    const std::size_t Y = model::ledger_years(sw.base->cal).size();
+    std::vector<double> yearly(ex.count * R * Y * M, std::numeric_limits<double>::quiet_NaN());
     std::size_t failed = 0;
     const auto t0 = std::chrono::steady_clock::now();
     const bool writer = job.run([&](std::size_t e) {
@@ -118,14 +122,18 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     if (!writer) return exit_code::ok;
     io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
     for (std::size_t e = 0; e < ex.count; ++e) {
-        const auto figs = job.journal().read(e).at(0).metrics;
+        const auto unit = job.journal().read(e).at(0);
+        const auto& figs = unit.metrics;
+        std::copy(unit.summary.begin(), unit.summary.end(),
+                  yearly.begin() + static_cast<std::ptrdiff_t>(e * R * Y * M));
         for (std::size_t r = 0; r < R; ++r) failed += std::isnan(figs[r * M]) ? 1u : 0u;
         std::copy(figs.begin(), figs.end(), outcomes.begin() + static_cast<std::ptrdiff_t>(e * R * M));
     }
     {
         // Sensitivity per policy and outcome, on the mean over replicates of each design row.
         const auto indices = analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index);
-        store.write_sweep(sw, ex, outcomes, sw.outcomes, indices);
+        const auto contrasts = analysis::contrast_sensitivity(sw, ex, outcomes, outcome_index);
+        store.write_sweep(sw, ex, outcomes, yearly, sw.outcomes, indices, contrasts);
         store.commit();
         job.journal().remove();
         if (!quiet) {

@@ -412,8 +412,10 @@ void run_store::write_comparison(const analysis::comparison& c) try {
 }
 
 void run_store::write_sweep(const scenario::sweep& sw, const analysis::experiments& ex,
-                            const std::vector<double>& outcomes, const std::vector<std::string>& outcome_names,
-                            const std::vector<std::vector<analysis::sensitivity>>& indices) try {
+                            const std::vector<double>& outcomes, const std::vector<double>& yearly,
+                            const std::vector<std::string>& outcome_names,
+                            const std::vector<std::vector<analysis::sensitivity>>& indices,
+                            const std::vector<std::vector<analysis::sensitivity>>& contrasts) try {
     h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;
     const auto t0 = std::chrono::steady_clock::now();
@@ -490,13 +492,24 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
     h5::write_doubles(
         g, "outcomes", {E, R, M}, outcomes.data(), {exp, rep, met},
         "city figure per experiment, replicate and metric (flows: total over the period; others: at its end)");
+    {
+        // Dated values: the same figures per calendar year, for calibration and validation.
+        const auto years = model::ledger_years(sw.base->cal);
+        const hsize_t Y = years.size();
+        if (yearly.size() != E * R * Y * M) throw internal_error("write_sweep: yearly outcomes of the wrong size");
+        std::vector<std::int32_t> yv(years.begin(), years.end());
+        auto yh = h5::int_scale(g, "year", yv);
+        h5::write_doubles(g, "yearly_outcomes", {E, R, Y, M}, yearly.data(), {exp, rep, yh, met},
+                          "city figure per experiment, replicate, calendar year and metric (flows: total over the "
+                          "weeks ending in the year; others: at the year's last week)");
+    }
     if (K > 0) {
         auto par = h5::string_scale(g, "parameter", unc_names);
-        auto gather = [&](auto field) {
+        auto gather = [&](const std::vector<std::vector<analysis::sensitivity>>& table, auto field) {
             std::vector<double> v(P * O * K, std::numeric_limits<double>::quiet_NaN());
-            for (std::size_t p = 0; p < P; ++p) {
-                for (std::size_t o = 0; o < O; ++o) {
-                    const auto& x = field(indices[p][o]);
+            for (std::size_t p = 0; p < P && p < table.size(); ++p) {
+                for (std::size_t o = 0; o < O && o < table[p].size(); ++o) {
+                    const auto& x = field(table[p][o]);
                     for (std::size_t k = 0; k < x.size() && k < K; ++k) v[(p * O + o) * K + k] = x[k];
                 }
             }
@@ -519,11 +532,188 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
         for (const auto& field : fields) {
             // Not a structured binding: clang 14 cannot capture one in a lambda (the fuzz build).
             const auto member = field.second;
-            const auto v = gather([&](const S& x) -> const std::vector<double>& { return x.*member; });
+            const auto v = gather(indices, [&](const S& x) -> const std::vector<double>& { return x.*member; });
             h5::write_doubles(
                 g, field.first, {P, O, K}, v.data(), {polh, outh, par},
                 "sensitivity index per policy, outcome and uncertain parameter (of the mean over replicates)");
+            if (P > 1) {
+                const auto c = gather(contrasts, [&](const S& x) -> const std::vector<double>& { return x.*member; });
+                h5::write_doubles(g, "contrast_" + field.first, {P, O, K}, c.data(), {polh, outh, par},
+                                  "sensitivity index of the contrast policy - policy 0 per design row (NaN for "
+                                  "policy 0), per outcome and uncertain parameter");
+            }
         }
+    }
+    s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
+}
+
+void run_store::annotate_comparison(const std::string& name, const std::string& value) try {
+    h5::quiet_errors quiet;
+    h5::handle g(H5Gopen2(impl_->file, "comparison", H5P_DEFAULT), H5Gclose, "opening '/comparison'");
+    h5::write_attr(g, name, value);
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
+}
+
+void run_store::write_calibration(const analysis::calibration& c) try {
+    h5::quiet_errors quiet;
+    auto& s = *impl_;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto& prior = *c.prior;
+    const auto& obs = *c.targets;
+    const hsize_t K = prior.uncertain.size(), T = obs.targets.size();
+    auto g = h5::create_group(s.file, "calibration");
+    h5::write_attr(g, "targets_name", obs.name);
+    h5::write_attr(g, "targets_toml", obs.text);
+    h5::write_attr(g, "targets_source", obs.source);
+    h5::write_attr(g, "prior_toml", prior.text);
+    h5::write_attr(g, "prior_source", prior.source);
+    h5::write_attr(g, "scenario_name", prior.base->name);
+    h5::write_attr(g, "scenario_toml", prior.base->resolved_toml);
+    h5::write_attr(g, "scenario_sha256", prior.base->hash);
+    h5::write_attr(g, "scenario_end", c.scenario_end);
+    h5::write_attr(g, "seed", static_cast<std::uint64_t>(prior.seed));
+    h5::write_attr(g, "replicates", static_cast<std::uint64_t>(c.replicates));
+    h5::write_attr(g, "cutoff", c.cutoff);
+    h5::write_attr(g, "accept", c.accept);
+    h5::write_attr(g, "waves", static_cast<std::uint64_t>(c.waves.size()));
+    h5::write_attr(g, "runs", static_cast<std::uint64_t>(c.runs));
+    h5::write_attr(g, "seconds", c.seconds);
+    h5::write_attr(g, "method",
+                   std::string("history matching on direct simulation (implausibility: |z - mean| / sqrt(sd^2 + "
+                               "discrepancy^2 + var (1 + 1/R)), max over calibrate targets), then ABC rejection "
+                               "with local-linear regression adjustment (Beaumont 2002) in the last box"));
+    h5::write_attr(g, "identifiability_report", c.id.text);
+    h5::write_attr(g, "validation_report", analysis::validation_text(c));
+    h5::write_attr(g, "programme_effect_identified", static_cast<std::int64_t>(c.id.effect_identified ? 1 : 0));
+    h5::write_attr(g, "plan_fraction", c.id.plan_fraction);
+    h5::write_attr(g, "null_fraction", c.id.null_fraction);
+    std::vector<std::string> tnames, pnames, use, metric;
+    std::vector<double> value, sd, disc;
+    for (const auto& o : obs.targets) {
+        tnames.push_back(o.name);
+        use.emplace_back(o.hold_out ? "hold-out" : "calibrate");
+        metric.push_back(o.metric);
+        value.push_back(o.value);
+        sd.push_back(o.sd);
+        disc.push_back(o.discrepancy);
+    }
+    for (const auto& u : prior.uncertain) pnames.push_back(u.key);
+    auto th = h5::string_scale(g, "target", tnames);
+    auto ph = h5::string_scale(g, "parameter", pnames);
+    auto strings = [&](hid_t grp, const std::string& name, const std::vector<std::string>& v, hid_t scale,
+                       const std::string& long_name) {
+        auto d = h5::write_strings(grp, name, v);
+        h5::attach_scale(d, scale, 0);
+        h5::write_attr(d, "long_name", long_name);
+    };
+    strings(g, "target_use", use, th, "calibrate or hold-out");
+    strings(g, "target_metric", metric, th, "the metric of the target");
+    h5::write_doubles(g, "target_value", {T}, value.data(), {th}, "observed value");
+    h5::write_doubles(g, "target_sd", {T}, sd.data(), {th}, "measurement uncertainty (one standard deviation)");
+    h5::write_doubles(g, "target_discrepancy", {T}, disc.data(), {th}, "model discrepancy (one standard deviation)");
+    h5::write_doubles(g, "predicted_q05", {T}, c.predicted_q05.data(), {th}, "posterior predictive 5% quantile");
+    h5::write_doubles(g, "predicted_q50", {T}, c.predicted_q50.data(), {th}, "posterior predictive median");
+    h5::write_doubles(g, "predicted_q95", {T}, c.predicted_q95.data(), {th}, "posterior predictive 95% quantile");
+    std::vector<double> fractions;
+    for (std::size_t w = 0; w < c.waves.size(); ++w) {
+        const auto& wv = c.waves[w];
+        fractions.push_back(wv.fraction);
+        auto wg = h5::create_group(g, "wave_" + std::to_string(w + 1));
+        const hsize_t N = wv.plausible.size();
+        h5::write_attr(wg, "non_implausible_fraction", wv.fraction);
+        h5::write_attr(wg, "fallback", static_cast<std::int64_t>(wv.fallback ? 1 : 0));
+        std::vector<std::int32_t> ids(N);
+        for (std::size_t i = 0; i < N; ++i) ids[i] = static_cast<std::int32_t>(i);
+        auto pt = h5::int_scale(wg, "point", ids);
+        auto wpar = h5::string_scale(wg, "parameter", pnames);
+        auto wtar = h5::string_scale(wg, "target", tnames);
+        h5::write_doubles(wg, "box_lo", {K}, wv.lo.data(), {wpar}, "lower bound of the box sampled");
+        h5::write_doubles(wg, "box_hi", {K}, wv.hi.data(), {wpar}, "upper bound of the box sampled");
+        h5::write_doubles(wg, "design", {N, K}, wv.points.data(), {pt, wpar}, "parameter values of each point");
+        h5::write_doubles(wg, "mean", {N, T}, wv.mean.data(), {pt, wtar}, "mean over replicates of each target");
+        h5::write_doubles(wg, "variance", {N, T}, wv.var.data(), {pt, wtar}, "ensemble variance (one run)");
+        h5::write_doubles(wg, "implausibility", {N, T}, wv.implausibility.data(), {pt, wtar},
+                          "implausibility of each target at each point");
+        h5::write_doubles(wg, "max_implausibility", {N}, wv.max_implausibility.data(), {pt},
+                          "largest implausibility over the calibrate targets");
+        std::vector<double> ok(wv.plausible.begin(), wv.plausible.end());
+        h5::write_doubles(wg, "non_implausible", {N}, ok.data(), {pt}, "1 if max_implausibility <= cutoff");
+        if (w == 0 && !c.null_max_implausibility.empty()) {
+            h5::write_doubles(wg, "null_max_implausibility", {N}, c.null_max_implausibility.data(), {pt},
+                              "the same, with the programme switched off (programme.enabled = false)");
+        }
+    }
+    h5::write_doubles(g, "non_implausible_fraction", {fractions.size()}, fractions.data(), {},
+                      "share of each wave's points that are non-implausible");
+    {
+        const auto& a = c.abc;
+        auto ag = h5::create_group(g, "abc");
+        const hsize_t N = a.distance.size();
+        h5::write_attr(ag, "epsilon", a.epsilon);
+        h5::write_attr(ag, "acceptance", a.acceptance);
+        h5::write_attr(ag, "effective_sample_size", a.ess);
+        std::vector<std::int32_t> ids(N);
+        for (std::size_t i = 0; i < N; ++i) ids[i] = static_cast<std::int32_t>(i);
+        auto dr = h5::int_scale(ag, "draw", ids);
+        auto apar = h5::string_scale(ag, "parameter", pnames);
+        auto atar = h5::string_scale(ag, "target", tnames);
+        h5::write_doubles(ag, "design", {N, K}, a.points.data(), {dr, apar}, "parameter values of each ABC draw");
+        h5::write_doubles(ag, "statistics", {N, T}, a.stats.data(), {dr, atar}, "the targets' values of each draw");
+        h5::write_doubles(ag, "distance", {N}, a.distance.data(), {dr}, "scaled distance to the calibrate targets");
+        std::vector<double> rep(c.abc_replicate.begin(), c.abc_replicate.end());
+        h5::write_doubles(ag, "replicate", {N}, rep.data(), {dr},
+                          "random-stream replicate of the draw (seed: attribute)");
+    }
+    {
+        const auto& a = c.abc;
+        auto pg = h5::create_group(s.file, "posterior");
+        const hsize_t A = a.accepted.size(), D = c.draws.size();
+        h5::write_attr(pg, "seed", static_cast<std::uint64_t>(prior.seed));
+        h5::write_attr(pg, "effective_sample_size", a.ess);
+        h5::write_attr(pg, "acceptance", a.acceptance);
+        h5::write_attr(pg, "programme_effect_identified", static_cast<std::int64_t>(c.id.effect_identified ? 1 : 0));
+        std::string keys;
+        for (const auto& k : pnames) keys += k + "\n";
+        h5::write_fixed_attr(pg, "parameter_keys", keys);  // read back by io::read_posterior
+        auto ppar = h5::string_scale(pg, "parameter", pnames);
+        std::vector<std::int32_t> ids(A);
+        for (std::size_t i = 0; i < A; ++i) ids[i] = static_cast<std::int32_t>(i);
+        auto sh = h5::int_scale(pg, "sample", ids);
+        h5::write_doubles(pg, "parameters", {A, K}, a.adjusted.data(), {sh, ppar},
+                          "the weighted posterior sample (accepted ABC draws, regression-adjusted)");
+        h5::write_doubles(pg, "weights", {A}, a.weights.data(), {sh}, "normalised weight of each sample");
+        std::vector<double> seed(A, static_cast<double>(prior.seed)), rep(A), src(A);
+        for (std::size_t i = 0; i < A; ++i) {
+            rep[i] = static_cast<double>(c.abc_replicate[a.accepted[i]]);
+            src[i] = static_cast<double>(a.accepted[i]);
+        }
+        h5::write_doubles(pg, "seed", {A}, seed.data(), {sh}, "seed of the run that gave the sample");
+        h5::write_doubles(pg, "replicate", {A}, rep.data(), {sh}, "its random-stream replicate");
+        h5::write_doubles(pg, "abc_draw", {A}, src.data(), {sh}, "its index in /calibration/abc");
+        std::vector<std::int32_t> did(D);
+        for (std::size_t i = 0; i < D; ++i) did[i] = static_cast<std::int32_t>(i);
+        auto dh = h5::int_scale(pg, "draw", did);
+        std::vector<double> draws(D * K), from(D);
+        for (std::size_t d = 0; d < D; ++d) {
+            from[d] = static_cast<double>(c.draws[d]);
+            for (std::size_t j = 0; j < K; ++j) draws[d * K + j] = a.adjusted[c.draws[d] * K + j];
+        }
+        h5::write_doubles(pg, "draws", {D, K}, draws.data(), {dh, ppar},
+                          "equally weighted posterior draws (systematic resampling by weight): compare --parameters "
+                          "gives replicate r draw r");
+        h5::write_doubles(pg, "draw_sample", {D}, from.data(), {dh}, "the sample each draw repeats");
+        const auto& id = c.id;
+        h5::write_doubles(pg, "prior_lo", {K}, id.prior_lo.data(), {ppar}, "prior lower bound (uniform)");
+        h5::write_doubles(pg, "prior_hi", {K}, id.prior_hi.data(), {ppar}, "prior upper bound (uniform)");
+        h5::write_doubles(pg, "q05", {K}, id.post_q05.data(), {ppar}, "posterior 5% quantile");
+        h5::write_doubles(pg, "q50", {K}, id.post_q50.data(), {ppar}, "posterior median");
+        h5::write_doubles(pg, "q95", {K}, id.post_q95.data(), {ppar}, "posterior 95% quantile");
+        h5::write_doubles(pg, "width_ratio", {K}, id.width_ratio.data(), {ppar},
+                          "posterior 90% interval width / prior 90% interval width");
+        strings(pg, "verdict", id.verdict, ppar, "constrained (ratio < 0.5), weakly constrained (< 0.8) or not");
     }
     s.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 } catch (const io_error&) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/calibration.hpp"
 #include "analysis/compare.hpp"
 #include "analysis/sweep.hpp"
 #include "engine/ensemble.hpp"
@@ -45,12 +46,21 @@ public:
     // Adds /comparison: per replicate city figures, each scenario's summary and paired
     // difference from the first, and the probability of meeting each plan target.
     void write_comparison(const analysis::comparison& c);
+    // A text attribute of /comparison (after write_comparison): the posterior file and summary.
+    void annotate_comparison(const std::string& name, const std::string& value);
     // Adds /sweep: the sweep file, the experiments table (one row per experiment), the city
     // figures of every replicate of every experiment, and sensitivity indices per policy and
-    // outcome. outcomes: [experiment][replicate][metric]; indices: [policy][outcome].
+    // outcome. outcomes: [experiment][replicate][metric]; yearly: the same per calendar year,
+    // [experiment][replicate][year][metric] (model::city_by_year); indices: [policy][outcome];
+    // contrasts: the same for policy p - policy 0 (analysis::contrast_sensitivity).
     void write_sweep(const scenario::sweep& sw, const analysis::experiments& ex, const std::vector<double>& outcomes,
-                     const std::vector<std::string>& outcome_names,
-                     const std::vector<std::vector<analysis::sensitivity>>& indices);
+                     const std::vector<double>& yearly, const std::vector<std::string>& outcome_names,
+                     const std::vector<std::vector<analysis::sensitivity>>& indices,
+                     const std::vector<std::vector<analysis::sensitivity>>& contrasts);
+    // Adds /calibration (the targets, every wave's design and implausibility, the ABC draws and
+    // diagnostics, the identifiability report) and /posterior (the weighted sample and the
+    // equally weighted draws that compare --parameters reads). Layout: docs/calibration.md.
+    void write_calibration(const analysis::calibration& c);
     // Closes, syncs and renames the file into place.
     void commit();
 

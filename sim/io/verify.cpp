@@ -341,7 +341,10 @@ verify_report verify_file(const std::string& path, verify_depth depth) {
         }
         r.sweep = has_link(f, "sweep");
         r.scenarios = scenarios.size();
-        expect(r, !scenarios.empty() || r.sweep, "no /scenarios/<name> group and no /sweep group");
+        // A calibration (kcsim calibrate) holds /calibration and /posterior instead.
+        const bool calibration = has_link(f, "calibration") && has_link(f, "posterior");
+        expect(r, !scenarios.empty() || r.sweep || calibration,
+               "no /scenarios/<name> group, no /sweep group and no /calibration with /posterior");
         std::vector<group_shape> shapes;
         for (const auto& s : scenarios) shapes.push_back(check_structure(f, s, r));
         if (!r.problems.empty()) return r;  // nothing is read from a file of the wrong shape

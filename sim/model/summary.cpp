@@ -44,6 +44,29 @@ city_figures city_summary(std::span<const double> metrics, std::size_t steps, st
     return out;
 }
 
+std::vector<double> city_by_year(std::span<const double> metrics, const scenario::calendar& cal,
+                                 std::size_t districts) {
+    const auto years = ledger_years(cal);
+    const std::size_t row = districts * n_metrics;
+    std::vector<double> out(years.size() * n_metrics, 0.0);
+    std::size_t y = 0;
+    for (int t = 0; t < cal.steps(); ++t) {
+        int year = 0, mo = 0, d = 0;
+        core::to_ymd(cal.step_last_day(t), year, mo, d);
+        while (years[y] != year) ++y;
+        const auto r = metrics.subspan(static_cast<std::size_t>(t) * row, row);
+        for (std::size_t k = 0; k < n_metrics; ++k) {
+            const auto m = static_cast<metric>(k);
+            const double v = city_value(r, districts, m);
+            if (info(m).kind == "flow")
+                out[y * n_metrics + k] += v;
+            else
+                out[y * n_metrics + k] = v;
+        }
+    }
+    return out;
+}
+
 std::vector<int> ledger_years(const scenario::calendar& cal) {
     std::vector<int> years;
     for (int t = 0; t < cal.steps(); ++t) {

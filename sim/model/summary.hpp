@@ -18,6 +18,11 @@ struct city_figures {
 // metrics: [steps][districts][n_metrics]
 city_figures city_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts);
 
+// City figures per calendar year of the period (ledger_years): flows summed over the steps that
+// end in the year, stocks and states at the year's last step. [years][n_metrics]; a sweep keeps
+// them so that calibration and validation can read dated values.
+std::vector<double> city_by_year(std::span<const double> metrics, const scenario::calendar& cal, std::size_t districts);
+
 // The city value of metric m in one step row ([districts][n_metrics]).
 double city_value(std::span<const double> row, std::size_t districts, metric m);
 

@@ -28,6 +28,7 @@ enum class purpose : std::uint32_t {
     exit_clock = 18,           // (reserved: exit needs no new budget)
     consortium_pick = 19,      // firm: which consortium it joins
     design = 20,               // analysis: experimental designs and bootstraps (agent = sample, step = dimension)
+    calibration = 21,          // analysis: calibration waves (agent = wave) and posterior resampling
 };
 
 // The `agent` word of the counter for agents that are not firms, in ranges firm ids never reach.

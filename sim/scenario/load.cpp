@@ -48,4 +48,23 @@ scenario_ptr derive(const scenario& base, std::string_view overrides, const std:
     return build(std::move(merged), base.source, name);
 }
 
+scenario_ptr until(const scenario& base, core::date end) {
+    toml::table t = parse(source_text{base.source, base.resolved_toml, "."});
+    if (auto* cal = t["calendar"].as_table())
+        cal->insert_or_assign("end", toml::date{[&] {
+                                  int y = 0, m = 0, d = 0;
+                                  core::to_ymd(end, y, m, d);
+                                  return toml::date{static_cast<std::uint16_t>(y), static_cast<std::uint8_t>(m),
+                                                    static_cast<std::uint8_t>(d)};
+                              }()});
+    if (auto* events = t["events"].as_array()) {
+        for (std::size_t i = events->size(); i-- > 0;) {
+            const auto* e = (*events)[i].as_table();
+            const toml::node* d = e ? e->get("date") : nullptr;
+            if (d && d->is_date() && to_date(*d) > end) events->erase(events->begin() + static_cast<std::ptrdiff_t>(i));
+        }
+    }
+    return build(std::move(t), base.source, base.name);
+}
+
 }  // namespace kcsim::scenario

@@ -21,6 +21,10 @@ scenario_ptr load_text(std::string_view text, const std::string& origin, const s
 // validated like a file. The variant's name is `name` if not empty.
 scenario_ptr derive(const scenario& base, std::string_view overrides, const std::string& name);
 
+// The scenario run only up to `end` (calendar.end set, events after it dropped): calibration
+// stops its runs at the last target date. The name stays the base's.
+scenario_ptr until(const scenario& base, core::date end);
+
 // Names of the built-in scenarios (without the "builtin:" prefix), for help texts.
 std::vector<std::string> builtin_names();
 

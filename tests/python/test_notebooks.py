@@ -26,7 +26,10 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")  # IPython colours its tracebacks
 
 def test_the_notebooks_are_there():
     names = [p.name for p in NOTEBOOKS]
-    for expected in ("01-quickstart.ipynb", "02-next-pilots.ipynb", "03-sensitivity.ipynb", "04-intervention.ipynb"):
+    for expected in (
+        "01-quickstart.ipynb", "02-next-pilots.ipynb", "03-sensitivity.ipynb", "04-intervention.ipynb",
+        "05-calibration.ipynb",
+    ):
         assert expected in names, f"notebooks/{expected} is missing"
 
 

@@ -246,12 +246,15 @@ def _open_comparison(path: str):
 
 
 def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0,
-            fork_at: Optional[str] = None, progress=None):
+            fork_at: Optional[str] = None, progress=None, parameters: Optional[str] = None):
     """Scenarios on the same seeds, as ``kcsim compare`` does: returns an xarray Dataset with
     each scenario's ``metrics(scenario, replicate, time, district, metric)`` and ``ledger``, and
     the comparison: ``city(scenario, replicate_kept, metric)``, ``summary(scenario, metric,
     statistic)`` and ``targets(scenario, target)``. The first scenario is the baseline.
-    ``fork_at``: run the first scenario to that date, then every scenario from that state."""
+    ``fork_at``: run the first scenario to that date, then every scenario from that state.
+    ``parameters``: a posterior file of ``kcsim calibrate``; replicate r of every scenario runs
+    with posterior draw r (all draws unless ``replicates``), as ``kcsim compare --parameters``;
+    the contrasts over the draws are in ``attrs["posterior_summary"]``."""
     import xarray as xr
 
     scs = [_core.load_scenario(s) if isinstance(s, str) else s for s in scenarios]
@@ -259,7 +262,10 @@ def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = N
     if len(set(names)) != len(names):
         raise ValueError(f"compare: scenario names must differ (they label the results), got {names}")
     first = scs[0]
-    reps = int(replicates if replicates is not None else first.params["run.replicates"])
+    if replicates is not None:
+        reps = int(replicates)
+    else:
+        reps = 0 if parameters is not None else int(first.params["run.replicates"])
     s = int(seed if seed is not None else first.params["run.seed"])
     fork_step = -1
     if fork_at is not None:
@@ -270,7 +276,9 @@ def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = N
         fork_step = (day - start).days // first.step_days
         if fork_step < 1 or fork_step >= first.steps:
             raise ValueError(f"fork_at={fork_at!r}: expected a date after the first week and inside the period")
-    out = _core.compare_scenarios(scs, reps, s, threads, fork_step, _progress("compare", progress))
+    out = _core.compare_scenarios(scs, reps, s, threads, fork_step, _progress("compare", progress),
+                                  "" if parameters is None else str(parameters))
+    reps = int(out["replicates"])
     years = sorted({int(d[:4]) for d in first.dates})
     ds = xr.Dataset(
         {
@@ -286,6 +294,9 @@ def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = N
                 "ledger_item": _core.ledger_items(), "statistic": out["statistics"], "target": out["target_names"]},
         attrs={"baseline": scs[0].name, "fork_date": out["fork_date"], "seed": s, "kcsim_version": _core.__version__},
     )
+    if parameters is not None:
+        ds.attrs["parameters_file"] = str(parameters)
+        ds.attrs["posterior_summary"] = out["posterior_summary"]
     return ds
 
 

@@ -1,0 +1,21 @@
+#pragma once
+// Reading the posterior of a kcsim calibrate file (/posterior, docs/calibration.md) for
+// compare --parameters: the parameter keys and the equally weighted draws.
+#include <string>
+#include <vector>
+
+namespace kcsim::io {
+
+struct posterior {
+    std::string path;
+    std::vector<std::string> keys;    // dotted parameter names
+    std::vector<double> draws;        // [draw][key]
+    std::vector<double> draw_sample;  // the weighted sample each draw repeats
+    bool effect_identified = false;   // the targets rule out 'no programme'
+    std::size_t size() const { return keys.empty() ? 0 : draws.size() / keys.size(); }
+};
+
+// Throws input_error (exit 2) naming the file when it is no kcsim calibrate output.
+posterior read_posterior(const std::string& path);
+
+}  // namespace kcsim::io
