@@ -201,7 +201,7 @@ def waves_section(d: dict, lang: str) -> Section:
             f"point; a point is non-implausible when no calibrate target's implausibility exceeds the cutoff "
             f"{number(float(a.get('cutoff', math.nan)))}. The next wave's box bounds those points. The last bar: the "
             f"first wave's points again with the programme switched off (the null check).")
-    return Section("waves", "Waves", f'<p class="note">{escape(note)}</p><div class="grid">{chart}</div>'
+    return Section("waves", "Waves", f'<p class="note">{escape(note)}</p><div class="wide">{chart}</div>'
                    f'<table class="sortable" id="tbl-waves"><thead>{head}</thead><tbody>{body}</tbody></table>')
 
 
@@ -230,7 +230,7 @@ def posterior_section(d: dict, lang: str) -> Section:
     note = ("Uniform prior over each range; the posterior is the ABC sample (regression-adjusted, kernel-weighted). "
             "Verdict: constrained when the posterior 90% interval is under half the prior's 90% width, weakly "
             "constrained under 0.8, otherwise not constrained.")
-    return Section("posterior", "Posterior", f'<p class="note">{escape(note)}</p><div class="grid">{chart}</div>'
+    return Section("posterior", "Posterior", f'<p class="note">{escape(note)}</p><div class="wide">{chart}</div>'
                    f'<table class="sortable" id="tbl-posterior"><thead>{head}</thead><tbody>{body}</tbody></table>'
                    f'<h3>ABC diagnostics</h3><dl class="prov" id="abc-diagnostics">{dl}</dl>')
 
