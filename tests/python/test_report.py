@@ -25,6 +25,8 @@ def test_numbers_for_people():
     assert numbers.number(float("nan")) == "–"
     assert numbers.with_unit(46.42, "million yuan") == "46.4 million yuan"
     assert numbers.with_unit(4120, "firms", lang="zh") == "4,120家企业"
+    # Halves away from zero, as the program's own tables (std::lround) print them.
+    assert numbers.number(7508.5) == "7,509" and numbers.number(-7508.5) == "−7,509"
 
 
 def test_map_has_the_38_units_all_matched(tmp_path):
@@ -135,3 +137,174 @@ def test_map_matches_names_written_another_way():
     missing = [d for d in table if d["id"] != "fuling"]
     with pytest.raises(ValueError, match="涪陵区"):
         geo.district_shapes(missing)
+
+
+# A tiny calibration (two parameters, 12 points x 2 replicates, 2 waves, 60 ABC draws: ~2 s)
+# of a one-year small city, as tests/python/test_calibration.py makes them.
+SMALL_CITY = """name = "small"
+extends = "builtin:base/programme-2021.toml"
+[calendar]
+end = 2021-12-26
+[population]
+tech_firms = 2000
+other_firms = 6000
+"""
+PRIOR = """name = "prior"
+scenario = "small.toml"
+design = "latin_hypercube"
+samples = 12
+replicates = 2
+seed = 1
+[[uncertain]]
+key = "enterprise.certification_rate"
+min = 0.05
+max = 1.0
+[[uncertain]]
+key = "enterprise.high_tech_rate"
+min = 0.01
+max = 0.15
+"""
+TARGETS = """name = "synthetic"
+[[target]]
+name = "tech_firms_mid"
+metric = "tech_firms"
+date = 2021-06-30
+value = 2300.0
+sd = 100.0
+source = "synthetic: a round figure near the model"
+use = "calibrate"
+[[target]]
+name = "high_tech_end"
+metric = "high_tech_firms"
+date = 2021-12-31
+value = 300.0
+sd = 40.0
+discrepancy = 20.0
+source = "synthetic"
+use = "calibrate"
+[[target]]
+name = "certifications_q1"
+metric = "certifications"
+from = 2021-01-01
+to = 2021-03-31
+value = 1000.0
+sd = 20.0
+source = "synthetic: far off on purpose, so one target is missed"
+use = "hold-out"
+"""
+
+
+@pytest.fixture(scope="module")
+def calibration(run_kcsim, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cal")
+    (folder / "small.toml").write_text(SMALL_CITY)
+    (folder / "prior.toml").write_text(PRIOR)
+    (folder / "targets.toml").write_text(TARGETS)
+    r = run_kcsim("calibrate", "targets.toml", "--parameters", "prior.toml", "--waves", 2, "--abc-runs", 60,
+                  "--draws", 20, "--threads", 2, "--out", "cal.h5", "--force", cwd=folder)
+    assert r.returncode == 0, r.stderr + r.stdout
+    return folder, r.stdout
+
+
+def _cells(html: str, table_id: str) -> list[list[str]]:
+    body = html[html.index(f'id="{table_id}"'):]
+    body = body[:body.index("</table>")]
+    return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)[1:]]
+
+
+def test_report_of_a_calibration(run_kcsim, calibration):
+    import h5py
+
+    folder, printed = calibration
+    r = run_kcsim("report", folder / "cal.h5")
+    assert r.returncode == 0, r.stderr
+    html = (folder / "cal.html").read_text(encoding="utf-8")
+    with h5py.File(folder / "cal.h5") as f:
+        c, p = f["calibration"], f["posterior"]
+        names = list(c["target"].asstr()[:])
+        q50 = c["predicted_q50"][:]
+        waves = int(c.attrs["waves"])
+        params = list(p["parameter"].asstr()[:])
+        verdicts = list(p["verdict"].asstr()[:])
+        identified = int(c.attrs["programme_effect_identified"])
+        command = f.attrs["command"]
+    # The targets table: one row per target, the file's predictive median, and the same verdict
+    # (consistent / missed) as the program printed for each target.
+    rows = _cells(html, "tbl-targets")
+    assert [row[0] for row in rows] == names
+    for name, median in zip(names, q50):
+        assert re.search(rf'data-target="{name}"[^>]*data-median="{median!r}"', html)
+        said = re.search(rf"^\s+\S+\s+{name}\s.*\s(consistent|MISSED)", printed, re.M).group(1).lower()
+        assert re.search(rf'data-target="{name}"[^>]*data-verdict="{said}"', html), (name, said)
+    assert 'data-target="certifications_q1" data-use="hold-out" data-verdict="missed"' in html
+    assert rows[0][3] == "calibrate" and rows[0][2] == "2021-06-30" and rows[2][2] == "2021-01-01 to 2021-03-31"
+    assert rows[0][4] == "2,300 firms"
+    # Charts with marks: a bar per wave and the null check, the prior and posterior per parameter,
+    # a dot per target.
+    waves_svg = html[html.index('id="cal-waves"'):]
+    waves_svg = waves_svg[:waves_svg.index("</svg>")]
+    assert waves_svg.count('class="bar"') == waves + 1
+    post_svg = html[html.index('id="cal-posterior"'):]
+    post_svg = post_svg[:post_svg.index("</svg>")]
+    assert post_svg.count('class="prior"') == len(params) and post_svg.count('class="dot"') == len(params)
+    tgt_svg = html[html.index('id="cal-targets"'):]
+    assert tgt_svg[:tgt_svg.index("</svg>")].count('class="dot"') == len(names)
+    # The posterior table and the verdict in words; ABC diagnostics; provenance with the command.
+    assert [row[5] for row in _cells(html, "tbl-posterior")] == verdicts
+    assert ("cannot tell the programme" in html) == (not identified)
+    for name, v in zip(params, verdicts):
+        assert {"constrained": f"The targets pin {name} down", "weakly constrained": f"narrow {name} somewhat",
+                "not constrained": f"say little about {name}"}[v] in html
+    assert 'id="abc-diagnostics"' in html and "effective sample size" in html
+    assert escape_html(command) in html and "map data" not in html
+    r = run_kcsim("report", folder / "cal.h5", "--baseline", "x", "--out", folder / "b.html")
+    assert r.returncode == 2 and "no baseline" in r.stderr and not (folder / "b.html").exists()
+
+
+def escape_html(s: str) -> str:
+    from html import escape
+    return escape(s)
+
+
+def test_report_of_a_comparison_over_a_posterior(run_kcsim, calibration):
+    import h5py
+    import numpy as np
+
+    folder, _ = calibration
+    (folder / "off.toml").write_text('name = "off"\nextends = "small.toml"\n[programme]\nlibraries = false\n')
+    r = run_kcsim("compare", "off.toml", "small.toml", "--parameters", "cal.h5", "--replicates", 8, "--out",
+                  "over.h5", "--force", "--quiet", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    r = run_kcsim("report", folder / "over.h5")
+    assert r.returncode == 0, r.stderr
+    html = (folder / "over.html").read_text(encoding="utf-8")
+    with h5py.File(folder / "over.h5") as f:
+        text = f["comparison"].attrs["posterior_summary"]
+        metric = list(f["comparison/metric"].asstr()[:])
+        city = f["comparison/city"][:]
+    with h5py.File(folder / "cal.h5") as f:
+        identified = int(f["posterior"].attrs["programme_effect_identified"])
+    summary = html[html.index('id="summary"'):html.index('id="fans"')]
+    assert "Over the posterior" in summary and "P(higher)" in summary and "Parameters&#x27; share" in summary
+    # Every row the program printed is in the page, with the same median, interval and P(higher)
+    # as the printed table (to its rounding) and exactly the paired differences' quantiles.
+    printed = [line.split() for line in text.splitlines() if line.startswith("  small ")]
+    assert printed
+    for row in printed:
+        m = row[1]
+        d = city[1, :, metric.index(m)] - city[0, :, metric.index(m)]
+        tag = re.search(rf'<tr data-scenario="small" data-metric="{m}" data-median="([^"]+)" data-lo="([^"]+)" '
+                        rf'data-hi="([^"]+)" data-p-higher="([^"]+)"', summary)
+        assert tag, m
+        assert float(tag.group(1)) == float(np.quantile(d, 0.5)) and float(tag.group(2)) == float(np.quantile(d, 0.05))
+        assert abs(float(tag.group(4)) - float(row[-2])) < 0.006
+        shown = _cells(summary, "tbl-posterior")[[r[1] for r in printed].index(m)]
+        assert shown[2].lstrip("+−").split(" ")[0] == row[2].lstrip("-") or "." in row[2]
+        if row[-1] == "n/a":
+            assert shown[5] == "n/a"
+        else:  # the program prints whole percent; the page three figures
+            assert abs(float(shown[5].rstrip("%")) - float(row[-1].rstrip("%"))) <= 0.5
+    # The calibration could not tell the programme's effect from none: the page says so, once.
+    assert summary.count('id="rests-on-prior"') == (0 if identified else 1)
+    assert ("rest on the prior" in summary) == (not identified)

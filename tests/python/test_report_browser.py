@@ -408,3 +408,32 @@ def test_chinese_page_in_chromium(browser, files, tmp_path, run_kcsim):
     assert math.isclose(v, -exact, rel_tol=1e-9)
     png = page.send("Page.captureScreenshot", {"format": "png"})
     (_screens_dir() / "compare-zh-top.png").write_bytes(base64.b64decode(png["data"]))
+
+
+def test_calibration_report_in_chromium(browser, tmp_path, run_kcsim):
+    from test_report import PRIOR, SMALL_CITY, TARGETS  # the tiny calibration of the fast tests (~2 s)
+
+    (tmp_path / "small.toml").write_text(SMALL_CITY)
+    (tmp_path / "prior.toml").write_text(PRIOR)
+    (tmp_path / "targets.toml").write_text(TARGETS)
+    r = run_kcsim("calibrate", "targets.toml", "--parameters", "prior.toml", "--waves", 2, "--abc-runs", 60,
+                  "--draws", 20, "--threads", 2, "--out", "cal.h5", "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_kcsim("report", tmp_path / "cal.h5")
+    assert r.returncode == 0, r.stderr
+    page, load_ms = _open(browser, tmp_path / "cal.html")
+    sections = _check_common(page, "calibration", load_ms)
+    assert sections == ["summary", "targets", "waves", "posterior", "provenance"]
+    with h5py.File(tmp_path / "cal.h5") as f:
+        waves = int(f["calibration"].attrs["waves"])
+        params = len(f["posterior/parameter"])
+        targets = len(f["calibration/target"])
+    marks = page.js("""Object.fromEntries(['cal-waves', 'cal-posterior', 'cal-targets'].map(id =>
+        [id, document.querySelectorAll('#' + id + ' rect.bar, #' + id + ' circle.dot').length]))""")
+    assert marks == {"cal-waves": waves + 1, "cal-posterior": 2 * params, "cal-targets": targets}, marks
+    # The targets table sorts like the others: by observed value, descending after two clicks.
+    page.js("document.querySelectorAll('#tbl-targets th')[4].click()")
+    first = page.js("Array.from(document.querySelectorAll('#tbl-targets tbody tr')).map(r => parseFloat(r.dataset.observed))")
+    page.js("document.querySelectorAll('#tbl-targets th')[4].click()")
+    second = page.js("Array.from(document.querySelectorAll('#tbl-targets tbody tr')).map(r => parseFloat(r.dataset.observed))")
+    assert sorted(first) in (first, second) and sorted(first, reverse=True) in (first, second)

@@ -40,7 +40,7 @@ def _from_file(path: str, baseline: Optional[str], lang: str):
     with h5:
         kind = kinds.of_file(h5)
         if kind is None:
-            raise ValueError(f"{path}: not a kcsim run, compare or sweep file (its groups: {', '.join(h5) or 'none'})")
+            raise ValueError(f"{path}: not a kcsim run, compare, sweep or calibration file (its groups: {', '.join(h5) or 'none'})")
         attrs = _attrs(h5)
         sources, toml = {}, ""
         for name, g in (h5["scenarios"].items() if "scenarios" in h5 else []):
@@ -50,6 +50,13 @@ def _from_file(path: str, baseline: Optional[str], lang: str):
             toml = toml or str(a.get("scenario_toml", ""))
         if "sweep" in h5:
             toml = toml or str(_attrs(h5["sweep"]).get("scenario_toml", ""))
+        if "comparison" in h5:  # a comparison over a posterior: the file it used and its contrasts
+            attrs["_comparison"] = {k: v for k, v in _attrs(h5["comparison"]).items()
+                                    if k in ("parameters_file", "posterior_summary")}
+        if hasattr(kind, "load"):  # a kind with no Dataset form reads the file itself
+            data = kind.load(h5)
+    if hasattr(kind, "load"):
+        return kind, data, Context(lang=lang, baseline=baseline, attrs=attrs, source=str(path))
     try:
         ds = open_results(path)
     except OSError as e:  # a damaged file is bad input (exit 2), as kcsim verify reports it
@@ -106,9 +113,9 @@ def report(source, out: Union[str, os.PathLike, None] = None, baseline: Optional
 
 USAGE = """Usage: kcsim report FILE.h5 [--out FILE.html] [--baseline NAME] [--lang en|zh] [--force]
 
-One self-contained HTML page for a kcsim run, compare or sweep file: summary with the headline
+One self-contained HTML page for a kcsim run, compare, sweep or calibration file: summary with the headline
 contrasts, fan charts, paired differences, a map of the districts, sortable tables, the ledger,
-sensitivity (sweeps) and provenance. It needs no network to view (docs/report.md).
+sensitivity (sweeps), targets, waves and posterior (calibrations) and provenance. It needs no network to view (docs/report.md).
 
 Options:
   --out FILE.html   where to write (default: FILE.html beside FILE.h5)

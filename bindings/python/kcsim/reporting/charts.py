@@ -157,3 +157,36 @@ def bars(title: str, rows: Sequence[dict], axis: str, chart_id: str = "") -> str
                        f'y2="{y + 10}" stroke="#333"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+def ranges(title: str, rows: Sequence[dict], chart_id: str = "") -> str:
+    """One row per parameter ({label, prior_lo, prior_hi, lo, mid, hi}): the prior range as a
+    light bar spanning the row (each parameter on its own scale, so ranges of different units
+    share one chart), the posterior 90% interval as a dark bar and its median as a dot; the
+    values are written at the ends."""
+    rh = 34
+    w, l, r, t = 560, 230, 20, 26
+    h = t + rh * len(rows) + 22
+    out = _head("ranges", chart_id, w, h, title, 4)
+    for k, row in enumerate(rows):
+        y = t + rh * k
+        p0, p1 = row["prior_lo"], row["prior_hi"]
+
+        def X(v, p0=p0, p1=p1):
+            return l + (w - l - r) * (v - p0) / ((p1 - p0) or 1)
+
+        tip = (f'{row["label"]}: posterior {number(row["mid"])} ({number(row["lo"])} … {number(row["hi"])}), '
+               f'prior {number(p0)} … {number(p1)}')
+        out.append(f'<text class="rl" x="{l - 6}" y="{y + 14}" text-anchor="end">{escape(row["label"])}</text>'
+                   f'<rect class="prior" x="{l}" y="{y + 5}" width="{w - l - r}" height="12" fill="#e3e8ee"/>'
+                   f'<text class="tick" x="{l}" y="{y + 29}">{number(p0)}</text>'
+                   f'<text class="tick" x="{w - r}" y="{y + 29}" text-anchor="end">{number(p1)}</text>')
+        if all(math.isfinite(row[x]) for x in ("lo", "hi")):
+            out.append(f'<rect class="bar" x="{X(row["lo"]):.1f}" y="{y + 5}" width="{max(X(row["hi"]) - X(row["lo"]), 1.5):.1f}" '
+                       f'height="12" fill="{colour(1)}"><title>{escape(tip)}</title></rect>')
+        if math.isfinite(row["mid"]):
+            out.append(f'<circle class="dot" fill="{colour(2)}" cx="{X(row["mid"]):.1f}" cy="{y + 11}" r="4">'
+                       f'<title>{escape(tip)}</title></circle>')
+    out.append(f'<text class="tick" x="{w - r}" y="{h - 4}" text-anchor="end">light: prior range; dark: posterior '
+               f'90% interval; dot: median</text></svg>')
+    return "".join(out)

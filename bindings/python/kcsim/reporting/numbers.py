@@ -22,8 +22,8 @@ def significant(x: float, digits: int = 3) -> float:
     if not math.isfinite(x) or x == 0:
         return x
     mag = math.floor(math.log10(abs(x)))
-    if 2 <= mag < 5:
-        return float(round(x))
+    if 2 <= mag < 5:  # halves away from zero, as the program's tables (std::lround) and the page's script
+        return math.copysign(math.floor(abs(x) + 0.5), x)
     return round(x, digits - 1 - mag)
 
 
@@ -72,7 +72,7 @@ def interval(lo: float, hi: float, unit: str, sign: bool = False, lang: str = "e
 # The same rules in the page's script (tables, tooltips and the legend are drawn there).
 FORMAT_JS = r"""
 function sig(x){ if(!isFinite(x)||x===0) return x; var m=Math.floor(Math.log10(Math.abs(x)));
-  if(m>=2&&m<5) return Math.round(x); var f=Math.pow(10,2-m); return Math.round(x*f)/f; }
+  if(m>=2&&m<5) return Math.sign(x)*Math.round(Math.abs(x)); var f=Math.pow(10,2-m); return Math.round(x*f)/f; }
 function num(x,unit,sign){ if(x===null||x===undefined||!isFinite(x)) return '\u2013';
   if(unit==='share'||unit==='probability') return num(100*x,'',sign)+'%';
   var v=sig(x); if(v===0) return '0'; var m=Math.floor(Math.log10(Math.abs(v)));

@@ -40,6 +40,7 @@ section h2{font-size:18px;margin:4px 0 10px}
 .card .i{font-size:12px;color:var(--muted)} .card .w{font-size:12.5px;margin-top:3px}
 .up{color:#1a7f37} .down{color:#b42318}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
+.wide{max-width:680px}
 svg.chart{width:100%;height:auto;background:#fff}
 svg .ct{font-size:12.5px;font-weight:bold;fill:var(--ink)} svg .tick,svg .leg,svg .rl{font-size:10.5px;fill:#444}
 svg .grid{stroke:#e7eaee} svg .axis{stroke:#888} svg .zero{stroke:#333;stroke-dasharray:3 2}

@@ -1,13 +1,14 @@
 """One module per kind of kcsim file. A kind module has ``KIND`` (its name), ``matches(h5)``
 (is this open h5py file of my kind?), ``matches_dataset(ds)`` and ``build(ds, ctx)`` returning
-a ``common.Built``. A file may name its kind in the root attribute ``kind``; otherwise the kinds
+a ``common.Built``; a kind whose files have no Dataset form (calibration) also has ``load(h5)``.
+A file may name its kind in the root attribute ``kind``; otherwise the kinds
 are asked in the order of ``KINDS``. A new kind of file is one more module listed here."""
 
 from __future__ import annotations
 
-from . import compare, run, sweep
+from . import calibration, compare, run, sweep
 
-KINDS = [compare, sweep, run]  # most specific first: a compare file also holds scenario groups
+KINDS = [calibration, compare, sweep, run]  # most specific first: a compare file also holds scenario groups
 
 
 def by_name(name: str):

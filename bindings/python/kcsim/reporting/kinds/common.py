@@ -97,7 +97,7 @@ def ledger_section(ds, scenarios: list[str], lang: str) -> Optional[Section]:
                    f'<table class="sortable" id="tbl-ledger"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def provenance_section(ctx: Context, extra: dict, lang: str) -> Section:
+def provenance_section(ctx: Context, extra: dict, lang: str, has_map: bool = True) -> Section:
     """Version, commit, seed, scenario files and command: from the file's root attributes."""
     w = ui(lang)
     keys = [("kcsim_version", "kcsim version"), ("git_commit", "git commit"), ("schema_version", "output schema"),
@@ -111,7 +111,8 @@ def provenance_section(ctx: Context, extra: dict, lang: str) -> Section:
             rows.append((label, str(ctx.attrs[k])))
     rows += list(extra.items())
     from .. import geo
-    rows.append(("map data", geo.CREDIT))
+    if has_map:
+        rows.append(("map data", geo.CREDIT))
     rows.append(("report", "made by kcsim report: one self-contained file (styles, script, data and a subset of "
                            "the WenQuanYi Micro Hei / Noto CJK font inside)"))
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)

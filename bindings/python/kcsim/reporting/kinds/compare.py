@@ -4,6 +4,7 @@ tables, ledger and provenance. The headline numbers are the file's own ``compari
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import numpy as np
@@ -30,8 +31,9 @@ def _stat(ds, scenario, metric, stat) -> float:
     return float(ds["summary"].sel(scenario=scenario, metric=metric, statistic=stat).values)
 
 
-def summary_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
+def summary_section(ds, fig: Figures, baseline: str, lang: str, posterior: dict | None = None) -> Section:
     w = ui(lang)
+    posterior_html = posterior_section_html(ds, fig, posterior, lang) if posterior else ""
     others = [s for s in fig.scenarios if s != baseline]
     cards = []
     for s in others:
@@ -82,7 +84,68 @@ def summary_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
              f"{fig.start} 至 {fig.dates[-1]}。每张卡片：相对 {baseline} 的差值（均值）及其 95% 置信区间。")
     return Section("summary", w["summary"],
                    f'<p class="note">{escape(intro)}</p><div class="cards" id="headline">{"".join(cards)}</div>'
-                   f'<div class="cards" id="baseline-cards" style="margin-top:10px">{"".join(base_cards)}</div>{targets}')
+                   f'<div class="cards" id="baseline-cards" style="margin-top:10px">{"".join(base_cards)}</div>'
+                   f'{posterior_html}{targets}')
+
+
+_ROW = re.compile(r"^  (\S+)\s+(\S+)\s+(\S+)\s+\[(.+?)\]\s+(\S+)\s+(\S+)\s*$")
+
+
+def posterior_rows(text: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """From the table ``kcsim compare --parameters`` keeps in ``posterior_summary``: per row
+    (scenario, metric, parameter share as printed), and its note lines (the 'rests on the prior'
+    line when the calibration could not identify the programme's effect)."""
+    rows, notes = [], []
+    for line in text.splitlines():
+        m = _ROW.match(line)
+        if m and m.group(1) != "scenario":
+            rows.append((m.group(1), m.group(2), m.group(6)))
+        elif line.startswith("Note:"):
+            notes.append(line[len("Note:"):].strip())
+    return rows, notes
+
+
+def posterior_section_html(ds, fig: Figures, posterior: dict, lang: str) -> str:
+    """The contrasts over the posterior's draws (docs/calibration.md): per contrast and key metric
+    the median and 90% interval of the paired differences over draws, P(higher), and the share
+    of their spread due to the parameters. The figures are recomputed from the file's city values
+    by the rules of sim/analysis/posterior.cpp (linear quantiles; ties count half); the parameter
+    share, which needs the posterior's draw-to-sample map, is the file's own."""
+    text = str(posterior.get("posterior_summary", ""))
+    rows, notes = posterior_rows(text)
+    if not rows:
+        return ""
+    scen = list(fig.scenarios)
+    base = str(posterior.get("baseline") or ds.attrs.get("baseline", scen[0]))  # the table's, before --baseline
+    city = ds["city"]
+    metrics = [str(m) for m in ds["metric"].values]
+    body = []
+    for s, m, share in rows:
+        if s not in scen or m not in metrics:
+            continue
+        d = (city.sel(scenario=s, metric=m).values - city.sel(scenario=base, metric=m).values).astype(float)
+        med, lo, hi = (float(np.quantile(d, q)) for q in (0.5, 0.05, 0.95))
+        p = float(((d > 0) + 0.5 * (d == 0)).mean())
+        unit = fig.units[fig.metrics.index(m)] if m in fig.metrics else ""
+        share_v = float(share.rstrip("%")) / 100 if share.endswith("%") else float("nan")
+        body.append(
+            f'<tr data-scenario="{escape(s)}" data-metric="{escape(m)}" data-median="{med!r}" data-lo="{lo!r}" '
+            f'data-hi="{hi!r}" data-p-higher="{p!r}" data-parameter-share="{share_v!r}">'
+            f'<td class="txt" data-sort="{escape(s)}">{escape(s)} − {escape(base)}</td>'
+            f'<td class="txt" data-sort="{escape(m)}">{escape(metric_label(m, lang))}</td>'
+            f'<td data-sort="{med!r}" class="{"up" if lo > 0 else "down" if hi < 0 else ""}">{with_unit(med, unit, True, lang)}</td>'
+            f'<td class="txt" data-sort="{lo!r}">{interval(lo, hi, unit, True, lang)}</td>'
+            f'<td data-sort="{p!r}">{number(p, "share")}</td>'
+            f'<td data-sort="{share_v if share_v == share_v else -1!r}">{number(share_v, "share") if share_v == share_v else "n/a"}</td></tr>')
+    head = ("<tr><th class='txt'>Contrast</th><th class='txt'>Metric</th><th>Median</th>"
+            "<th class='txt'>90% interval over draws</th><th>P(higher)</th><th>Parameters' share of the spread</th></tr>")
+    note = (f"Over the posterior {posterior.get('parameters_file', '')}: replicate r uses posterior draw r and random "
+            f"stream r, so these differences carry parameter uncertainty as well as Monte Carlo noise. Parameters' "
+            f"share: the part of the differences' variance due to the parameters (the rest is noise, from draws that "
+            f"repeat one posterior sample); n/a when fewer than 3 samples repeat.")
+    prior = "".join(f'<p class="down" id="rests-on-prior"><b>{escape(n)}</b></p>' for n in notes)
+    return (f'<h3>Over the posterior</h3>{prior}<p class="note">{escape(note)}</p><table class="sortable" '
+            f'id="tbl-posterior"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def diffs_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
@@ -119,6 +182,10 @@ def diffs_section(ds, fig: Figures, baseline: str, lang: str) -> Section:
 def build(ds, ctx: Context) -> Built:
     fig = Figures(ds)
     baseline = ctx.baseline or str(ds.attrs.get("baseline", fig.scenarios[0]))
+    # Over a posterior: from the file's /comparison attributes, or a kcsim.compare Dataset's attrs.
+    posterior = {k: v for k, v in {**ds.attrs, **ctx.attrs.get("_comparison", {})}.items()
+                 if k in ("parameters_file", "posterior_summary")}
+    posterior["baseline"] = str(ds.attrs.get("baseline", fig.scenarios[0]))
     if baseline not in fig.scenarios:
         raise ValueError(f"--baseline {baseline!r}: not a scenario of this file; its scenarios are "
                          + ", ".join(fig.scenarios))
@@ -126,7 +193,7 @@ def build(ds, ctx: Context) -> Built:
         ds = _rebased(ds, fig, baseline)
     districts = district_table(ds, ctx.scenario_toml)
     map_sec, tables_sec, data = explorer.sections(fig, baseline, districts, ctx.lang, headline(fig.metrics)[0])
-    sections = [summary_section(ds, fig, baseline, ctx.lang), fan_section(fig, ctx.lang),
+    sections = [summary_section(ds, fig, baseline, ctx.lang, posterior), fan_section(fig, ctx.lang),
                 diffs_section(ds, fig, baseline, ctx.lang), map_sec, tables_sec]
     led = ledger_section(ds, fig.scenarios, ctx.lang)
     if led:
@@ -135,6 +202,8 @@ def build(ds, ctx: Context) -> Built:
              "replicates": f"{fig.kept} kept of {fig.replicates}"}
     if ds.attrs.get("fork_date"):
         extra["forked"] = f"every scenario from {fig.scenarios[0]}'s state on {ds.attrs['fork_date']}"
+    if posterior.get("parameters_file"):
+        extra["parameters"] = f"over the posterior {posterior['parameters_file']} (replicate r uses draw r)"
     extra.update(ctx.attrs.get("_scenario_sources", {}))
     sections.append(provenance_section(ctx, extra, ctx.lang))
     title = (f"{', '.join(s for s in fig.scenarios if s != baseline)} against {baseline}" if ctx.lang != "zh" else
