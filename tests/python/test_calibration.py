@@ -434,3 +434,28 @@ def test_python_sweep_over_posterior_matches_the_command_line(run_kcsim, one_cal
         assert np.allclose(ds["contrast_morris_mu_star"].values, f["sweep/contrast_morris_mu_star"][:], equal_nan=True)
         assert ds.attrs["parameters_sha256"] == f["sweep"].attrs["parameters_sha256"]
     assert ds.attrs["parameters_overridden_by_sweep"] == "enterprise.certification_rate"
+
+
+def test_killed_sweep_over_posterior_resumes_only_over_the_same_draws(kcsim_bin, one_calibration, tmp_path):
+    import subprocess
+
+    from conftest import assert_same_datasets, kill_when_units_exist
+
+    folder, _, _, out, _ = one_calibration
+    sweep = folder / "sw-resume.toml"
+    sweep.write_text(SWEEP_OVER.replace("samples = 2", "samples = 6"), encoding="utf-8")
+    other = equal_draws(out, tmp_path / "other.h5", {"enterprise.certification_rate": 0.3,
+                                                     "enterprise.high_tech_rate": 0.055,
+                                                     "enterprise.rd_intensity_tech": 0.04})
+    res, ref = tmp_path / "s.h5", tmp_path / "ref.h5"
+    args = [kcsim_bin, "sweep", sweep, "--threads", "2", "--quiet", "--parameters", out]
+    finished = kill_when_units_exist([*args, "--out", res], tmp_path / "s.h5.partial", units=2)
+    if not finished:
+        swapped = [str(a) if a != out else str(other) for a in args]
+        proc = subprocess.run([*swapped, "--out", str(res), "--resume"], capture_output=True, text=True)
+        assert proc.returncode == 2 and "different job" in proc.stderr, proc.stderr
+        proc = subprocess.run([*map(str, args), "--out", str(res), "--resume"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert_same_datasets(res, ref, ["sweep/outcomes", "sweep/yearly_outcomes", "sweep/contrast_morris_mu_star"])
