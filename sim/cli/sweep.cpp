@@ -35,13 +35,14 @@ const job_command sweep_job{
     .usage = "Usage: kcsim sweep SWEEP.toml [options]\n\n"
              "Runs a design over the sweep's uncertain parameters, crossed with every combination of\n"
              "its levers, on common random numbers; stores the experiments table and the outcomes, and\n"
-             "ranks the parameters by sensitivity (designs saltelli and morris). See docs/sweeps.md.\n\n",
+             "ranks the parameters by sensitivity (designs saltelli and morris), on levels and on\n"
+             "contrasts between policies. With --parameters, over a posterior. See docs/sweeps.md.\n\n",
     .max_replicates = 100000,
     .replicates = "replicates per experiment (default: replicates in the sweep file)",
     .seed = "base seed (default: seed in the sweep file)",
     .before_out = {{"--parameters", "POSTERIOR.h5",
-                    "sweep over a posterior (kcsim calibrate): replicate r of every experiment uses draw r for "
-                    "the parameters the sweep does not vary"}},
+                    "over a posterior (kcsim calibrate): replicate r uses draw r for the parameters the "
+                    "sweep does not vary"}},
     .out = "output file (default: outputs/sweep-<name>.h5)",
     .resume = "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial",
     .force = "replace the output file if it exists",
