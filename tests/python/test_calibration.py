@@ -459,3 +459,25 @@ def test_killed_sweep_over_posterior_resumes_only_over_the_same_draws(kcsim_bin,
     proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert_same_datasets(res, ref, ["sweep/outcomes", "sweep/yearly_outcomes", "sweep/contrast_morris_mu_star"])
+
+
+def test_python_sweep_contrast_indices_and_their_plot(one_calibration):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import kcsim
+    from kcsim import plots
+
+    folder, _, _, _, _ = one_calibration
+    (folder / "sw-post.toml").write_text(SWEEP_OVER, encoding="utf-8")
+    ds = kcsim.sweep(str(folder / "sw-post.toml"))
+    cstar = ds["contrast_morris_mu"]
+    assert np.all(np.isnan(cstar[0])) and np.all(np.isfinite(cstar[1]))
+    # mu is linear in the outcome: the contrast's mu is the difference of the policies' mu.
+    assert np.allclose(cstar[1], ds["morris_mu"][1] - ds["morris_mu"][0])
+    ax = plots.sensitivity_ranking(ds, "tech_firms", policy=1, contrast=True)
+    assert "policy 1 - policy 0" in ax.get_title()
+    bars = sorted(p.get_width() for p in ax.patches[:2])
+    assert np.allclose(bars, sorted(ds["contrast_morris_mu_star"].sel(outcome="tech_firms").values[1]))
+    with pytest.raises(ValueError, match="policy=1"):
+        plots.sensitivity_ranking(ds, "tech_firms", policy=0, contrast=True)
