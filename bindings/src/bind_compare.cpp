@@ -143,10 +143,17 @@ void bind_compare(py::module_& m) {
     m.def(
         "run_sweep",
         [](const std::string& path, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed,
-           int threads, py::object progress) {
+           int threads, py::object progress, const std::string& parameters) {
             auto sw = scenario::load_sweep(path);
             if (replicates) sw.replicates = *replicates;
             if (seed) sw.seed = *seed;
+            // Over a posterior: replicate r of every experiment with draw r (kcsim sweep --parameters).
+            std::optional<io::posterior> post;
+            analysis::sweep_draws draws;
+            if (!parameters.empty()) {
+                post = io::read_posterior(parameters);
+                draws = analysis::draws_for_sweep(sw, post->keys, post->draws, parameters);
+            }
             const auto outcome_index = analysis::outcome_indices(sw);
             const auto ex = analysis::plan_experiments(sw);
             const std::size_t R = sw.replicates, M = model::n_metrics;
@@ -157,7 +164,7 @@ void bind_compare(py::module_& m) {
                     engine::run_units(
                         ex.count, ctx, cancel,
                         [&](std::size_t e) {
-                            const auto x = analysis::run_experiment(sw, ex, e, ctx, cancel);
+                            const auto x = analysis::run_experiment(sw, ex, e, ctx, cancel, post ? &draws : nullptr);
                             std::string bytes(x.metrics.size() * sizeof(double), '\0');
                             std::memcpy(bytes.data(), x.metrics.data(), bytes.size());
                             return bytes;
@@ -185,23 +192,33 @@ void bind_compare(py::module_& m) {
             out["sample"] = ex.sample;
             out["outcome_names"] = sw.outcomes;
             // Indices per policy and outcome on the mean over replicates (none if a replicate failed).
-            py::list indices;
-            for (const auto& per_policy : analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index)) {
-                py::list per;
-                for (const auto& a : per_policy) {
-                    py::dict d;
-                    d["s1"] = a.s1, d["s1_lo"] = a.s1_lo, d["s1_hi"] = a.s1_hi, d["st"] = a.st, d["st_lo"] = a.st_lo,
-                    d["st_hi"] = a.st_hi;
-                    d["mu"] = a.mu, d["mu_star"] = a.mu_star, d["sigma"] = a.sigma;
-                    per.append(d);
+            // ... and on contrasts, policy p - policy 0 (policy 0's entries empty).
+            auto as_list = [](const std::vector<std::vector<analysis::sensitivity>>& all) {
+                py::list indices;
+                for (const auto& per_policy : all) {
+                    py::list per;
+                    for (const auto& a : per_policy) {
+                        py::dict d;
+                        d["s1"] = a.s1, d["s1_lo"] = a.s1_lo, d["s1_hi"] = a.s1_hi, d["st"] = a.st,
+                        d["st_lo"] = a.st_lo, d["st_hi"] = a.st_hi;
+                        d["mu"] = a.mu, d["mu_star"] = a.mu_star, d["sigma"] = a.sigma;
+                        per.append(d);
+                    }
+                    indices.append(per);
                 }
-                indices.append(per);
+                return indices;
+            };
+            out["indices"] = as_list(analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index));
+            out["contrasts"] = as_list(analysis::contrast_sensitivity(sw, ex, outcomes, outcome_index));
+            if (post) {
+                out["parameters_sha256"] = post->draws_sha256;
+                out["parameters_applied"] = draws.keys;
+                out["parameters_overridden_by_sweep"] = draws.dropped;
             }
-            out["indices"] = indices;
             return out;
         },
         py::arg("path"), py::arg("replicates") = py::none(), py::arg("seed") = py::none(), py::arg("threads") = 0,
-        py::arg("progress") = py::none());
+        py::arg("progress") = py::none(), py::arg("parameters") = std::string());
 }
 
 }  // namespace kcsim::py_bind

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "analysis/posterior.hpp"
 #include "analysis/sensitivity.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -136,9 +137,47 @@ std::vector<std::size_t> outcome_indices(scenario::sweep& sw) {
     return out;
 }
 
+sweep_draws draws_for_sweep(const scenario::sweep& sw, const std::vector<std::string>& keys,
+                            std::span<const double> draws, const std::string& path) {
+    sweep_draws out;
+    std::vector<std::size_t> kept;
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+        const bool swept =
+            std::any_of(sw.uncertain.begin(), sw.uncertain.end(), [&](const auto& u) { return u.key == keys[j]; }) ||
+            std::any_of(sw.levers.begin(), sw.levers.end(), [&](const auto& l) { return l.key == keys[j]; });
+        (swept ? out.dropped : out.keys).push_back(keys[j]);
+        if (!swept) kept.push_back(j);
+    }
+    const std::size_t n = keys.empty() ? 0 : draws.size() / keys.size();
+    if (sw.replicates > n) {
+        throw input_error(path + ": " + std::to_string(sw.replicates) +
+                          " replicates per experiment are more than its " + std::to_string(n) +
+                          " draws (replicate r uses draw r); give " + std::to_string(n) + " replicates or fewer");
+    }
+    for (std::size_t r = 0; r < n; ++r)
+        for (const auto j : kept) out.values.push_back(draws[r * keys.size() + j]);
+    for (std::size_t r = 0; r < sw.replicates && !out.keys.empty(); ++r) {
+        try {
+            (void)with_draw({sw.base}, out.keys, out.values, r);
+        } catch (const scenario_error& err) {
+            throw input_error(path + ": draw " + std::to_string(r) + " makes an invalid scenario of " + sw.source +
+                              ": " + err.message);
+        }
+    }
+    return out;
+}
+
 engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
-                                        engine::execution_context& ctx, const std::atomic<bool>* cancel) {
-    const auto sc = scenario::derive(*sw.base, ex.overrides(sw, e), sw.name);
+                                        engine::execution_context& ctx, const std::atomic<bool>* cancel,
+                                        const sweep_draws* post) {
+    const std::string overrides = ex.overrides(sw, e);
+    const auto sc = scenario::derive(*sw.base, overrides, sw.name);
+    // Over a posterior, replicate r's scenario: the base with draw r, then the experiment's values.
+    auto replicate_scenario = [&](std::size_t r) {
+        if (!post || post->keys.empty()) return sc;
+        const auto drawn = with_draw({sw.base}, post->keys, post->values, r).front();
+        return scenario::derive(*drawn, overrides, sw.name);
+    };
     const std::size_t M = model::n_metrics;
     engine::replicate_result res;
     res.replicate = e;
@@ -146,7 +185,7 @@ engine::replicate_result run_experiment(const scenario::sweep& sw, const experim
     const std::size_t Y = model::ledger_years(sc->cal).size();
     res.summary.assign(sw.replicates * Y * M, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t r = 0; r < sw.replicates; ++r) {
-        engine::simulation sim(ctx, sc, sw.seed, r);
+        engine::simulation sim(ctx, replicate_scenario(r), sw.seed, r);
         try {
             sim.run(ctx, cancel);
         } catch (const model_error& err) {

@@ -40,13 +40,26 @@ sensitivity analyse(const experiments& ex, std::span<const double> y, std::uint6
 // headline metrics (written into sw.outcomes); an unknown name is an input_error naming the file.
 std::vector<std::size_t> outcome_indices(scenario::sweep& sw);
 
+// A sweep over a posterior (sweep --parameters): the posterior's draws for the parameters the
+// sweep does not vary itself (the sweep's own uncertain parameters and levers win).
+// draws_for_sweep checks that there is a draw per replicate and that each of those draws makes a
+// valid scenario of the sweep's base; input_error naming `path` otherwise.
+struct sweep_draws {
+    std::vector<std::string> keys;     // dotted parameter names the draws set
+    std::vector<double> values;        // [draw][key]
+    std::vector<std::string> dropped;  // posterior keys the sweep varies itself
+};
+sweep_draws draws_for_sweep(const scenario::sweep& sw, const std::vector<std::string>& keys,
+                            std::span<const double> draws, const std::string& path);
+
 // One experiment as unit `e`: its scenario, replicate r on stream r for every r (common random
-// numbers); `metrics` holds the city summary of each replicate, [replicate][metric], NaN for one
-// that failed (the first failure's message in `message`); `summary` holds each replicate's
-// figures per calendar year, [replicate][year][metric] (model::city_by_year). kcsim sweep and Python's run_sweep both
-// run this.
+// numbers); with `post`, replicate r also takes posterior draw r (so experiments stay paired); `metrics` holds the city
+// summary of each replicate, [replicate][metric], NaN for one that failed (the first failure's message in `message`);
+// `summary` holds each replicate's figures per calendar year, [replicate][year][metric] (model::city_by_year). kcsim
+// sweep and Python's run_sweep both run this.
 engine::replicate_result run_experiment(const scenario::sweep& sw, const experiments& ex, std::size_t e,
-                                        engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr);
+                                        engine::execution_context& ctx, const std::atomic<bool>* cancel = nullptr,
+                                        const sweep_draws* post = nullptr);
 
 // The indices [policy][outcome] on the mean over replicates of each design row, from the
 // outcomes [experiment][replicate][metric]; all empty if any replicate failed (a NaN).

@@ -312,8 +312,8 @@ int compare_command(const std::vector<std::string>& args, const std::string& com
         for (auto r : kept) sample.push_back(post->draw_sample[r]);
         const auto rows = analysis::posterior_contrasts(c, sample);
         over_posterior = analysis::posterior_text(c, rows, post->path, post->effect_identified);
-        store.annotate_comparison("parameters_file", post->path);
-        store.annotate_comparison("posterior_summary", over_posterior);
+        store.annotate("comparison", "parameters_file", post->path);
+        store.annotate("comparison", "posterior_summary", over_posterior);
     }
     // The three files appear whole, the .h5 last: each is written whole under its temporary name
     // first (a full disk fails here and leaves nothing), then the summaries are renamed, then the

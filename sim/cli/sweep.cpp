@@ -21,6 +21,7 @@
 #include "engine/ensemble.hpp"
 #include "io/journal.hpp"
 #include "io/output_file.hpp"
+#include "io/posterior.hpp"
 #include "io/run_store.hpp"
 #include "model/summary.hpp"
 #include "scenario/load.hpp"
@@ -34,10 +35,14 @@ const job_command sweep_job{
     .usage = "Usage: kcsim sweep SWEEP.toml [options]\n\n"
              "Runs a design over the sweep's uncertain parameters, crossed with every combination of\n"
              "its levers, on common random numbers; stores the experiments table and the outcomes, and\n"
-             "ranks the parameters by sensitivity (designs saltelli and morris). See docs/sweeps.md.\n\n",
+             "ranks the parameters by sensitivity (designs saltelli and morris), on levels and on\n"
+             "contrasts between policies. With --parameters, over a posterior. See docs/sweeps.md.\n\n",
     .max_replicates = 100000,
     .replicates = "replicates per experiment (default: replicates in the sweep file)",
     .seed = "base seed (default: seed in the sweep file)",
+    .before_out = {{"--parameters", "POSTERIOR.h5",
+                    "over a posterior (kcsim calibrate): replicate r uses draw r for the parameters the "
+                    "sweep does not vary"}},
     .out = "output file (default: outputs/sweep-<name>.h5)",
     .resume = "continue an interrupted sweep: run only the experiments missing from FILE.h5.partial",
     .force = "replace the output file if it exists",
@@ -54,6 +59,14 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     auto sw = scenario::load_sweep(p.positional[0]);
     sw.replicates = p.replicates(sw.replicates);
     sw.seed = p.seed(sw.seed);
+    // Over a posterior, replicate r of every experiment runs with draw r (and seed r), so the
+    // experiments stay paired; the sweep's own uncertain parameters and levers win over the draws.
+    std::optional<io::posterior> post;
+    analysis::sweep_draws draws;
+    if (auto path = p.get("--parameters")) {
+        post = io::read_posterior(*path);
+        draws = analysis::draws_for_sweep(sw, post->keys, post->draws, post->path);
+    }
     const auto outcome_index = analysis::outcome_indices(sw);
     const int threads = p.threads();
     const bool force = p.force(), quiet = p.quiet();
@@ -106,7 +119,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
 
     // The units are the experiments; each finished one goes to <out>.partial at once (--resume).
     const std::string description = "sweep\n" + core::sha256_hex(sw.text) + "\n" + sw.base->hash + "\n" +
-                                    std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n";
+                                    std::to_string(sw.seed) + "\n" + std::to_string(sw.replicates) + "\n" +
+                                    (post ? "posterior " + post->draws_sha256 + "\n" : "");
     unit_job job(p, out, description, "sweep " + sw.name, ex.count, "experiments");
     auto& ctx = job.ctx();
     const std::size_t R = sw.replicates, M = model::n_metrics;
@@ -117,7 +131,8 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
     const auto t0 = std::chrono::steady_clock::now();
     const bool writer = job.run([&](std::size_t e) {
         // Each experiment: its scenario, its replicates on the sweep's seeds (common random numbers).
-        return io::journal::encode({analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag())});
+        return io::journal::encode(
+            {analysis::run_experiment(sw, ex, e, ctx, interrupt_guard::flag(), post ? &draws : nullptr)});
     });
     if (!writer) return exit_code::ok;
     io::run_store store(out, force, io::provenance{sw.seed, command_line, ctx.threads()});
@@ -134,6 +149,17 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
         const auto indices = analysis::sweep_sensitivity(sw, ex, outcomes, outcome_index);
         const auto contrasts = analysis::contrast_sensitivity(sw, ex, outcomes, outcome_index);
         store.write_sweep(sw, ex, outcomes, yearly, sw.outcomes, indices, contrasts);
+        if (post) {
+            auto lines = [](const std::vector<std::string>& keys) {
+                std::string text;
+                for (const auto& k : keys) text += (text.empty() ? "" : "\n") + k;
+                return text;
+            };
+            store.annotate("sweep", "parameters_file", post->path);
+            store.annotate("sweep", "parameters_sha256", post->draws_sha256);
+            store.annotate("sweep", "parameters_applied", lines(draws.keys));
+            store.annotate("sweep", "parameters_overridden_by_sweep", lines(draws.dropped));
+        }
         store.commit();
         job.journal().remove();
         if (!quiet) {
@@ -149,30 +175,59 @@ int sweep_command(const std::vector<std::string>& args, const std::string& comma
                     label += " " + sw.levers[l].key + " = " + ex.lever_values[e * L + l];
                 return label + ")";
             };
-            for (std::size_t pol = 0; pol < ex.policies; ++pol) {
-                for (std::size_t o = 0; o < outcome_index.size(); ++o) {
-                    const auto& s = indices[pol][o];
-                    const bool sobol = !s.st.empty(), morris = !s.mu_star.empty();
-                    if (!sobol && !morris) continue;
-                    std::printf("\n%s%s: parameters ranked by %s\n", sw.outcomes[o].c_str(),
-                                ex.policies > 1 ? policy_label(pol).c_str() : "",
-                                sobol ? "total Sobol' index (first-order and total, 95% bootstrap intervals)"
-                                      : "Morris mu* (mean absolute elementary effect) and sigma");
-                    const auto& key = sobol ? s.st : s.mu_star;
-                    std::vector<std::size_t> order(key.size());
-                    std::iota(order.begin(), order.end(), std::size_t{0});
-                    std::stable_sort(order.begin(), order.end(),
-                                     [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
-                    for (auto k : order) {
-                        if (sobol) {
-                            std::printf("  %-40s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n",
-                                        sw.uncertain[k].key.c_str(), s.s1[k], s.s1_lo[k], s.s1_hi[k], s.st[k],
-                                        s.st_lo[k], s.st_hi[k]);
-                        } else {
-                            std::printf("  %-40s mu* %12s   sigma %12s\n", sw.uncertain[k].key.c_str(),
-                                        fmt(s.mu_star[k]).c_str(), fmt(s.sigma[k]).c_str());
-                        }
+            if (post) {
+                std::printf("over the posterior %s: replicate r of every experiment uses draw r (%zu of %zu draws) "
+                            "for %zu parameter(s)",
+                            post->path.c_str(), R, post->size(), draws.keys.size());
+                if (!draws.dropped.empty()) {
+                    std::printf("; the sweep's own values win for");
+                    for (const auto& k : draws.dropped) std::printf(" %s", k.c_str());
+                }
+                std::printf("\n");
+            }
+            // One ranking: the parameters by total Sobol' index or Morris mu*, largest first.
+            auto print_ranking = [&](const std::string& title, const analysis::sensitivity& s) {
+                const bool sobol = !s.st.empty(), morris = !s.mu_star.empty();
+                if (!sobol && !morris) return;
+                std::printf("\n%s: parameters ranked by %s\n", title.c_str(),
+                            sobol ? "total Sobol' index (first-order and total, 95% bootstrap intervals)"
+                                  : "Morris mu* (mean absolute elementary effect) and sigma");
+                const auto& key = sobol ? s.st : s.mu_star;
+                std::vector<std::size_t> order(key.size());
+                std::iota(order.begin(), order.end(), std::size_t{0});
+                std::stable_sort(order.begin(), order.end(),
+                                 [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
+                for (auto k : order) {
+                    if (sobol) {
+                        std::printf("  %-40s S1 %6.3f [%6.3f, %6.3f]   ST %6.3f [%6.3f, %6.3f]\n",
+                                    sw.uncertain[k].key.c_str(), s.s1[k], s.s1_lo[k], s.s1_hi[k], s.st[k], s.st_lo[k],
+                                    s.st_hi[k]);
+                    } else {
+                        std::printf("  %-40s mu* %12s   sigma %12s\n", sw.uncertain[k].key.c_str(),
+                                    fmt(s.mu_star[k]).c_str(), fmt(s.sigma[k]).c_str());
                     }
+                }
+            };
+            for (std::size_t pol = 0; pol < ex.policies; ++pol) {
+                for (std::size_t o = 0; o < outcome_index.size(); ++o)
+                    print_ranking(sw.outcomes[o] + (ex.policies > 1 ? policy_label(pol) : ""), indices[pol][o]);
+            }
+            // The same on contrasts: which parameters decide how much a policy changes an outcome.
+            bool explained = false;
+            for (std::size_t pol = 1; pol < ex.policies; ++pol) {
+                for (std::size_t o = 0; o < outcome_index.size(); ++o) {
+                    const auto& s = contrasts[pol][o];
+                    if (s.st.empty() && s.mu_star.empty()) continue;
+                    if (!explained) {
+                        std::printf("\nOn contrasts: the same indices of (policy p - policy 0) at each design point:\n"
+                                    "which parameters decide how much a policy changes the outcome, not its level.\n");
+                        explained = true;
+                    }
+                    // "tech_firms, policy 1 - policy 0 (policy 1: k = v; policy 0: k = w)"
+                    const std::string these = policy_label(pol), base = policy_label(0);
+                    print_ranking(sw.outcomes[o] + ", policy " + std::to_string(pol) + " - policy 0" +
+                                      these.substr(0, these.size() - 1) + "; " + base.substr(2),
+                                  s);
                 }
             }
             if (failed > 0)

@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "io/h5.hpp"
 
 namespace kcsim::io {
@@ -47,6 +48,10 @@ posterior read_posterior(const std::string& path) {
     std::int64_t id = 0;
     h5::read_attr(g, "programme_effect_identified", H5T_NATIVE_INT64, &id);
     p.effect_identified = id != 0;
+    // What the draws are, whatever the file is called: recorded by a sweep over them.
+    std::string content = keys + '\n';
+    content.append(reinterpret_cast<const char*>(p.draws.data()), p.draws.size() * sizeof(double));
+    p.draws_sha256 = core::sha256_hex(content);
     return p;
 }
 

@@ -12,6 +12,7 @@ struct posterior {
     std::vector<double> draws;        // [draw][key]
     std::vector<double> draw_sample;  // the weighted sample each draw repeats
     bool effect_identified = false;   // the targets rule out 'no programme'
+    std::string draws_sha256;         // of the keys (newline-joined) + '\n' + the draws' bytes
     std::size_t size() const { return keys.empty() ? 0 : draws.size() / keys.size(); }
 };
 

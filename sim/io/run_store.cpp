@@ -549,9 +549,9 @@ void run_store::write_sweep(const scenario::sweep& sw, const analysis::experimen
     rethrow_write_error(impl_->out.final_path());
 }
 
-void run_store::annotate_comparison(const std::string& name, const std::string& value) try {
+void run_store::annotate(const std::string& group, const std::string& name, const std::string& value) try {
     h5::quiet_errors quiet;
-    h5::handle g(H5Gopen2(impl_->file, "comparison", H5P_DEFAULT), H5Gclose, "opening '/comparison'");
+    h5::handle g(H5Gopen2(impl_->file, group.c_str(), H5P_DEFAULT), H5Gclose, "opening '/" + group + "'");
     h5::write_attr(g, name, value);
 } catch (const io_error&) {
     rethrow_write_error(impl_->out.final_path());

@@ -46,8 +46,8 @@ public:
     // Adds /comparison: per replicate city figures, each scenario's summary and paired
     // difference from the first, and the probability of meeting each plan target.
     void write_comparison(const analysis::comparison& c);
-    // A text attribute of /comparison (after write_comparison): the posterior file and summary.
-    void annotate_comparison(const std::string& name, const std::string& value);
+    // A text attribute of a group already written (/comparison, /sweep): the posterior file and summary.
+    void annotate(const std::string& group, const std::string& name, const std::string& value);
     // Adds /sweep: the sweep file, the experiments table (one row per experiment), the city
     // figures of every replicate of every experiment, and sensitivity indices per policy and
     // outcome. outcomes: [experiment][replicate][metric]; yearly: the same per calendar year,

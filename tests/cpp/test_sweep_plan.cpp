@@ -68,3 +68,26 @@ TEST_CASE("saltelli and morris designs keep their structure for the indices", "[
     CHECK(s.st[0] == Approx(1.0).margin(0.1));
     CHECK(s.st[1] == Approx(0.0).margin(1e-12));
 }
+
+TEST_CASE("a posterior's draws for a sweep: the sweep's own factors win, bad draws are input errors", "[unit][sweep]") {
+    auto sw = scenario::load_sweep_text(sweep_head + "design = \"latin_hypercube\"\nsamples = 2\nreplicates = 2\n"
+                                                     "[[uncertain]]\nkey = \"enterprise.need_rate\"\nmin = 1.0\n"
+                                                     "max = 2.0\n[[lever]]\nkey = \"programme.forums\"\n"
+                                                     "values = [true, false]\n",
+                                        "t.toml");
+    const std::vector<std::string> keys{"enterprise.need_rate", "experts.solve_prob", "programme.forums"};
+    // [draw][key]: three draws; the swept need_rate and forums columns are not used.
+    const std::vector<double> draws{9.0, 0.25, 0.0, 9.0, 0.5, 1.0, 9.0, 0.75, 0.0};
+    const auto d = analysis::draws_for_sweep(sw, keys, draws, "post.h5");
+    CHECK(d.keys == std::vector<std::string>{"experts.solve_prob"});
+    CHECK(d.dropped == std::vector<std::string>{"enterprise.need_rate", "programme.forums"});
+    CHECK(d.values == std::vector<double>{0.25, 0.5, 0.75});
+    // More replicates than draws, or a draw that makes an invalid scenario: input errors naming the file.
+    sw.replicates = 4;
+    CHECK_THROWS_WITH(analysis::draws_for_sweep(sw, keys, draws, "post.h5"),
+                      Catch::Contains("post.h5") && Catch::Contains("4 replicates"));
+    sw.replicates = 2;
+    const std::vector<double> bad{9.0, 0.25, 0.0, 9.0, 7.0, 1.0, 9.0, 0.75, 0.0};
+    CHECK_THROWS_WITH(analysis::draws_for_sweep(sw, keys, bad, "post.h5"),
+                      Catch::Contains("post.h5: draw 1") && Catch::Contains("experts.solve_prob"));
+}

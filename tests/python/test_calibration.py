@@ -327,3 +327,157 @@ def test_sweep_indices_on_contrasts_between_policies(run_kcsim, tmp_path):
     assert np.allclose(cmu[1], mu[1] - mu[0])
     # Without the problem library, posting matters less: the contrast moves with post_share_aware.
     assert cstar[1, 1, 1] > 0
+
+
+# A sweep over a posterior: one uncertain parameter the posterior does not hold, one it does (the
+# sweep's own values win), and a lever, so that there are contrasts.
+SWEEP_OVER = (
+    'scenario = "small.toml"\ndesign = "morris"\nsamples = 2\nlevels = 4\nreplicates = 3\nseed = 5\n'
+    'outcomes = ["tech_firms", "certifications"]\n'
+    '[[uncertain]]\nkey = "programme.post_share_aware"\nmin = 0.2\nmax = 0.8\n'
+    '[[uncertain]]\nkey = "enterprise.certification_rate"\nmin = 0.1\nmax = 0.5\n'
+    '[[lever]]\nkey = "programme.libraries"\nvalues = [true, false]\n'
+)
+
+
+def equal_draws(src, dst, values):
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        keys = list(f["posterior/parameter"].asstr()[:])
+        f["posterior/draws"][...] = np.array([[values[k] for k in keys]] * f["posterior/draws"].shape[0])
+    return dst
+
+
+def test_sweep_over_posterior_with_default_draws_is_the_plain_sweep(run_kcsim, one_calibration, tmp_path):
+    folder, _, _, out, _ = one_calibration
+    (folder / "sw-post.toml").write_text(SWEEP_OVER, encoding="utf-8")
+    defaults = {"enterprise.certification_rate": 0.3, "enterprise.high_tech_rate": 0.055, "enterprise.rd_intensity_tech": 0.04}
+    equal = equal_draws(out, tmp_path / "equal.h5", defaults)
+    plain, over = tmp_path / "plain.h5", tmp_path / "over.h5"
+    p1 = run_kcsim("sweep", folder / "sw-post.toml", "--out", plain, "--quiet", "--force")
+    p2 = run_kcsim("sweep", folder / "sw-post.toml", "--out", over, "--parameters", equal, "--force")
+    assert p1.returncode == 0, p1.stderr
+    assert p2.returncode == 0, p2.stderr
+    with h5py.File(plain) as a, h5py.File(over) as b:
+        for name in ("outcomes", "yearly_outcomes", "morris_mu_star", "contrast_morris_mu_star"):
+            assert np.array_equal(a[f"sweep/{name}"][:], b[f"sweep/{name}"][:], equal_nan=True), name
+        attrs = b["sweep"].attrs
+        assert attrs["parameters_file"] == str(equal)
+        assert len(attrs["parameters_sha256"]) == 64
+        assert attrs["parameters_applied"].split("\n") == ["enterprise.high_tech_rate", "enterprise.rd_intensity_tech"]
+        assert attrs["parameters_overridden_by_sweep"] == "enterprise.certification_rate"
+        assert "--parameters" in b.attrs["command"]
+    # The summary ranks the parameters by their effect on the contrast, with a line saying so.
+    assert "On contrasts" in p2.stdout
+    assert "tech_firms, policy 1 - policy 0 (policy 1: programme.libraries = false; policy 0: programme.libraries = true)" in p2.stdout
+    assert "replicate r of every experiment uses draw r (3 of 40 draws) for 2 parameter(s)" in p2.stdout
+    # Other draws, another content hash.
+    other = equal_draws(out, tmp_path / "other.h5", {**defaults, "enterprise.high_tech_rate": 0.06})
+    p3 = run_kcsim("sweep", folder / "sw-post.toml", "--out", tmp_path / "o.h5", "--parameters", other, "--quiet")
+    assert p3.returncode == 0, p3.stderr
+    with h5py.File(tmp_path / "o.h5") as f, h5py.File(over) as b:
+        assert f["sweep"].attrs["parameters_sha256"] != b["sweep"].attrs["parameters_sha256"]
+        t = list(f["sweep/metric"].asstr()[:]).index("high_tech_firms")
+        assert not np.array_equal(f["sweep/outcomes"][:, :, t], b["sweep/outcomes"][:, :, t])
+
+
+def test_sweep_over_posterior_pairs_replicate_r_with_draw_r(run_kcsim, one_calibration, tmp_path):
+    """Experiment e, replicate r = the scenario with draw r's values and e's own values, seed r:
+    the sweep's outcomes equal a comparison over the same posterior of those experiments."""
+    folder, _, _, out, _ = one_calibration
+    (tmp_path / "small.toml").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "sw.toml").write_text(
+        'scenario = "small.toml"\ndesign = "full_factorial"\nlevels = 2\nreplicates = 3\nseed = 9\n'
+        '[[uncertain]]\nkey = "programme.post_share_aware"\nmin = 0.25\nmax = 0.75\n'
+        '[[lever]]\nkey = "programme.libraries"\nvalues = [true, false]\n', encoding="utf-8")
+    sw = tmp_path / "sw.h5"
+    proc = run_kcsim("sweep", tmp_path / "sw.toml", "--out", sw, "--parameters", out, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(sw) as f:
+        outcomes = f["sweep/outcomes"][:]
+        share = f["sweep/programme.post_share_aware"][:]
+        libraries = f["sweep/programme.libraries"].asstr()[:]
+    e_on = int(np.flatnonzero((share == 0.75) & (libraries == "true"))[0])
+    e_off = int(np.flatnonzero((share == 0.75) & (libraries == "false"))[0])
+    (tmp_path / "on.toml").write_text('name = "on"\nextends = "small.toml"\n[programme]\npost_share_aware = 0.75\n')
+    (tmp_path / "off.toml").write_text(
+        'name = "off"\nextends = "small.toml"\n[programme]\npost_share_aware = 0.75\nlibraries = false\n')
+    cmp = tmp_path / "cmp.h5"
+    proc = run_kcsim("compare", tmp_path / "on.toml", tmp_path / "off.toml", "--parameters", out, "--replicates", 3,
+                     "--seed", 9, "--out", cmp, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(cmp) as f:
+        city = f["comparison/city"][:]
+    assert np.array_equal(outcomes[e_on], city[0])
+    assert np.array_equal(outcomes[e_off], city[1])
+    # The draws differ, so the replicates of one experiment differ by more than their seeds would.
+    assert len({tuple(row) for row in outcomes[e_on]}) == 3
+    # More replicates than draws: an input error naming the posterior.
+    too_many = run_kcsim("sweep", tmp_path / "sw.toml", "--out", tmp_path / "x.h5", "--parameters", out,
+                         "--replicates", 41, "--quiet")
+    assert too_many.returncode == 2
+    assert str(out) in too_many.stderr and "41 replicates" in too_many.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_python_sweep_over_posterior_matches_the_command_line(run_kcsim, one_calibration, tmp_path):
+    import kcsim
+
+    folder, _, _, out, _ = one_calibration
+    (folder / "sw-post.toml").write_text(SWEEP_OVER, encoding="utf-8")
+    cli = tmp_path / "cli.h5"
+    proc = run_kcsim("sweep", folder / "sw-post.toml", "--out", cli, "--parameters", out, "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    ds = kcsim.sweep(str(folder / "sw-post.toml"), parameters=str(out))
+    with h5py.File(cli) as f:
+        assert np.array_equal(ds["outcomes"].values, f["sweep/outcomes"][:])
+        assert np.allclose(ds["contrast_morris_mu_star"].values, f["sweep/contrast_morris_mu_star"][:], equal_nan=True)
+        assert ds.attrs["parameters_sha256"] == f["sweep"].attrs["parameters_sha256"]
+    assert ds.attrs["parameters_overridden_by_sweep"] == "enterprise.certification_rate"
+
+
+def test_killed_sweep_over_posterior_resumes_only_over_the_same_draws(kcsim_bin, one_calibration, tmp_path):
+    import subprocess
+
+    from conftest import assert_same_datasets, kill_when_units_exist
+
+    folder, _, _, out, _ = one_calibration
+    sweep = folder / "sw-resume.toml"
+    sweep.write_text(SWEEP_OVER.replace("samples = 2", "samples = 6"), encoding="utf-8")
+    other = equal_draws(out, tmp_path / "other.h5", {"enterprise.certification_rate": 0.3,
+                                                     "enterprise.high_tech_rate": 0.055,
+                                                     "enterprise.rd_intensity_tech": 0.04})
+    res, ref = tmp_path / "s.h5", tmp_path / "ref.h5"
+    args = [kcsim_bin, "sweep", sweep, "--threads", "2", "--quiet", "--parameters", out]
+    finished = kill_when_units_exist([*args, "--out", res], tmp_path / "s.h5.partial", units=2)
+    if not finished:
+        swapped = [str(a) if a != out else str(other) for a in args]
+        proc = subprocess.run([*swapped, "--out", str(res), "--resume"], capture_output=True, text=True)
+        assert proc.returncode == 2 and "different job" in proc.stderr, proc.stderr
+        proc = subprocess.run([*map(str, args), "--out", str(res), "--resume"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([*map(str, args), "--out", str(ref)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert_same_datasets(res, ref, ["sweep/outcomes", "sweep/yearly_outcomes", "sweep/contrast_morris_mu_star"])
+
+
+def test_python_sweep_contrast_indices_and_their_plot(one_calibration):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import kcsim
+    from kcsim import plots
+
+    folder, _, _, _, _ = one_calibration
+    (folder / "sw-post.toml").write_text(SWEEP_OVER, encoding="utf-8")
+    ds = kcsim.sweep(str(folder / "sw-post.toml"))
+    cstar = ds["contrast_morris_mu"]
+    assert np.all(np.isnan(cstar[0])) and np.all(np.isfinite(cstar[1]))
+    # mu is linear in the outcome: the contrast's mu is the difference of the policies' mu.
+    assert np.allclose(cstar[1], ds["morris_mu"][1] - ds["morris_mu"][0])
+    ax = plots.sensitivity_ranking(ds, "tech_firms", policy=1, contrast=True)
+    assert "policy 1 - policy 0" in ax.get_title()
+    bars = sorted(p.get_width() for p in ax.patches[:2])
+    assert np.allclose(bars, sorted(ds["contrast_morris_mu_star"].sel(outcome="tech_firms").values[1]))
+    with pytest.raises(ValueError, match="policy=1"):
+        plots.sensitivity_ranking(ds, "tech_firms", policy=0, contrast=True)

@@ -484,15 +484,23 @@ def district_small_multiples(ds, metric: str, scenario: Union[str, Sequence[str]
 # --- sensitivity ------------------------------------------------------------------------------
 
 
-def sensitivity_ranking(sweep_ds, outcome: str, policy: int = 0, ax=None):
+def sensitivity_ranking(sweep_ds, outcome: str, policy: int = 0, ax=None, contrast: bool = False):
     """Parameters ranked by their effect on ``outcome`` in a sweep, as horizontal bars.
 
     ``sweep_ds``: the Dataset of ``kcsim.sweep`` (or the ``sweep`` group of a ``kcsim sweep``
     file). Design ``saltelli``: total Sobol' index ST and first-order S1, each with its 95%
     bootstrap interval, ranked by ST. Design ``morris``: mu* (mean absolute elementary effect,
     in the outcome's units per whole range of the parameter) and sigma (spread of the effects),
-    ranked by mu*. ``policy``: the lever combination (0 without levers). Returns the Axes.
+    ranked by mu*. ``policy``: the lever combination (0 without levers). ``contrast=True``: the
+    indices of (policy - policy 0) instead (``contrast_*``; a policy from 1), which rank the
+    parameters by how much they move the policy's effect, not the outcome's level. Returns the Axes.
     """
+    pre = "contrast_" if contrast else ""
+    if contrast and pre + "sobol_st" not in sweep_ds and pre + "morris_mu_star" not in sweep_ds:
+        raise ValueError("this sweep has no indices on contrasts: they need a saltelli or morris design and a lever "
+                         "(more than one policy)")
+    if contrast and policy < 1:
+        raise ValueError("contrast=True compares a policy with policy 0: give policy=1 or more")
     if "sobol_st" in sweep_ds:
         design = "sobol"
     elif "morris_mu_star" in sweep_ds:
@@ -509,7 +517,7 @@ def sensitivity_ranking(sweep_ds, outcome: str, policy: int = 0, ax=None):
         raise ValueError(f"policy {policy}: this sweep has policies 0 to {sweep_ds.sizes[pdim] - 1}")
 
     def get(name):
-        return sweep_ds[name].isel({pdim: policy}).sel(outcome=outcome).values.astype(float)
+        return sweep_ds[pre + name].isel({pdim: policy}).sel(outcome=outcome).values.astype(float)
 
     params = [str(p) for p in sweep_ds["parameter"].values]
     if design == "sobol":
@@ -544,6 +552,9 @@ def sensitivity_ranking(sweep_ds, outcome: str, policy: int = 0, ax=None):
     lever_text = _policy_levers(sweep_ds, policy)
     several = sweep_ds.sizes[pdim] > 1
     suffix = f" (policy {policy}{': ' + lever_text if lever_text else ''})" if several or lever_text else ""
+    if contrast:
+        base_text = _policy_levers(sweep_ds, 0)
+        suffix = f", policy {policy} - policy 0{suffix}{' vs ' + base_text if base_text else ''}"
     unit = _unit(outcome)
     measure = "total" if _kind(outcome) == "flow" else "end"
     if design == "sobol":

@@ -300,14 +300,21 @@ def compare(scenarios, replicates: Optional[int] = None, seed: Optional[int] = N
     return ds
 
 
-def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0, progress=None):
+def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0, progress=None,
+          parameters: Optional[str] = None):
     """A sweep file run as ``kcsim sweep`` runs it: returns an xarray Dataset with the
     experiments table (one variable per uncertain parameter and lever, ``policy``, ``sample``),
     ``outcomes(experiment, replicate, metric)`` and, for saltelli/morris designs, the indices
-    ``sobol_*`` or ``morris_*`` (policy, outcome, parameter)."""
+    ``sobol_*`` or ``morris_*`` (policy, outcome, parameter), and the same on contrasts
+    (policy p - policy 0) as ``contrast_sobol_*`` or ``contrast_morris_*`` (NaN for policy 0).
+
+    ``parameters``: a posterior file of ``kcsim calibrate``; replicate r of every experiment runs
+    with posterior draw r for the parameters the sweep does not vary (its own values win), as
+    ``kcsim sweep --parameters``; the sweep file's replicates must not exceed the draws."""
     import xarray as xr
 
-    out = _core.run_sweep(str(path), replicates, seed, threads, _progress("sweep", progress))
+    out = _core.run_sweep(str(path), replicates, seed, threads, _progress("sweep", progress),
+                          "" if parameters is None else str(parameters))
     n = out["outcomes"].shape[0]
     data = {
         "outcomes": (("experiment", "replicate", "metric"), out["outcomes"]),
@@ -325,6 +332,13 @@ def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = Non
         values = [[d[field] for d in per] for per in out["indices"]]
         if values and values[0] and len(values[0][0]) > 0:
             data[var] = (("policy_id", "outcome", "parameter"), np.array(values, dtype=float))
+            # On contrasts: policy 0 (no contrast) and a failed sweep are NaN, as in the sweep file.
+            con = np.full(data[var][1].shape, np.nan)
+            for p, per in enumerate(out["contrasts"]):
+                for o, d in enumerate(per):
+                    if len(d[field]) > 0:
+                        con[p, o, :] = d[field]
+            data["contrast_" + var] = (("policy_id", "outcome", "parameter"), con)
     ds = xr.Dataset(
         data,
         coords={"experiment": np.arange(n), "replicate": np.arange(out["outcomes"].shape[1]),
@@ -334,4 +348,9 @@ def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = Non
                # A failed replicate leaves NaN outcomes and, as in kcsim sweep, no indices at all.
                "failed_replicates": int(np.isnan(out["outcomes"][:, :, 0]).sum())},
     )
+    if parameters is not None:
+        ds.attrs["parameters_file"] = str(parameters)
+        ds.attrs["parameters_sha256"] = out["parameters_sha256"]
+        ds.attrs["parameters_applied"] = "\n".join(out["parameters_applied"])
+        ds.attrs["parameters_overridden_by_sweep"] = "\n".join(out["parameters_overridden_by_sweep"])
     return ds
