@@ -73,8 +73,6 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
     if (!prior_path)
         throw input_error("kcsim calibrate: give the prior with --parameters PRIOR.toml (a sweep file with "
                           "[[uncertain]] parameters; see docs/calibration.md)");
-    if (dist::size() > 1)
-        throw input_error("kcsim calibrate: runs on one process (its waves depend on each other); use --threads");
     const auto obs = scenario::load_observations(p.positional[0]);
     auto prior = scenario::load_sweep(*prior_path);
     if (!prior.levers.empty())
@@ -95,7 +93,8 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
         p.integer("--abc-runs", 10, 10000000).value_or(static_cast<std::int64_t>(10 * prior.samples)));
     const std::size_t n_draws = static_cast<std::size_t>(p.integer("--draws", 1, 100000).value_or(100));
     const std::size_t n = prior.samples, k = prior.uncertain.size(), R = prior.replicates, T = obs.targets.size();
-    const bool force = p.force(), quiet = p.quiet();
+    // Only rank 0 speaks and writes; the other ranks run units and follow the same waves.
+    const bool force = p.force(), quiet = p.quiet() || !dist::coordinator();
     const int threads = p.threads();
     // The null: the same parameters with the programme off, to ask whether the data rule it out.
     const auto null_base = scenario::derive(*prior.base, "[programme]\nenabled = false\n", prior.base->name);
@@ -125,12 +124,15 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
         journals.push_back(path);
         unit_job job(p, path, "calibrate " + tag + "\n" + inputs + core::sha256_hex(design), label, units, "units");
         auto& ctx = job.ctx();
-        job.run([&](std::size_t u) { return io::journal::encode({work(u, ctx)}); });
         std::vector<double> values;
-        for (std::size_t u = 0; u < units; ++u) {
-            const auto r = job.journal().read(u).at(0);
-            values.insert(values.end(), r.summary.begin(), r.summary.end());
+        if (job.run([&](std::size_t u) { return io::journal::encode({work(u, ctx)}); })) {
+            for (std::size_t u = 0; u < units; ++u) {
+                const auto r = job.journal().read(u).at(0);
+                values.insert(values.end(), r.summary.begin(), r.summary.end());
+            }
         }
+        // Under MPI the next wave's design comes from these values: every rank gets rank 0's.
+        dist::broadcast(values);
         return values;
     };
     // Replicates first .. first + count - 1 of one parameter point: the targets' values, NaN if it failed.
@@ -241,6 +243,7 @@ int calibrate_command(const std::vector<std::string>& args, const std::string& c
     analysis::predict(cal);
     cal.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+    if (!dist::coordinator()) return exit_code::ok;
     io::run_store store(out, force, io::provenance{prior.seed, command_line, threads});
     store.write_calibration(cal);
     store.commit();

@@ -1,5 +1,6 @@
 #include "dist/mpi.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -87,6 +88,19 @@ void on_coordinator(const std::function<void()>& check) {
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (held) std::rethrow_exception(held);
     if (code != 0) throw refused_by_coordinator(code);
+}
+
+void broadcast(std::vector<double>& values) {
+    if (!active || size() == 1) return;
+    std::uint64_t n = values.size();
+    check(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    values.resize(static_cast<std::size_t>(n));
+    // In pieces below INT_MAX elements, MPI's count type.
+    constexpr std::uint64_t piece = 1u << 30;
+    for (std::uint64_t at = 0; at < n; at += piece) {
+        const int count = static_cast<int>(std::min(piece, n - at));
+        check(MPI_Bcast(values.data() + at, count, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    }
 }
 
 void run_units(const std::vector<std::size_t>& todo, const std::function<std::string(std::size_t)>& work,

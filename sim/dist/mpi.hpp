@@ -36,6 +36,11 @@ struct refused_by_coordinator : std::runtime_error {
     int exit_code;
 };
 
+// Rank 0's `values` on every rank (sizes included); without MPI it does nothing. For jobs whose
+// next stage depends on the last one's results (kcsim calibrate's waves): every rank then
+// computes the same next design from the same numbers.
+void broadcast(std::vector<double>& values);
+
 // Runs the units `todo` across the ranks. Every rank calls it with the same arguments; on rank
 // 0, on_result(unit, bytes) is called for each finished unit, from rank 0's main thread, in
 // the order they finish; on other ranks never. `cancelled` is polled on rank 0.

@@ -481,3 +481,35 @@ def test_python_sweep_contrast_indices_and_their_plot(one_calibration):
     assert np.allclose(bars, sorted(ds["contrast_morris_mu_star"].sel(outcome="tech_firms").values[1]))
     with pytest.raises(ValueError, match="policy=1"):
         plots.sensitivity_ranking(ds, "tech_firms", policy=0, contrast=True)
+
+
+def test_calibration_under_mpirun_equals_one_process(run_kcsim, kcsim_bin, one_calibration, tmp_path):
+    # The waves depend on each other: rank 0 broadcasts each stage's results, every rank makes the
+    # same next design, and rank 0 alone writes. The file is the one a single process makes.
+    import os
+    import shutil
+    import subprocess
+
+    from conftest import assert_same_datasets
+
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        if os.environ.get("CI"):
+            pytest.fail("mpirun missing in CI (scripts/install-deps.sh installs it)")
+        pytest.skip("mpirun not installed")
+    env = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+           "OMPI_MCA_rmaps_base_oversubscribe": "1", "OMPI_MCA_btl": "self,vader"}
+    folder, _, targets, _, _ = one_calibration
+    prior = write_prior(tmp_path, samples=12, replicates=2, seed=5)
+    args = ["calibrate", targets, "--parameters", prior, "--waves", 2, "--abc-runs", 60, "--draws", 20, "--quiet",
+            "--threads", 1]
+    one, ranks = tmp_path / "one.h5", tmp_path / "ranks.h5"
+    assert run_kcsim(*args, "--out", one).returncode == 0
+    proc = subprocess.run([mpirun, "-n", "3", "--bind-to", "none", str(kcsim_bin), *map(str, args), "--out", str(ranks)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    names = ["calibration/wave_1/design", "calibration/wave_2/design", "calibration/wave_2/mean",
+             "calibration/abc/statistics", "posterior/parameters", "posterior/weights", "posterior/draws"]
+    assert_same_datasets(one, ranks, names)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".h5") == ["one.h5", "ranks.h5"]
+    assert not list(tmp_path.glob("*.partial"))
