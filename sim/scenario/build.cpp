@@ -11,6 +11,7 @@
 #include "core/text.hpp"
 #include "scenario/districts.hpp"
 #include "scenario/events.hpp"
+#include "scenario/toml_write.hpp"
 #include "scenario/validate.hpp"
 
 namespace kcsim::scenario::detail {
@@ -300,10 +301,7 @@ scenario_ptr build(toml::table merged, const std::string& origin, const std::str
     // Events: dated, inside the horizon, in date order, naming known districts.
     build_events(merged, *s, id_list, last_day, origin);
 
-    std::ostringstream os;
-    os << toml::toml_formatter(merged,
-                               toml::toml_formatter::default_flags & ~toml::format_flags::allow_literal_strings);
-    s->resolved_toml = os.str() + "\n";
+    s->resolved_toml = to_toml_text(merged) + "\n";
     s->hash = core::sha256_hex(s->resolved_toml);
     return s;
 }
