@@ -166,3 +166,25 @@ def start_job_holding_its_lock(kcsim_bin, scenarios_dir, out):
         kill_session(job)
         raise AssertionError("the first job must still run")
     return job, args
+
+
+# A year of a small city (about 25 ms a run): the scenario calibration tests and the report's
+# calibration page use, so a calibration of a few hundred runs takes seconds.
+SMALL_CITY = """\
+name = "small"
+extends = "builtin:base/programme-2021.toml"
+[calendar]
+end = 2021-12-26
+[population]
+tech_firms = 2000
+other_firms = 6000
+"""
+
+# OpenMPI as root in CI, with more ranks than cores, on one machine (shared memory only).
+MPI_ENV = {
+    **os.environ,
+    "OMPI_ALLOW_RUN_AS_ROOT": "1",
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+    "OMPI_MCA_rmaps_base_oversubscribe": "1",
+    "OMPI_MCA_btl": "self,vader",
+}

@@ -10,19 +10,11 @@ import shutil
 import h5py
 import numpy as np
 import pytest
+from conftest import SMALL_CITY
 
 START = dt.date(2021, 1, 4)  # programme-2021's calendar: weekly steps from here
 
-# A year of a small city: about 25 ms a run, so a calibration of a few hundred runs is seconds.
-SMALL = """\
-name = "small"
-extends = "builtin:base/programme-2021.toml"
-[calendar]
-end = 2021-12-26
-[population]
-tech_firms = 2000
-other_firms = 6000
-"""
+SMALL = SMALL_CITY  # a year of a small city (conftest)
 
 TRUTH = {"enterprise.certification_rate": 0.3, "enterprise.high_tech_rate": 0.055, "enterprise.rd_intensity_tech": 0.04}
 PRIOR_RANGES = {
@@ -490,15 +482,13 @@ def test_calibration_under_mpirun_equals_one_process(run_kcsim, kcsim_bin, one_c
     import shutil
     import subprocess
 
-    from conftest import assert_same_datasets
+    from conftest import MPI_ENV, assert_same_datasets
 
     mpirun = shutil.which("mpirun")
     if mpirun is None:
         if os.environ.get("CI"):
             pytest.fail("mpirun missing in CI (scripts/install-deps.sh installs it)")
         pytest.skip("mpirun not installed")
-    env = {**os.environ, "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-           "OMPI_MCA_rmaps_base_oversubscribe": "1", "OMPI_MCA_btl": "self,vader"}
     folder, _, targets, _, _ = one_calibration
     prior = write_prior(tmp_path, samples=12, replicates=2, seed=5)
     args = ["calibrate", targets, "--parameters", prior, "--waves", 2, "--abc-runs", 60, "--draws", 20, "--quiet",
@@ -506,7 +496,7 @@ def test_calibration_under_mpirun_equals_one_process(run_kcsim, kcsim_bin, one_c
     one, ranks = tmp_path / "one.h5", tmp_path / "ranks.h5"
     assert run_kcsim(*args, "--out", one).returncode == 0
     proc = subprocess.run([mpirun, "-n", "3", "--bind-to", "none", str(kcsim_bin), *map(str, args), "--out", str(ranks)],
-                          capture_output=True, text=True, env=env, timeout=600)
+                          capture_output=True, text=True, env=MPI_ENV, timeout=600)
     assert proc.returncode == 0, proc.stderr
     names = ["calibration/wave_1/design", "calibration/wave_2/design", "calibration/wave_2/mean",
              "calibration/abc/statistics", "posterior/parameters", "posterior/weights", "posterior/draws"]

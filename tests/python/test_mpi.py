@@ -8,16 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import assert_same_datasets, kill_when_units_exist
+from conftest import MPI_ENV, assert_same_datasets, kill_when_units_exist
 
-# As root in CI, with more ranks than cores: OpenMPI needs to be told both are fine.
-MPI_ENV = {
-    **os.environ,
-    "OMPI_ALLOW_RUN_AS_ROOT": "1",
-    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
-    "OMPI_MCA_rmaps_base_oversubscribe": "1",
-    "OMPI_MCA_btl": "self,vader",  # one machine: shared memory, no network probing
-}
 MPIRUN = shutil.which("mpirun")
 
 pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun not installed (scripts/install-deps.sh installs it)")

@@ -8,6 +8,7 @@ import re
 
 import kcsim
 import pytest
+from conftest import SMALL_CITY
 from kcsim.reporting import geo, numbers
 
 SHORT = "[calendar]\nend = 2021-03-28\n"
@@ -141,14 +142,6 @@ def test_map_matches_names_written_another_way():
 
 # A tiny calibration (two parameters, 12 points x 2 replicates, 2 waves, 60 ABC draws: ~2 s)
 # of a one-year small city, as tests/python/test_calibration.py makes them.
-SMALL_CITY = """name = "small"
-extends = "builtin:base/programme-2021.toml"
-[calendar]
-end = 2021-12-26
-[population]
-tech_firms = 2000
-other_firms = 6000
-"""
 PRIOR = """name = "prior"
 scenario = "small.toml"
 design = "latin_hypercube"
