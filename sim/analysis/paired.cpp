@@ -33,21 +33,23 @@ double t975(double df) {
     return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
 }
 
+double quantile(std::span<const double> values, double p) {
+    if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> v(values.begin(), values.end());
+    std::sort(v.begin(), v.end());
+    // Linear interpolation between order statistics (numpy's default).
+    const double h = (static_cast<double>(v.size()) - 1) * p;
+    const auto i = static_cast<std::size_t>(std::floor(h));
+    const std::size_t j = std::min(i + 1, v.size() - 1);
+    return v[i] + (h - static_cast<double>(i)) * (v[j] - v[i]);
+}
+
 summary describe(std::span<const double> values) {
     summary s;
     if (values.empty()) return s;
-    std::vector<double> v(values.begin(), values.end());
-    s.mean = mean_of(v);
-    std::sort(v.begin(), v.end());
-    // Linear interpolation between order statistics (numpy's default).
-    auto q = [&](double p) {
-        const double h = (static_cast<double>(v.size()) - 1) * p;
-        const auto i = static_cast<std::size_t>(std::floor(h));
-        const std::size_t j = std::min(i + 1, v.size() - 1);
-        return v[i] + (h - static_cast<double>(i)) * (v[j] - v[i]);
-    };
-    s.lo = q(0.05);
-    s.hi = q(0.95);
+    s.mean = mean_of(values);
+    s.lo = quantile(values, 0.05);
+    s.hi = quantile(values, 0.95);
     return s;
 }
 

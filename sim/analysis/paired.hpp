@@ -17,6 +17,8 @@ struct paired_difference {
 };
 
 summary describe(std::span<const double> values);
+// Quantile p of the values, linear between order statistics (numpy's default); NaN if empty.
+double quantile(std::span<const double> values, double p);
 paired_difference paired(std::span<const double> a, std::span<const double> b);
 // The same interval computed as if a and b were independent samples (Welch): what pairing saves.
 paired_difference unpaired(std::span<const double> a, std::span<const double> b);

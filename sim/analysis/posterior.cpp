@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "analysis/paired.hpp"
 #include "analysis/sweep.hpp"
 #include "core/text.hpp"
 #include "scenario/load.hpp"
@@ -36,19 +37,6 @@ std::vector<scenario::scenario_ptr> with_draw(const std::vector<scenario::scenar
     for (const auto& sc : scs) out.push_back(scenario::derive(*sc, over, sc->name));
     return out;
 }
-
-namespace {
-
-double quantile(std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    if (v.empty()) return NAN;
-    const double at = q * static_cast<double>(v.size() - 1);
-    const auto i = static_cast<std::size_t>(std::floor(at));
-    const double f = at - static_cast<double>(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
-
-}  // namespace
 
 std::vector<posterior_contrast> posterior_contrasts(const comparison& c, const std::vector<double>& sample) {
     const std::size_t R = c.replicates, M = model::n_metrics;

@@ -7,6 +7,7 @@ namespace kcsim::cli {
 // Each returns the process exit code; errors are thrown and mapped in main.cpp.
 int run_command(const std::vector<std::string>& args, const std::string& command_line);
 int compare_command(const std::vector<std::string>& args, const std::string& command_line);
+int select_command(const std::vector<std::string>& args, const std::string& command_line);
 int calibrate_command(const std::vector<std::string>& args, const std::string& command_line);
 int sweep_command(const std::vector<std::string>& args, const std::string& command_line);
 int verify_command(const std::vector<std::string>& args);

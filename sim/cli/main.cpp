@@ -30,6 +30,8 @@ Usage:
   kcsim calibrate TARGETS.toml --parameters PRIOR.toml
                                         history matching, then ABC, against observed targets:
                                         a posterior for compare --parameters
+  kcsim select DECISION.toml            search which districts should become pilots next (and where
+                                        new teams go) for the best plan, robust to what is uncertain
   kcsim verify FILE.h5                  check a results file: structure, checksums, completeness
   kcsim report FILE.h5                  one self-contained HTML page: summary, charts, district map
   kcsim check SCENARIO.toml             validate a scenario and print it fully resolved
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
         if (cmd == "compare") return kcsim::cli::compare_command(rest, command_line);
         if (cmd == "sweep") return kcsim::cli::sweep_command(rest, command_line);
         if (cmd == "calibrate") return kcsim::cli::calibrate_command(rest, command_line);
+        if (cmd == "select") return kcsim::cli::select_command(rest, command_line);
         if (cmd == "verify") return kcsim::cli::verify_command(rest);
         if (cmd == "report") return kcsim::cli::report_command(rest);
         if (cmd == "check") return kcsim::cli::check_command(rest);
@@ -80,8 +83,8 @@ int main(int argc, char** argv) {
         if (cmd == "metrics") return kcsim::cli::metrics_command(rest);
         if (cmd == "schedule") return kcsim::cli::schedule_command(rest);
         if (cmd == "districts") return kcsim::cli::districts_command(rest);
-        const std::vector<std::string> known = {"run",   "compare", "sweep",   "calibrate", "verify",   "report",
-                                                "check", "params",  "metrics", "schedule",  "districts"};
+        const std::vector<std::string> known = {"run",    "compare", "sweep",  "calibrate", "select",   "verify",
+                                                "report", "check",   "params", "metrics",   "schedule", "districts"};
         std::string hint = kcsim::core::closest_match(cmd, known);
         throw kcsim::input_error("unknown command '" + cmd + "'" +
                                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see kcsim --help)");

@@ -720,6 +720,124 @@ void run_store::write_calibration(const analysis::calibration& c) try {
     rethrow_write_error(impl_->out.final_path());
 }
 
+void run_store::write_selection(const scenario::decision& d, const analysis::selection_result& s,
+                                const scenario::scenario& best, const std::string& table, double seconds) try {
+    h5::quiet_errors quiet;
+    auto& st = *impl_;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto g = h5::create_group(st.file, "selection");
+    h5::write_attr(g, "decision_name", d.name);
+    h5::write_attr(g, "decision_toml", d.text);
+    h5::write_attr(g, "decision_source", d.source);
+    h5::write_attr(g, "scenario_name", d.base->name);
+    h5::write_attr(g, "scenario_toml", d.base->resolved_toml);
+    h5::write_attr(g, "scenario_sha256", d.base->hash);
+    if (d.reference) {
+        h5::write_attr(g, "reference_name", d.reference->name);
+        h5::write_attr(g, "reference_toml", d.reference->resolved_toml);
+        h5::write_attr(g, "reference_sha256", d.reference->hash);
+    }
+    h5::write_attr(g, "best_scenario_toml", best.resolved_toml);
+    h5::write_attr(g, "seed", static_cast<std::uint64_t>(d.seed));
+    h5::write_attr(g, "method", s.method);
+    h5::write_attr(g, "space", static_cast<std::uint64_t>(s.space));
+    h5::write_attr(g, "runs", static_cast<std::uint64_t>(s.runs));
+    h5::write_attr(g, "exhaustive_runs", s.exhaustive_runs);
+    h5::write_attr(g, "replicates", static_cast<std::uint64_t>(s.replicates));
+    h5::write_attr(g, "seconds", seconds);
+    std::string stages;
+    for (const auto& line : s.stages) stages += line + "\n";
+    h5::write_attr(g, "stages", stages);
+    h5::write_attr(g, "table", table);
+    h5::write_attr(g, "discovery_report", s.disc.text);
+    const hsize_t T = s.label.size(), R = s.replicates;
+    auto ph = h5::string_scale(g, "portfolio", s.label);
+    std::vector<std::int32_t> reps(R);
+    for (std::size_t r = 0; r < R; ++r) reps[r] = static_cast<std::int32_t>(r);
+    auto rh = h5::int_scale(g, "replicate", reps);
+    auto column = [&](const std::string& name, const std::vector<double>& v, const std::string& long_name) {
+        h5::write_doubles(g, name, {T}, v.data(), {ph}, long_name);
+    };
+    column("score", s.score, "the risk measure of the gain over the base: what the portfolios are ranked by");
+    column("gain_mean", s.gain_mean, "mean gain over the base (the objective, paired by replicate)");
+    column("gain_lo95", s.gain_lo, "95% confidence interval of the mean gain, lower end (Monte Carlo)");
+    column("gain_hi95", s.gain_hi, "95% confidence interval of the mean gain, upper end (Monte Carlo)");
+    column("gain_q05", s.gain_q05, "5% quantile of the per-replicate gains (posterior draws and noise)");
+    column("gain_q95", s.gain_q95, "95% quantile of the per-replicate gains (posterior draws and noise)");
+    column("p_best", s.p_best, "probability of being the best among these portfolios (paired bootstrap)");
+    column("cost", s.cost, "static cost of the portfolio, million yuan (the decision file's [budget])");
+    column("spend", s.spend, "programme money spent over the run (programme_spend + reward_funds), mean, million yuan");
+    column("needs_solved", s.needs_solved, "needs solved over the run, mean");
+    column("tech_firms", s.tech_firms, "tech-based firms at the end, mean");
+    column("vs_best_mean", s.best_mean, "paired difference in gain from the best, mean");
+    column("vs_best_lo95", s.best_lo, "its 95% confidence interval, lower end");
+    column("vs_best_hi95", s.best_hi, "its 95% confidence interval, upper end");
+    column("vs_best_q05", s.best_q05, "5% quantile of the per-replicate differences from the best");
+    column("vs_best_q95", s.best_q95, "95% quantile of the per-replicate differences from the best");
+    if (s.has_reference) {
+        column("vs_reference_mean", s.ref_mean, "paired difference in the objective from the reference plan, mean");
+        column("vs_reference_lo95", s.ref_lo, "its 95% confidence interval, lower end");
+        column("vs_reference_hi95", s.ref_hi, "its 95% confidence interval, upper end");
+        column("vs_reference_q05", s.ref_q05, "5% quantile of the per-replicate differences from the reference");
+        column("vs_reference_q95", s.ref_q95, "95% quantile of the per-replicate differences from the reference");
+        column("vs_reference_p_better", s.ref_p_better, "share of replicates where the portfolio beats the reference");
+    }
+    std::vector<std::string> joined;
+    for (const auto& ids : s.districts) {
+        std::string j;
+        for (const auto& id : ids) j += (j.empty() ? "" : ",") + id;
+        joined.push_back(j);
+    }
+    auto dd = h5::write_strings(g, "districts", joined);
+    h5::attach_scale(dd, ph, 0);
+    h5::write_attr(dd, "long_name", std::string("the portfolio's new pilot districts, in joining order"));
+    h5::write_doubles(g, "gain", {T, R}, s.per_replicate.data(), {ph, rh}, "gain over the base in each replicate");
+    if (!s.contribution_district.empty()) {
+        auto cg = h5::create_group(g, "contributions");
+        const hsize_t C = s.contribution_district.size();
+        auto ch = h5::string_scale(cg, "district", s.contribution_district);
+        h5::write_doubles(cg, "contribution", {C}, s.contribution.data(), {ch},
+                          "the best's objective minus its objective without the district (paired mean)");
+        h5::write_doubles(cg, "contribution_lo95", {C}, s.contribution_lo.data(), {ch}, "95% CI, lower end");
+        h5::write_doubles(cg, "contribution_hi95", {C}, s.contribution_hi.data(), {ch}, "95% CI, upper end");
+    }
+    if (!s.screen_district.empty()) {
+        auto sg = h5::create_group(g, "screening");
+        const hsize_t N = s.screen_district.size();
+        auto sh = h5::string_scale(sg, "district", s.screen_district);
+        h5::write_doubles(sg, "gain_mean", {N}, s.screen_gain.data(), {sh},
+                          "the district alone: mean gain over the base");
+        h5::write_doubles(sg, "gain_lo95", {N}, s.screen_lo.data(), {sh}, "95% CI, lower end");
+        h5::write_doubles(sg, "gain_hi95", {N}, s.screen_hi.data(), {sh}, "95% CI, upper end");
+    }
+    {
+        auto eg = h5::create_group(g, "evaluated");
+        const hsize_t E = s.evaluated.size();
+        auto eh = h5::string_scale(eg, "portfolio", s.evaluated);
+        std::vector<double> n(s.evaluated_replicates.begin(), s.evaluated_replicates.end());
+        h5::write_doubles(eg, "replicates", {E}, n.data(), {eh}, "replicates the portfolio was run on");
+        h5::write_doubles(eg, "score", {E}, s.evaluated_score.data(), {eh}, "its score on them");
+    }
+    if (!s.disc.parameters.empty()) {
+        auto dg = h5::create_group(g, "discovery");
+        const hsize_t K = s.disc.parameters.size();
+        auto kh = h5::string_scale(dg, "parameter", s.disc.parameters);
+        h5::write_doubles(dg, "spearman", {K}, s.disc.spearman.data(), {kh},
+                          "rank correlation of the parameter with best - runner-up over the replicates");
+        h5::write_doubles(dg, "box_lo", {K}, s.disc.box.lo.data(), {kh}, "PRIM box where the best loses, lower bound");
+        h5::write_doubles(dg, "box_hi", {K}, s.disc.box.hi.data(), {kh}, "PRIM box, upper bound");
+        std::vector<double> restricted(s.disc.box.restricted.begin(), s.disc.box.restricted.end());
+        h5::write_doubles(dg, "box_restricted", {K}, restricted.data(), {kh}, "1 if the box restricts the parameter");
+        h5::write_attr(dg, "box_coverage", s.disc.box.coverage);
+        h5::write_attr(dg, "box_density", s.disc.box.density);
+        h5::write_attr(dg, "box_support", s.disc.box.support);
+        h5::write_attr(dg, "losses", static_cast<std::uint64_t>(s.disc.losses));
+    }
+    st.write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+} catch (const io_error&) {
+    rethrow_write_error(impl_->out.final_path());
+}
+
 void run_store::commit() try {
     h5::quiet_errors quiet;  // per thread: the sink may run on a worker thread
     auto& s = *impl_;

@@ -9,6 +9,7 @@
 
 #include "analysis/calibration.hpp"
 #include "analysis/compare.hpp"
+#include "analysis/selection.hpp"
 #include "analysis/sweep.hpp"
 #include "engine/ensemble.hpp"
 #include "scenario/scenario.hpp"
@@ -61,6 +62,12 @@ public:
     // diagnostics, the identifiability report) and /posterior (the weighted sample and the
     // equally weighted draws that compare --parameters reads). Layout: docs/calibration.md.
     void write_calibration(const analysis::calibration& c);
+    // Adds /selection (kcsim select): the decision file, the search's stages and every portfolio
+    // it evaluated, the top portfolios with their gains, contrasts and P(best), the best's
+    // per-district contributions and scenario discovery; `best` is the best portfolio's scenario
+    // (its resolved TOML is kept, to run it again). Layout: docs/select.md.
+    void write_selection(const scenario::decision& d, const analysis::selection_result& s,
+                         const scenario::scenario& best, const std::string& table, double seconds);
     // Closes, syncs and renames the file into place.
     void commit();
 

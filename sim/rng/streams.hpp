@@ -29,6 +29,7 @@ enum class purpose : std::uint32_t {
     consortium_pick = 19,      // firm: which consortium it joins
     design = 20,               // analysis: experimental designs and bootstraps (agent = sample, step = dimension)
     calibration = 21,          // analysis: calibration waves (agent = wave) and posterior resampling
+    selection = 22,            // analysis: kcsim select's bootstrap of the best portfolio (agent = resample)
 };
 
 // The `agent` word of the counter for agents that are not firms, in ranges firm ids never reach.
