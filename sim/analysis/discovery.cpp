@@ -354,8 +354,8 @@ std::string report_text(const discovery& r, const std::vector<double>& min, cons
     else if (wins < 5)
         line("There are too few wins to say which parameters drive the losses.");
     else if (std::none_of(r.box.restricted.begin(), r.box.restricted.end(), [](bool b) { return b; }))
-        line("No region of the parameters stands out: PRIM finds no box where the chosen plan loses more often "
-             "than in " +
+        line("No region of the parameters stands out: no box PRIM finds raises the chance of a loss clearly (a "
+             "quasi-p-value below 0.05) above the " +
              percent(r.box.base_density) + " of all draws.");
     else
         line("The chosen plan loses in " + percent(r.box.density) + " of the draws with " + box_in_words(r, min, max) +

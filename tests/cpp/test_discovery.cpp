@@ -357,6 +357,25 @@ TEST_CASE("discover's edge cases", "[discovery]") {
         CHECK(always.box.restricted == std::vector<bool>{false, false});
         CHECK_THAT(always.text, Contains("loses in every draw"));
     }
+    SECTION("a margin that does not depend on the parameters: no box") {
+        mixer g{1000};
+        std::vector<double> x(900), d(300);
+        for (auto& v : x) v = g.next();
+        for (auto& v : d) v = g.next() - 0.4;
+        const auto r = analysis::discover(x, {"a", "b", "c"}, d);
+        CHECK(r.losses > 90);
+        // Peeling alone always finds some box on noise; none of its restrictions is significant.
+        const std::vector<bool> loses = [&] {
+            std::vector<bool> l;
+            for (double v : d) l.push_back(v < 0);
+            return l;
+        }();
+        CHECK(analysis::prim(x, 3, loses).support < 1.0);
+        CHECK(r.box.restricted == std::vector<bool>{false, false, false});
+        CHECK(r.box.support == 1.0);
+        CHECK_THAT(r.text, Contains("No region of the parameters stands out"));
+        for (double rho : r.spearman) CHECK(std::abs(rho) < 0.15);
+    }
     SECTION("a constant parameter: NaN correlation, never in the box") {
         auto x = c.x;
         for (std::size_t i = 0; i < 300; ++i) x[i * 2] = 2.5;
