@@ -98,19 +98,21 @@ void set_quasi_p(prim_box& box, std::span<const double> x, std::size_t k, const 
     }
 }
 
-void check_prim_args(std::span<const double> x, std::size_t k, const std::vector<bool>& y, double alpha,
-                     double min_support) {
+// x holds k finite values for each of the y.size() points; `fn` names the function for messages.
+void check_points(const char* fn, std::span<const double> x, std::size_t k, const std::vector<bool>& y) {
     if (x.size() != y.size() * k)
-        throw input_error("prim: x has " + std::to_string(x.size()) + " values: expected " + std::to_string(y.size()) +
-                          " points × " + std::to_string(k) + " parameters");
-    if (!(alpha > 0 && alpha <= 0.5))
-        throw input_error("prim: alpha = " + core::exact_number(alpha) + ": expected a share in (0, 0.5]");
-    if (!(min_support >= 0 && min_support <= 1))
-        throw input_error("prim: min_support = " + core::exact_number(min_support) + ": expected a share in [0, 1]");
+        throw input_error(std::string(fn) + ": x has " + std::to_string(x.size()) + " values: expected " +
+                          std::to_string(y.size()) + " points × " + std::to_string(k) + " parameters");
     for (std::size_t i = 0; i < x.size(); ++i)
         if (!std::isfinite(x[i]))
-            throw input_error("prim: x of point " + std::to_string(i / k) + ", parameter " + std::to_string(i % k) +
-                              " = " + core::exact_number(x[i]) + ": expected a finite value");
+            throw input_error(std::string(fn) + ": x of point " + std::to_string(i / k) + ", parameter " +
+                              std::to_string(i % k) + " = " + core::exact_number(x[i]) + ": expected a finite value");
+}
+
+void check_share(const char* fn, const char* name, double value, bool open_at_zero, double top) {
+    if (!((open_at_zero ? value > 0 : value >= 0) && value <= top))
+        throw input_error(std::string(fn) + ": " + name + " = " + core::exact_number(value) + ": expected a share in " +
+                          (open_at_zero ? "(0, " : "[0, ") + core::exact_number(top) + "]");
 }
 
 // A peel: parameter j, its low end or its high end, the new bound, and what the box then holds.
@@ -132,7 +134,9 @@ double cut_between(double peeled, double kept) {
 
 std::vector<prim_box> prim_trajectory(std::span<const double> x, std::size_t k, const std::vector<bool>& y,
                                       double alpha, double min_support) {
-    check_prim_args(x, k, y, alpha, min_support);
+    check_points("prim", x, k, y);
+    check_share("prim", "alpha", alpha, true, 0.5);
+    check_share("prim", "min_support", min_support, false, 1);
     const std::size_t n = y.size();
     const std::size_t all_cases = static_cast<std::size_t>(std::count(y.begin(), y.end(), true));
 
@@ -208,9 +212,11 @@ prim_box prim(std::span<const double> x, std::size_t k, const std::vector<bool>&
 prim_box lift_weak_restrictions(prim_box box, std::span<const double> x, std::size_t k, const std::vector<bool>& y,
                                 double level) {
     const std::size_t n = y.size();
-    if (x.size() != n * k || box.lo.size() != k || box.hi.size() != k || box.restricted.size() != k)
-        throw input_error("lift_weak_restrictions: the box, x (" + std::to_string(x.size()) + " values) and y (" +
-                          std::to_string(n) + " points) do not fit " + std::to_string(k) + " parameters");
+    check_points("lift_weak_restrictions", x, k, y);
+    check_share("lift_weak_restrictions", "level", level, false, 1);
+    if (box.lo.size() != k || box.hi.size() != k || box.restricted.size() != k)
+        throw input_error("lift_weak_restrictions: the box has " + std::to_string(box.lo.size()) +
+                          " parameters: expected " + std::to_string(k));
     const auto [min, max] = data_range(x, k, n);
     const std::size_t all_cases = static_cast<std::size_t>(std::count(y.begin(), y.end(), true));
     const auto recount = [&] {

@@ -264,6 +264,12 @@ TEST_CASE("PRIM with ties, constants, no cases, all cases and tiny samples", "[d
         auto bad = x;
         bad[7] = std::nan("");
         CHECK_THROWS_MATCHES(analysis::prim(bad, 2, y), input_error, says("point 3, parameter 1"));
+        const auto box = analysis::prim(x, 2, y);
+        CHECK_THROWS_MATCHES(analysis::lift_weak_restrictions(box, x, 2, y, -0.1), input_error, says("level = -0.1"));
+        CHECK_THROWS_MATCHES(analysis::lift_weak_restrictions(box, x, 1, y), input_error,
+                             says("expected 10 points × 1"));
+        CHECK_THROWS_MATCHES(analysis::lift_weak_restrictions(analysis::prim_box{}, x, 2, y), input_error,
+                             says("the box has 0 parameters: expected 2"));
     }
 }
 
