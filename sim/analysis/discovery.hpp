@@ -48,12 +48,13 @@ prim_box prim(std::span<const double> x, std::size_t k, const std::vector<bool>&
 // (the earlier parameter, then the low end, on ties) is lifted and the box counted again. PRIM's
 // greedy peels pick up restrictions that only trim noise (a few points off a parameter that
 // does not matter, or off the far end of one that does); this drops them. Sides, not whole
-// parameters, so that "x above 0.7" does not stay "x between 0.7 and 0.99".
+// parameters, so that "x above 0.7" does not stay "x between 0.7 and 0.99". The counts, shares
+// and quasi-p-values are worked out again from the box's bounds, so any box may be passed.
 prim_box lift_weak_restrictions(prim_box box, std::span<const double> x, std::size_t k, const std::vector<bool>& y,
                                 double level = 0.05);
 
 // Spearman's rank correlation of a and b (same length; ties get their average rank). NaN when
-// either is constant or there are fewer than two pairs.
+// either is constant or holds a NaN, or there are fewer than two pairs.
 double spearman(std::span<const double> a, std::span<const double> b);
 
 // The discovery report for one contrast: d[r] = objective(chosen) - objective(runner-up) in
@@ -62,12 +63,17 @@ double spearman(std::span<const double> a, std::span<const double> b);
 // Replicates whose d or parameters are not finite (a failed replicate) are left out.
 struct discovery {
     std::vector<std::string> parameters;
-    std::vector<double> spearman;            // rank correlation of each parameter with d (NaN if constant)
-    prim_box box;                            // PRIM on (x, d < 0), default alpha and min_support
-    std::size_t replicates = 0, losses = 0;  // those used (left_out not counted)
+    std::vector<double> spearman;  // rank correlation of each parameter with d (NaN if constant)
+    // PRIM on (x, d < 0) with the default alpha and min_support, its weak restrictions lifted
+    // (lift_weak_restrictions at 0.05): what the text describes.
+    prim_box box;
+    std::size_t replicates = 0, losses = 0;  // the replicates used, and those where d < 0
     std::size_t left_out = 0;                // replicates without a finite d or finite parameters
-    std::string text;                        // lines a planner can read: the losses, the box in words, the strongest
-                                             // correlations, cautions when the sample is small
+    // Lines a planner can read: how often the chosen plan loses; the box in words ("loses in 62%
+    // of the draws with enterprise.need_rate above 0.31 (18% of the draws, 40% of its losses);
+    // elsewhere in 20%"); the strongest rank correlations; a caution under 50 replicates, and
+    // "too few losses" (or wins) under 5. With no parameters: Monte Carlo noise only.
+    std::string text;
 };
 
 // Throws input_error when x does not hold parameters.size() values per element of d.
