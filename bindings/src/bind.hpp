@@ -11,6 +11,7 @@ void bind_scenario(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
 void bind_run(pybind11::module_& m);
 void bind_compare(pybind11::module_& m);
+void bind_select(pybind11::module_& m);
 void bind_files(pybind11::module_& m);
 // Runs `job` on its own thread with the GIL released; checks Ctrl-C every 50 ms (setting the
 // cancel flag and raising KeyboardInterrupt) and reports progress(done, total) when given.

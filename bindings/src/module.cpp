@@ -20,5 +20,6 @@ PYBIND11_MODULE(_core, m) {
     kcsim::py_bind::bind_simulation(m);
     kcsim::py_bind::bind_run(m);
     kcsim::py_bind::bind_compare(m);
+    kcsim::py_bind::bind_select(m);
     kcsim::py_bind::bind_files(m);
 }

@@ -497,6 +497,32 @@ selection_result select(const scenario::decision& d, const run_batch& run, const
     return res;
 }
 
+std::size_t estimated_runs(const scenario::decision& d) {
+    const std::size_t n = d.candidates.size(), R = d.replicates;
+    std::size_t space = 0, sets = 0, runs = 0, biggest = 0;
+    for (std::size_t k = d.count_min; k <= d.count_max; ++k) {
+        if (d.budget_limit > 0 && scenario::portfolio_cost(d, k) > d.budget_limit) continue;
+        space += scenario::choose(n, k);
+        const std::size_t pool = std::min(d.pool, n);
+        sets += scenario::choose(pool, k) + k * (n - pool);
+        biggest = std::max(biggest, k);
+    }
+    const bool exhaustive = d.method == "exhaustive" || (d.method == "auto" && space <= d.exhaustive_limit);
+    if (exhaustive) {
+        sets = space;
+    } else {
+        runs += (n + 1) * d.screening_replicates;
+    }
+    std::size_t have = 0;
+    for (std::size_t reps = std::min(d.first_replicates, R);; reps = std::min(2 * reps, R)) {
+        runs += (sets + 1) * (reps - have);
+        have = reps;
+        if (reps >= R) break;
+        sets = std::max(d.top, (sets + 1) / 2);
+    }
+    return runs + (biggest + 2) * R;
+}
+
 std::string selection_text(const scenario::decision& d, const selection_result& s) {
     std::string objective;
     for (const auto& t : d.terms) objective += (objective.empty() ? "" : " + ") + fmt(t.weight) + " x " + t.metric;

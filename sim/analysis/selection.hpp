@@ -107,6 +107,10 @@ struct selection_result {
 selection_result select(const scenario::decision& d, const run_batch& run, const std::vector<std::string>& draw_keys,
                         std::span<const double> draws, const std::function<void(const std::string&)>& say);
 
+// The runs a search of `d` will take, about (its stages' sizes without the guard's extra sets):
+// the total of a progress bar.
+std::size_t estimated_runs(const scenario::decision& d);
+
 // The ranked table a planner reads, and the same as CSV.
 std::string selection_text(const scenario::decision& d, const selection_result& s);
 std::string selection_csv(const selection_result& s);

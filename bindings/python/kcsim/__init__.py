@@ -34,7 +34,7 @@ from ._core import (
     schema_version,
 )
 from . import plots  # matplotlib is imported inside its functions, not here
-from .results import compare, derive, open_results, run, simulation_metrics, sweep
+from .results import compare, derive, open_results, run, select, simulation_metrics, sweep
 from .reporting import report  # kcsim report: one HTML page for a results file (docs/report.md)
 
 
@@ -106,6 +106,7 @@ __all__ = [
     "program_path",
     "report",
     "run",
+    "select",
     "schema_version",
     "simulation_metrics",
     "sweep",

@@ -200,6 +200,16 @@ class _SweepResult(TypedDict):
     outcome_names: list[str]
     indices: list[list[_SweepIndices]]  # [policy][outcome], one value per uncertain parameter
 
+def select_decision(
+    path: str,
+    replicates: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+    progress: Optional[_ProgressCallback] = None,
+    fork: bool = True,
+) -> dict[str, Any]:
+    """A decision file searched as `kcsim select` searches it. Use kcsim.select()."""
+
 def run_sweep(
     path: str,
     replicates: Optional[int] = None,

@@ -354,3 +354,43 @@ def sweep(path: str, replicates: Optional[int] = None, seed: Optional[int] = Non
         ds.attrs["parameters_applied"] = "\n".join(out["parameters_applied"])
         ds.attrs["parameters_overridden_by_sweep"] = "\n".join(out["parameters_overridden_by_sweep"])
     return ds
+
+
+def select(path: str, replicates: Optional[int] = None, seed: Optional[int] = None, threads: int = 0,
+           progress=None, fork: bool = True):
+    """A decision file searched as ``kcsim select`` searches it (docs/select.md): which districts
+    should become pilots, on the file's dates, with its new teams, for the best objective under
+    its risk measure. Returns an xarray Dataset over the top ``portfolio``s (best first):
+    ``score``, ``gain_mean`` with its 95% CI (``gain_lo95``, ``gain_hi95``, Monte Carlo), the
+    spread of the per-replicate gains (``gain_q05``, ``gain_q95``: posterior draws and noise),
+    ``p_best``, paired contrasts ``vs_best_*`` and, with a reference plan, ``vs_reference_*``,
+    ``gain(portfolio, replicate)``, and the best's ``contribution(district)`` (leave one out).
+    ``attrs`` hold the table (``table``), the search's stages, its runs and what evaluating every
+    portfolio would cost, and the scenario discovery text. ``fork``: share each replicate's run up
+    to the first decision date (as the CLI does by default)."""
+    import xarray as xr
+
+    out = _core.select_decision(str(path), replicates, seed, threads, _progress("select", progress), fork)
+    labels = list(out["label"])
+    data = {name: (("portfolio",), values) for name, values in out["columns"].items()}
+    data["gain"] = (("portfolio", "replicate"), out["gain"])
+    data["districts"] = (("portfolio",), np.array([",".join(d) for d in out["districts"]], dtype=object))
+    data["contribution"] = (("district",), np.array(out["contribution"], dtype=float))
+    data["contribution_lo95"] = (("district",), np.array(out["contribution_lo95"], dtype=float))
+    data["contribution_hi95"] = (("district",), np.array(out["contribution_hi95"], dtype=float))
+    ds = xr.Dataset(
+        data,
+        coords={"portfolio": labels, "replicate": np.arange(out["gain"].shape[1]),
+                "district": list(out["contribution_district"])},
+        attrs={"decision": out["name"], "base": out["base"], "reference": out["reference"], "method": out["method"],
+               "space": int(out["space"]), "runs": int(out["runs"]), "exhaustive_runs": float(out["exhaustive_runs"]),
+               "replicates": int(out["replicates"]), "seed": int(out["seed"]), "stages": "\n".join(out["stages"]),
+               "table": out["table"], "discovery": out["discovery"], "kcsim_version": _core.__version__},
+    )
+    if out["screen_district"]:
+        ds["screen_gain"] = xr.DataArray(np.array(out["screen_gain"], dtype=float), dims="candidate",
+                                         coords={"candidate": list(out["screen_district"])})
+    ds["evaluated_score"] = xr.DataArray(np.array(out["evaluated_score"], dtype=float), dims="evaluated",
+                                         coords={"evaluated": list(out["evaluated"])})
+    ds["evaluated_replicates"] = xr.DataArray(np.array(out["evaluated_replicates"], dtype=np.int64), dims="evaluated")
+    return ds

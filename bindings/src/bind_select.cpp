@@ -1,0 +1,147 @@
+// kcsim select from Python, in memory, with the semantics of `kcsim select` (same batches, same
+// seeds, same numbers); the GIL is released while it runs.
+#include <atomic>
+#include <cstring>
+#include <optional>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "analysis/selection.hpp"
+#include "bind.hpp"
+#include "core/error.hpp"
+#include "engine/ensemble.hpp"
+#include "io/posterior.hpp"
+#include "scenario/decision.hpp"
+
+namespace py = pybind11;
+
+namespace kcsim::py_bind {
+
+void bind_select(py::module_& m) {
+    m.def(
+        "select_decision",
+        [](const std::string& path, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed,
+           int threads, py::object progress, bool fork) {
+            auto d = scenario::load_decision(path);
+            if (replicates) {
+                if (*replicates < 2)
+                    throw input_error("select: replicates = " + std::to_string(*replicates) + ": expected at least 2");
+                d.replicates = *replicates;
+            }
+            if (seed) d.seed = *seed;
+            if (d.first_replicates > d.replicates) d.first_replicates = d.replicates;
+            const auto metric_index = analysis::objective_metrics(d);
+            std::optional<io::posterior> post;
+            if (!d.parameters.empty()) {
+                post = io::read_posterior(d.parameters);
+                if (d.replicates > post->size())
+                    throw input_error("select: replicates = " + std::to_string(d.replicates) + " is more than the " +
+                                      std::to_string(post->size()) + " draws of " + d.parameters);
+            }
+            const std::vector<std::string> keys = post ? post->keys : std::vector<std::string>{};
+            const std::vector<double> draws = post ? post->draws : std::vector<double>{};
+            int fork_step = fork ? d.base->cal.step_of(analysis::first_decision_date(d)) : -1;
+            if (fork_step == 0) fork_step = -1;
+            engine::execution_context ctx(checked_threads(threads, "select"));
+            analysis::selection_result res;
+            run_cancellable(
+                [&](const std::atomic<bool>* cancel, std::atomic<std::uint64_t>& done) {
+                    const analysis::run_batch run = [&](const std::string&,
+                                                        const std::vector<analysis::batch_entry>& ps,
+                                                        std::uint64_t first, std::uint64_t count) {
+                        const auto scs = analysis::batch_scenarios(d, ps);
+                        const std::size_t width = ps.size() * analysis::row_width;
+                        std::vector<double> values(count * width);
+                        std::string failure;
+                        engine::run_units(
+                            count, ctx, cancel,
+                            [&](std::size_t u) {
+                                std::string why;
+                                const auto rows = analysis::selection_unit(d, metric_index, scs, first + u, fork_step,
+                                                                           keys, draws, ctx, cancel, why);
+                                std::string bytes(rows.size() * sizeof(double), '\0');
+                                std::memcpy(bytes.data(), rows.data(), bytes.size());
+                                return why.empty() ? bytes : bytes + why;
+                            },
+                            [&](std::size_t u, std::string&& bytes) {
+                                std::memcpy(values.data() + u * width, bytes.data(), width * sizeof(double));
+                                if (bytes.size() > width * sizeof(double) && failure.empty())
+                                    failure = bytes.substr(width * sizeof(double));
+                                done += ps.size();
+                            });
+                        if (!failure.empty()) throw model_error("select: " + failure);
+                        return values;
+                    };
+                    res = analysis::select(d, run, keys, draws, {});
+                },
+                analysis::estimated_runs(d), progress);
+            const auto T = static_cast<py::ssize_t>(res.label.size()), R = static_cast<py::ssize_t>(res.replicates);
+            py::dict out;
+            out["name"] = d.name;
+            out["base"] = d.base->name;
+            out["reference"] = res.has_reference ? res.reference_name : std::string();
+            out["method"] = res.method;
+            out["space"] = res.space;
+            out["runs"] = res.runs;
+            out["exhaustive_runs"] = res.exhaustive_runs;
+            out["replicates"] = res.replicates;
+            out["stages"] = res.stages;
+            out["seed"] = d.seed;
+            out["label"] = res.label;
+            out["districts"] = res.districts;
+            py::dict cols;
+            auto put = [&](const char* name, const std::vector<double>& v) {
+                py::array_t<double> a(static_cast<py::ssize_t>(v.size()));
+                std::copy(v.begin(), v.end(), a.mutable_data());
+                cols[name] = a;
+            };
+            put("score", res.score);
+            put("gain_mean", res.gain_mean);
+            put("gain_lo95", res.gain_lo);
+            put("gain_hi95", res.gain_hi);
+            put("gain_q05", res.gain_q05);
+            put("gain_q95", res.gain_q95);
+            put("p_best", res.p_best);
+            put("cost", res.cost);
+            put("spend", res.spend);
+            put("needs_solved", res.needs_solved);
+            put("tech_firms", res.tech_firms);
+            put("vs_best_mean", res.best_mean);
+            put("vs_best_lo95", res.best_lo);
+            put("vs_best_hi95", res.best_hi);
+            put("vs_best_q05", res.best_q05);
+            put("vs_best_q95", res.best_q95);
+            if (res.has_reference) {
+                put("vs_reference_mean", res.ref_mean);
+                put("vs_reference_lo95", res.ref_lo);
+                put("vs_reference_hi95", res.ref_hi);
+                put("vs_reference_q05", res.ref_q05);
+                put("vs_reference_q95", res.ref_q95);
+                put("vs_reference_p_better", res.ref_p_better);
+            }
+            out["columns"] = cols;
+            py::array_t<double> gain({T, R});
+            std::copy(res.per_replicate.begin(), res.per_replicate.end(), gain.mutable_data());
+            out["gain"] = gain;
+            out["contribution_district"] = res.contribution_district;
+            out["contribution"] = res.contribution;
+            out["contribution_lo95"] = res.contribution_lo;
+            out["contribution_hi95"] = res.contribution_hi;
+            out["screen_district"] = res.screen_district;
+            out["screen_gain"] = res.screen_gain;
+            out["evaluated"] = res.evaluated;
+            out["evaluated_replicates"] = res.evaluated_replicates;
+            out["evaluated_score"] = res.evaluated_score;
+            out["discovery"] = res.disc.text;
+            out["discovery_parameters"] = res.disc.parameters;
+            out["discovery_spearman"] = res.disc.spearman;
+            out["table"] = analysis::selection_text(d, res);
+            return out;
+        },
+        py::arg("path"), py::arg("replicates") = py::none(), py::arg("seed") = py::none(), py::arg("threads") = 0,
+        py::arg("progress") = py::none(), py::arg("fork") = true);
+}
+
+}  // namespace kcsim::py_bind
