@@ -51,7 +51,6 @@ void bind_select(py::module_& m) {
                     const analysis::run_batch run = [&](const std::string&,
                                                         const std::vector<analysis::batch_entry>& ps,
                                                         std::uint64_t first, std::uint64_t count) {
-                        const auto scs = analysis::batch_scenarios(d, ps);
                         const std::size_t width = ps.size() * analysis::row_width;
                         std::vector<double> values(count * width);
                         std::string failure;
@@ -59,7 +58,7 @@ void bind_select(py::module_& m) {
                             count, ctx, cancel,
                             [&](std::size_t u) {
                                 std::string why;
-                                const auto rows = analysis::selection_unit(d, metric_index, scs, first + u, fork_step,
+                                const auto rows = analysis::selection_unit(d, metric_index, ps, first + u, fork_step,
                                                                            keys, draws, ctx, cancel, why);
                                 std::string bytes(rows.size() * sizeof(double), '\0');
                                 std::memcpy(bytes.data(), rows.data(), bytes.size());

@@ -18,6 +18,7 @@
 #include "model/summary.hpp"
 #include "rng/philox.hpp"
 #include "rng/streams.hpp"
+#include "scenario/load.hpp"
 
 namespace kcsim::analysis {
 
@@ -108,39 +109,36 @@ std::string scenario_name(const scenario::decision& d, const batch_entry& e) {
 }
 }  // namespace
 
-std::vector<scenario::scenario_ptr> batch_scenarios(const scenario::decision& d, const std::vector<batch_entry>& ps) {
-    std::vector<scenario::scenario_ptr> out;
-    for (const auto& e : ps) {
-        if (e.reference)
-            out.push_back(d.reference);
-        else if (e.set.empty() && d.teams == 0)
-            out.push_back(d.base);
-        else
-            out.push_back(scenario::portfolio_scenario(d, e.set, scenario_name(d, e)));
-    }
-    return out;
+scenario::scenario_ptr entry_scenario(const scenario::decision& d, const batch_entry& e,
+                                      const std::vector<std::string>& keys, std::span<const double> draws,
+                                      std::size_t r) {
+    const std::string over = keys.empty() ? std::string() : draw_overrides(keys, draws, r);
+    if (e.reference) return over.empty() ? d.reference : scenario::derive(*d.reference, over, d.reference->name);
+    // One derive per run: the portfolio's events and the draw's parameters together.
+    const std::string text = scenario::portfolio_events(d, e.set) + over;
+    return text.empty() ? d.base : scenario::derive(*d.base, text, scenario_name(d, e));
 }
 
 std::vector<double> selection_unit(const scenario::decision& d, const std::vector<std::size_t>& metric_index,
-                                   const std::vector<scenario::scenario_ptr>& scs, std::uint64_t r, int fork_step,
+                                   const std::vector<batch_entry>& entries, std::uint64_t r, int fork_step,
                                    const std::vector<std::string>& keys, std::span<const double> draws,
                                    engine::execution_context& ctx, const std::atomic<bool>* cancel,
                                    std::string& failure) {
-    const auto run_scs = keys.empty() ? scs : with_draw(scs, keys, draws, r);
-    engine::paired_options opt{.seed = d.seed, .replicates = r + 1, .fork_step = fork_step, .cancel = cancel};
-    const auto rs = engine::run_replicate(run_scs, opt, r, ctx);
     std::vector<double> rows;
-    rows.reserve(rs.size() * row_width);
-    for (std::size_t s = 0; s < rs.size(); ++s) {
-        if (!rs[s].ok) {
-            if (failure.empty())
-                failure = "replicate " + std::to_string(r) + " of " + scs[s]->name + ": " + rs[s].message;
+    rows.reserve(entries.size() * row_width);
+    auto keep = [&](const engine::replicate_result& res, const std::string& name) {
+        if (!res.ok) {
+            if (failure.empty()) failure = "replicate " + std::to_string(r) + " of " + name + ": " + res.message;
             rows.insert(rows.end(), row_width, nan);
-            continue;
+            return;
         }
-        const auto row = selection_row(d, metric_index, rs[s].metrics);
+        const auto row = selection_row(d, metric_index, res.metrics);
         rows.insert(rows.end(), row.begin(), row.end());
-    }
+    };
+    engine::paired_options opt{.seed = d.seed, .replicates = r + 1, .fork_step = fork_step, .cancel = cancel};
+    engine::run_replicate_each(
+        entries.size(), [&](std::size_t i) { return entry_scenario(d, entries[i], keys, draws, r); }, opt, r, ctx,
+        [&](std::size_t i, engine::replicate_result&& res) { keep(res, label_of(d, entries[i])); });
     return rows;
 }
 
@@ -535,8 +533,9 @@ std::string selection_text(const scenario::decision& d, const selection_result& 
     out += std::to_string(d.candidates.size()) + " candidates, " +
            (d.count_min == d.count_max ? std::to_string(d.count_min)
                                        : std::to_string(d.count_min) + "-" + std::to_string(d.count_max)) +
-           " new pilots, " + std::to_string(d.teams) + " new teams; " + std::to_string(s.space) + " portfolios (" +
-           s.method + " search), " + std::to_string(s.replicates) + " paired replicates per finalist\n\n";
+           " new pilots, " + std::to_string(d.teams) + (d.teams == 1 ? " new team; " : " new teams; ") +
+           std::to_string(s.space) + " portfolios (" + s.method + " search), " + std::to_string(s.replicates) +
+           " paired replicates per finalist\n\n";
     out += "rank  portfolio                                   score     gain [95% CI]            spread 5-95%       ";
     if (s.has_reference) out += "vs " + s.reference_name + " [95% CI]      ";
     out += "vs best [95% CI]      P(best)  cost\n";

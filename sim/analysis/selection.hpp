@@ -42,20 +42,23 @@ std::vector<std::size_t> objective_metrics(const scenario::decision& d);
 std::vector<double> selection_row(const scenario::decision& d, const std::vector<std::size_t>& metric_index,
                                   std::span<const double> metrics);
 
-// The scenarios of a batch: [0] the base, then one per portfolio (`reference`: the decision's
-// reference scenario in place of a portfolio).
+// An entry of a batch: a portfolio, or the decision's reference scenario in place of one.
 struct batch_entry {
     portfolio set;
     bool reference = false;
 };
-std::vector<scenario::scenario_ptr> batch_scenarios(const scenario::decision& d, const std::vector<batch_entry>& ps);
 std::string label_of(const scenario::decision& d, const batch_entry& e);
+// The entry's scenario (named after its label), with posterior draw r when `keys` is not empty.
+scenario::scenario_ptr entry_scenario(const scenario::decision& d, const batch_entry& e,
+                                      const std::vector<std::string>& keys, std::span<const double> draws,
+                                      std::size_t r);
 
-// One unit of a batch: replicate r of every scenario (forked from the base at fork_step if >= 0),
-// with posterior draw r when `keys` is not empty. Rows, scenario by scenario; NaN rows for a run
-// that failed (its message in `failure`).
+// One unit of a batch: replicate r of every entry (forked from the first, the base, at
+// fork_step if >= 0), each with posterior draw r when `keys` is not empty. The scenarios are
+// made here, one at a time (a batch may hold hundreds of portfolios). Rows, entry by entry; NaN
+// rows for a run that failed (its message in `failure`).
 std::vector<double> selection_unit(const scenario::decision& d, const std::vector<std::size_t>& metric_index,
-                                   const std::vector<scenario::scenario_ptr>& scs, std::uint64_t r, int fork_step,
+                                   const std::vector<batch_entry>& entries, std::uint64_t r, int fork_step,
                                    const std::vector<std::string>& keys, std::span<const double> draws,
                                    engine::execution_context& ctx, const std::atomic<bool>* cancel,
                                    std::string& failure);

@@ -109,7 +109,6 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     // every rank runs the same search: each batch's values come from rank 0.
     const analysis::run_batch run = [&](const std::string& tag, const std::vector<analysis::batch_entry>& ps,
                                         std::uint64_t first, std::uint64_t count) {
-        const auto scs = analysis::batch_scenarios(d, ps);
         std::string design = tag + "\n" + std::to_string(first) + "\n";
         for (const auto& e : ps) design += analysis::label_of(d, e) + (e.reference ? "*" : "") + "\n";
         const std::string path = out + "." + tag;
@@ -121,7 +120,7 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
         if (job.run([&](std::size_t u) {
                 engine::replicate_result res;
                 std::string failure;
-                res.summary = analysis::selection_unit(d, metric_index, scs, first + u, fork_step, keys, draws, ctx,
+                res.summary = analysis::selection_unit(d, metric_index, ps, first + u, fork_step, keys, draws, ctx,
                                                        interrupt_guard::flag(), failure);
                 if (!failure.empty()) {
                     res.ok = false;
@@ -150,17 +149,13 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     const std::string text = analysis::selection_text(d, result);
     io::run_store store(out, force, io::provenance{d.seed, command_line, threads});
     // The best portfolio's own scenario, so that it can be run or compared as a file.
-    const auto best = analysis::batch_scenarios(d, {analysis::batch_entry{}, [&] {
-                                                        analysis::batch_entry e;
-                                                        for (const auto& id : result.districts.front()) {
-                                                            for (std::size_t i = 0; i < d.candidates.size(); ++i)
-                                                                if (d.base->districts[d.candidates[i]].id == id)
-                                                                    e.set.push_back(static_cast<std::uint16_t>(i));
-                                                        }
-                                                        std::sort(e.set.begin(), e.set.end());
-                                                        return e;
-                                                    }()});
-    store.write_selection(d, result, *best.back(), text, seconds);
+    analysis::batch_entry best;
+    for (const auto& id : result.districts.front()) {
+        for (std::size_t i = 0; i < d.candidates.size(); ++i)
+            if (d.base->districts[d.candidates[i]].id == id) best.set.push_back(static_cast<std::uint16_t>(i));
+    }
+    std::sort(best.set.begin(), best.set.end());
+    store.write_selection(d, result, *analysis::entry_scenario(d, best, {}, {}, 0), text, seconds);
     if (post) store.annotate("selection", "parameters_file", d.parameters);
     io::output_file csv_file(csv, force), md_file(md, force);
     io::write_whole_file(csv_file.temp_path(), analysis::selection_csv(result));

@@ -60,27 +60,37 @@ void check_comparable(const std::vector<scenario::scenario_ptr>& scs) {
     }
 }
 
-std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt,
-                                            std::uint64_t r, execution_context& ctx) {
-    std::vector<replicate_result> out;
+void run_replicate_each(std::size_t count, const std::function<scenario::scenario_ptr(std::size_t)>& make,
+                        const paired_options& opt, std::uint64_t r, execution_context& ctx,
+                        const std::function<void(std::size_t, replicate_result&&)>& each) {
     const auto t0 = std::chrono::steady_clock::now();
+    if (count == 0) return;
     if (opt.fork_step >= 0) {
-        simulation trunk(ctx, scs.front(), opt.seed, r, opt.phases);
+        const auto first = make(0);
+        simulation trunk(ctx, first, opt.seed, r, opt.phases);
         trunk.advance(ctx, opt.fork_step, opt.cancel);
-        for (const auto& sc : scs) {
-            simulation branch(trunk, sc, opt.phases);
-            out.push_back(finish(branch, r, t0, ctx, opt.cancel));
+        for (std::size_t i = 0; i < count; ++i) {
+            simulation branch(trunk, i == 0 ? first : make(i), opt.phases);
+            each(i, finish(branch, r, t0, ctx, opt.cancel));
         }
     } else {
-        for (const auto& sc : scs) {
-            simulation sim(ctx, sc, opt.seed, r, opt.phases);
+        for (std::size_t i = 0; i < count; ++i) {
+            simulation sim(ctx, make(i), opt.seed, r, opt.phases);
             if (opt.resume) {
                 const auto from = opt.resume(r);
                 sim.resume(from.world, from.metrics);
             }
-            out.push_back(finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
+            each(i, finish(sim, r, t0, ctx, opt.cancel, opt.snapshot_step));
         }
     }
+}
+
+std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt,
+                                            std::uint64_t r, execution_context& ctx) {
+    std::vector<replicate_result> out;
+    run_replicate_each(
+        scs.size(), [&](std::size_t i) { return scs[i]; }, opt, r, ctx,
+        [&](std::size_t, replicate_result&& res) { out.push_back(std::move(res)); });
     return out;
 }
 

@@ -83,6 +83,13 @@ void run_units(std::size_t units, execution_context& ctx, const std::atomic<bool
 std::vector<replicate_result> run_replicate(const std::vector<scenario::scenario_ptr>& scs, const paired_options& opt,
                                             std::uint64_t r, execution_context& ctx);
 
+// The same for scenarios made one at a time: make(i) gives scenario i (0 is the trunk when
+// forking), and each(i, result) takes its result before the next is made, so a batch of hundreds
+// of scenarios holds one scenario and one result at once.
+void run_replicate_each(std::size_t count, const std::function<scenario::scenario_ptr(std::size_t)>& make,
+                        const paired_options& opt, std::uint64_t r, execution_context& ctx,
+                        const std::function<void(std::size_t, replicate_result&&)>& each);
+
 // Throws input_error unless the scenarios share calendar, districts and sectors (and so can be
 // compared step by step and district by district, or forked from one another).
 void check_comparable(const std::vector<scenario::scenario_ptr>& scs);

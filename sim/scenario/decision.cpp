@@ -9,7 +9,6 @@
 #include "core/text.hpp"
 #include "scenario/build.hpp"
 #include "scenario/extends.hpp"
-#include "scenario/load.hpp"
 #include "scenario/toml_read.hpp"
 #include "scenario/validate.hpp"
 
@@ -280,8 +279,9 @@ decision build_decision(const toml::table& t, const source_text& src) {
              "'budget.limit' = " + fmt_num(d.budget_limit) +
                  " million yuan is less than the cheapest portfolio costs (" +
                  core::rounded_number(portfolio_cost(d, d.count_min)) + " million yuan for " +
-                 std::to_string(d.count_min) + " new pilots and " + std::to_string(d.teams) +
-                 " teams): raise it, or lower [pilots].count or the costs");
+                 std::to_string(d.count_min) + " new pilot" + (d.count_min == 1 ? "" : "s") + " and " +
+                 std::to_string(d.teams) + (d.teams == 1 ? " team" : " teams") +
+                 "): raise it, or lower [pilots].count or the costs");
     }
 
     // [objective]
@@ -362,8 +362,7 @@ double portfolio_cost(const decision& d, std::size_t k) {
     return cost;
 }
 
-scenario_ptr portfolio_scenario(const decision& d, const std::vector<std::uint16_t>& positions,
-                                const std::string& name) {
+std::string portfolio_events(const decision& d, const std::vector<std::uint16_t>& positions) {
     std::vector<std::uint16_t> pos(positions);
     std::sort(pos.begin(), pos.end());  // readiness order: the candidates are held in it
     // One file's events must be in date order: pilots and teams, each with its date.
@@ -384,7 +383,7 @@ scenario_ptr portfolio_scenario(const decision& d, const std::vector<std::uint16
     std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string text;
     for (const auto& e : events) text += e.second;
-    return derive(*d.base, text, name);
+    return text;
 }
 
 decision load_decision(const std::string& path) {

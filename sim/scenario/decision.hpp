@@ -71,9 +71,8 @@ std::size_t choose(std::size_t n, std::size_t k);
 // The static cost of a portfolio of `k` new pilots (million yuan over the run).
 double portfolio_cost(const decision& d, std::size_t k);
 
-// The scenario of one portfolio: the base with the portfolio's pilots (districts in readiness
-// order, on the decision's dates) and the decision's teams; named `name`.
-scenario_ptr portfolio_scenario(const decision& d, const std::vector<std::uint16_t>& districts,
-                                const std::string& name);
+// The events of one portfolio (TOML [[events]] for scenario::derive on the base): its pilots
+// (districts in readiness order, on the decision's dates) and the decision's teams, in date order.
+std::string portfolio_events(const decision& d, const std::vector<std::uint16_t>& positions);
 
 }  // namespace kcsim::scenario
