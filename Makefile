@@ -10,7 +10,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all build deps venv configure demo posterior bench-calibrate test sanitize tsan fuzz bench notebook format format-check clean distclean help
+.PHONY: all build deps venv configure demo posterior bench-calibrate bench-select test sanitize tsan fuzz bench notebook format format-check clean distclean help
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make          build everything (build/bin/kcsim, the Python module, tests)"
 	@echo "make demo     install what is missing, build, compare no-programme, plan-low, plan, plan-high; report to outputs/demo.html"
 	@echo "make bench-calibrate  a calibration of 10,080 runs, timed (issue 17's benchmark)"
+	@echo "make bench-select     kcsim select: 4 of the 27 non-pilots + 4 teams, timed (issue 18's benchmark)"
 	@echo "make posterior regenerate scenarios/posterior/plan.h5 with kcsim calibrate (after a model change)"
 	@echo "make test     install what is missing, build, run every test (ASan+UBSan, TSan, fuzz, then ctest: Catch2, pytest, notebooks, MPI)"
 	@echo "make tsan     the [tsan] C++ tests under ThreadSanitizer (part of make test)"
@@ -68,6 +69,13 @@ posterior: build
 bench-calibrate: build
 	$(KCSIM) calibrate scenarios/targets/chongqing-2021-2022.toml --parameters scenarios/targets/plan-prior.toml \
 		--waves 3 --abc-runs 9600 --out outputs/bench-calibrate.h5 --force
+
+# The selection benchmark of issue 18: the best 4 of the 27 non-pilot districts (17,550 sets) plus
+# 4 teams by demand, over the posterior, 40 replicates per finalist; prints the runs it spent
+# against exhaustive enumeration's, and the time.
+bench-select: build
+	@start=$$(date +%s); $(KCSIM) select scenarios/decisions/next-pilots.toml --out outputs/bench-select.h5 --force \
+		&& echo "bench-select: $$(( $$(date +%s) - start )) s wall on $$(nproc) cores"
 
 test: deps
 	@$(MAKE) --no-print-directory build
