@@ -223,7 +223,7 @@ def ranking_section(d: dict, unit: str, lang: str) -> Section:
             "tell the two apart. P(best): paired bootstrap among these finalists only, conditional on the search. "
             "Cost: the decision file's static cost; spend: what the simulated programme spent (mean). "
             + ui(lang)["sort"])
-    return Section("ranking", "Ranking", f'<p class="note">{escape(note)}</p><table class="sortable" id="tbl-selection">'
+    return Section("ranking", ui(lang)["ranking"], f'<p class="note">{escape(note)}</p><table class="sortable" id="tbl-selection">'
                    f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
                    f'<div class="grid">{gains}{pbest}</div>')
 
@@ -248,7 +248,8 @@ def why_section(d: dict, unit: str, lang: str) -> Section | None:
             f"join on the first dates, in readiness order), paired, with a 95% CI. They sum to "
             f"{number(total, unit, True)} against a gain of {number(c['gain_mean'][0], unit, True)}: the difference "
             f"is how the districts interact (the teams by demand go elsewhere, the dates shift).")
-    return Section("why", f"Why {best}", f'<p class="note">{escape(note)}</p><div class="grid">{chart}<div>'
+    title = f"{ui(lang)['why']} {best}".replace("： ", "：")
+    return Section("why", title, f'<p class="note">{escape(note)}</p><div class="grid">{chart}<div>'
                    f'<table class="sortable" id="tbl-contributions"><thead><tr><th class="txt">District</th>'
                    f'<th>Contribution</th><th class="txt">95% CI</th></tr></thead><tbody>{body}</tbody></table></div></div>')
 
@@ -286,7 +287,7 @@ def search_section(d: dict, unit: str, lang: str) -> Section:
                  'best-screened candidates and the swaps of the additive best set went on to the race.</p>'
                  '<div class="grid">' + charts.interval_rows("Each district alone", unit, rows, lang, "sel-screening")
                  + "</div>")
-    return Section("search", "Search", html)
+    return Section("search", ui(lang)["search"], html)
 
 
 def discovery_section(d: dict, lang: str) -> Section | None:
@@ -315,7 +316,7 @@ def discovery_section(d: dict, lang: str) -> Section | None:
         html += ('<table class="sortable" id="tbl-discovery"><thead><tr><th class="txt">Parameter</th>'
                  '<th>Spearman with best − runner-up</th><th class="txt">PRIM box</th></tr></thead>'
                  f'<tbody>{body}</tbody></table>')
-    return Section("discovery", "When the best loses", html)
+    return Section("discovery", ui(lang)["discovery"], html)
 
 
 def _districts(d: dict):
