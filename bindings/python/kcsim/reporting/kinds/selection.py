@@ -164,7 +164,9 @@ def summary_section(d: dict, unit: str, words: str, lang: str) -> Section:
                       f"{number(exhaustive / runs if runs else math.nan)}× fewer" if runs and exhaustive > runs else
                       "every portfolio was raced", {"stat": "runs", "value": int(runs) if math.isfinite(runs) else ""}))
     close = [p for p, lo, hi in zip(d["portfolio"][1:], c["vs_best_lo95"][1:], c["vs_best_hi95"][1:]) if lo <= 0 <= hi]
-    verdict = (f"{len(close)} of the other finalists cannot be told from the best at {R} replicates (their paired "
+    verdict = ("Only the best is reported ([search].top = 1); the Search section lists every portfolio raced."
+               if len(d["portfolio"]) == 1 else
+               f"{len(close)} of the other finalists cannot be told from the best at {R} replicates (their paired "
                f"95% interval with it includes 0): {', '.join(close[:5])}{' …' if len(close) > 5 else ''}. More "
                f"replicates (--replicates) would separate them, or they are as good." if close else
                f"Every other finalist is below the best by more than the noise at {R} replicates.")
