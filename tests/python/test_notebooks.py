@@ -28,7 +28,7 @@ def test_the_notebooks_are_there():
     names = [p.name for p in NOTEBOOKS]
     for expected in (
         "01-quickstart.ipynb", "02-next-pilots.ipynb", "03-sensitivity.ipynb", "04-intervention.ipynb",
-        "05-calibration.ipynb",
+        "05-calibration.ipynb", "06-next-pilots.ipynb",
     ):
         assert expected in names, f"notebooks/{expected} is missing"
 

@@ -301,3 +301,110 @@ def test_report_of_a_comparison_over_a_posterior(run_kcsim, calibration):
     # The calibration could not tell the programme's effect from none: the page says so, once.
     assert summary.count('id="rests-on-prior"') == (0 if identified else 1)
     assert ("rest on the prior" in summary) == (not identified)
+
+
+# A small decision over the small city (2 of 6 candidates: 15 pairs, every one raced; 8
+# replicates over the tiny calibration's posterior, with a reference plan): a few seconds.
+DECISION = """name = "pick"
+scenario = "small.toml"
+reference = "ref.toml"
+parameters = "cal.h5"
+[pilots]
+candidates = ["nanan", "beibei", "kaizhou", "tongliang", "changshou", "dadukou"]
+count = 2
+dates = [2021-02-01, 2021-03-01]
+[teams]
+count = 1
+[search]
+seed = 5
+replicates = 8
+top = 5
+"""
+REFERENCE = """name = "ref"
+extends = "small.toml"
+[[events]]
+date = 2021-02-01
+type = "pilot"
+district = "nanan"
+level = "municipal"
+[[events]]
+date = 2021-03-01
+type = "pilot"
+district = "beibei"
+level = "municipal"
+"""
+
+
+def test_report_of_a_selection(run_kcsim, calibration):
+    import h5py
+    import numpy as np
+
+    folder, _ = calibration
+    (folder / "ref.toml").write_text(REFERENCE)
+    (folder / "pick.toml").write_text(DECISION)
+    r = run_kcsim("select", "pick.toml", "--threads", 2, "--out", "sel.h5", "--force", cwd=folder)
+    assert r.returncode == 0, r.stderr + r.stdout
+    printed = r.stdout
+    r = run_kcsim("report", folder / "sel.h5")
+    assert r.returncode == 0, r.stderr
+    html = (folder / "sel.html").read_text(encoding="utf-8")
+    with h5py.File(folder / "sel.h5") as f:
+        s = f["selection"]
+        names = list(s["portfolio"].asstr()[:])
+        gain, p_best, vs_ref = s["gain_mean"][:], s["p_best"][:], s["vs_reference_mean"][:]
+        best_districts = s["districts"].asstr()[0].split(",")
+        con_d = list(s["contributions/district"].asstr()[:])
+        con = s["contributions/contribution"][:]
+        stages = s.attrs["stages"].splitlines()
+        runs, exhaustive = int(s.attrs["runs"]), float(s.attrs["exhaustive_runs"])
+        discovery = s.attrs["discovery_report"]
+        params = list(s["discovery/parameter"].asstr()[:])
+        command = f.attrs["command"]
+    assert len(names) == 5 and best_districts == names[0].split("+")
+    # The ranked table: the file's finalists in its order, with its gains and P(best) exactly, the
+    # interval columns and the contrast with the reference plan.
+    rows = _cells(html, "tbl-selection")
+    assert [row[0] for row in rows] == [str(i + 1) for i in range(5)]
+    assert [row[1].replace(" + ", "+") for row in rows] == names
+    for name, g, p in zip(names, gain, p_best):
+        assert re.search(rf'data-portfolio="{re.escape(name)}" data-rank="\d+" data-gain="{float(g)!r}" '
+                         rf'data-p-best="{float(p)!r}"', html), name
+    assert "<th>vs ref</th>" in html and rows[1][6] == numbers.number(vs_ref[1], "needs", True)
+    assert rows[0][8] == "(best)" and " to " in rows[1][9]
+    # The P(best) the program printed for each finalist, to its two decimals.
+    for name, p in zip(names, p_best):
+        line = next(line for line in printed.splitlines() if re.match(rf"\s+\d+\s+{re.escape(name)}\s", line))
+        assert abs(float(line.split()[-2]) - p) < 0.006, line
+    # Charts: a dot and whisker per finalist, a bar per finalist, a dot per contribution.
+    for chart, mark, n in (("sel-gains", 'class="dot"', 5), ("sel-pbest", 'class="bar"', 5),
+                           ("sel-contrib", 'class="dot"', len(con_d))):
+        svg = html[html.index(f'id="{chart}"'):]
+        assert svg[:svg.index("</svg>")].count(mark) == n, chart
+    # Why the best: the leave-one-out contributions of its districts, as in the file.
+    assert [row[0] for row in _cells(html, "tbl-contributions")] == con_d == best_districts
+    for dist, c in zip(con_d, con):
+        assert f'data-district="{dist}" data-contribution="{float(c)!r}"' in html
+    # The search: its stages, its runs against racing every pair at the finalists' replicates.
+    assert stages and all(escape_html(line) in html for line in stages)
+    assert f"spent {numbers.number(runs)} simulation runs" in html and numbers.number(exhaustive) in html
+    assert [row[1] for row in _cells(html, "tbl-evaluated")] and "Each district alone" not in html  # exhaustive
+    # Scenario discovery over the posterior: the program's text and one row per parameter.
+    assert escape_html(discovery.splitlines()[0]) in html and "Over the posterior" in html
+    assert [row[0] for row in _cells(html, "tbl-discovery")] == params
+    # The map: the best pair in the darkest class, the other candidates lighter, the base's
+    # pilots (Shapingba joins by an event of programme-2021) grey.
+    for dist in best_districts:
+        assert re.search(rf'class="sel-best" data-id="{dist}"', html), dist
+    assert html.count('class="sel-best"') == 2 and 'class="sel-pilot" data-id="shapingba"' in html
+    assert all(re.search(rf'class="sel-(finalist|candidate|best)" data-id="{c}"', html)
+               for c in ("nanan", "beibei", "kaizhou", "tongliang", "changshou", "dadukou"))
+    assert escape_html(command) in html and "map data" in html
+    r = run_kcsim("report", folder / "sel.h5", "--baseline", "x", "--out", folder / "b.html")
+    assert r.returncode == 2 and "baseline" in r.stderr and not (folder / "b.html").exists()
+    # kcsim.select gives the same search in memory, and its Dataset the same page without a map.
+    ds = kcsim.select(str(folder / "pick.toml"), threads=2, progress=False)
+    assert list(ds.portfolio.values) == names and np.array_equal(ds.gain_mean.values, gain)
+    kcsim.report(ds, out=folder / "ds.html")
+    page = (folder / "ds.html").read_text(encoding="utf-8")
+    assert [row[1].replace(" + ", "+") for row in _cells(page, "tbl-selection")] == names
+    assert 'id="selectionmap"' not in page and 'id="sel-contrib"' in page

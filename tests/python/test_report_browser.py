@@ -437,3 +437,37 @@ def test_calibration_report_in_chromium(browser, tmp_path, run_kcsim):
     page.js("document.querySelectorAll('#tbl-targets th')[4].click()")
     second = page.js("Array.from(document.querySelectorAll('#tbl-targets tbody tr')).map(r => parseFloat(r.dataset.observed))")
     assert sorted(first) in (first, second) and sorted(first, reverse=True) in (first, second)
+
+
+def test_selection_report_in_chromium(browser, tmp_path, run_kcsim):
+    from test_report import DECISION, REFERENCE, SMALL_CITY  # the small decision of the fast tests
+
+    (tmp_path / "small.toml").write_text(SMALL_CITY)
+    (tmp_path / "ref.toml").write_text(REFERENCE)
+    (tmp_path / "pick.toml").write_text(DECISION.replace('parameters = "cal.h5"\n', ""))
+    r = run_kcsim("select", "pick.toml", "--threads", 2, "--out", "sel.h5", "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = run_kcsim("report", tmp_path / "sel.h5")
+    assert r.returncode == 0, r.stderr
+    page, load_ms = _open(browser, tmp_path / "sel.html")
+    sections = _check_common(page, "selection", load_ms)
+    assert sections == ["summary", "ranking", "why", "search", "discovery", "map", "provenance"]
+    with h5py.File(tmp_path / "sel.h5") as f:
+        s = f["selection"]
+        finalists = len(s["portfolio"])
+        best = s["districts"].asstr()[0].split(",")
+        p_best = s["p_best"][:]
+    marks = page.js("""Object.fromEntries(['sel-gains', 'sel-pbest', 'sel-contrib'].map(id =>
+        [id, document.querySelectorAll('#' + id + ' rect.bar, #' + id + ' circle.dot').length]))""")
+    assert marks == {"sel-gains": finalists, "sel-pbest": finalists, "sel-contrib": len(best)}, marks
+    # The map: 38 district paths and 3 zone markers, all filled; the best's districts in the darkest fill.
+    fills = page.js("""Array.from(document.querySelectorAll('#selectionmap path')).map(p =>
+        [p.dataset.id, p.getAttribute('class'), getComputedStyle(p).fill])""")
+    assert len(fills) == 41 and all(f[2] not in ("", "none") for f in fills)
+    assert sorted(i for i, c, _ in fills if c == "sel-best") == sorted(best)
+    assert len({f for _, c, f in fills if c == "sel-best"}) == 1
+    # The ranking table sorts by P(best).
+    head = page.js("Array.from(document.querySelectorAll('#tbl-selection th')).map(t => t.textContent)")
+    page.js(f"document.querySelectorAll('#tbl-selection th')[{head.index('P(best)')}].click()")
+    shown = page.js("Array.from(document.querySelectorAll('#tbl-selection tbody tr')).map(r => parseFloat(r.dataset.pBest))")
+    assert sorted(shown) == sorted(float(p) for p in p_best) and shown in (sorted(shown), sorted(shown, reverse=True))

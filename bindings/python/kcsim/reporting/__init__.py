@@ -40,7 +40,7 @@ def _from_file(path: str, baseline: Optional[str], lang: str):
     with h5:
         kind = kinds.of_file(h5)
         if kind is None:
-            raise ValueError(f"{path}: not a kcsim run, compare, sweep or calibration file (its groups: {', '.join(h5) or 'none'})")
+            raise ValueError(f"{path}: not a kcsim run, compare, sweep, calibration or select file (its groups: {', '.join(h5) or 'none'})")
         attrs = _attrs(h5)
         sources, toml = {}, ""
         for name, g in (h5["scenarios"].items() if "scenarios" in h5 else []):
@@ -66,7 +66,7 @@ def _from_file(path: str, baseline: Optional[str], lang: str):
 
 
 def render(source, baseline: Optional[str] = None, lang: str = "en") -> str:
-    """The page for ``source`` (a path or a Dataset from kcsim.run/compare/sweep/open_results)."""
+    """The page for ``source`` (a path or a Dataset from kcsim.run/compare/sweep/select/open_results)."""
     if lang not in LANGS:
         raise ValueError(f"lang={lang!r}: expected one of {', '.join(LANGS)}")
     if isinstance(source, (str, os.PathLike)):
@@ -74,7 +74,7 @@ def render(source, baseline: Optional[str] = None, lang: str = "en") -> str:
     else:
         kind = kinds.of_dataset(source)
         if kind is None:
-            raise ValueError("expected a Dataset from kcsim.run, kcsim.compare, kcsim.sweep or kcsim.open_results; "
+            raise ValueError("expected a Dataset from kcsim.run, kcsim.compare, kcsim.sweep, kcsim.select or kcsim.open_results; "
                              "this one has " + ", ".join(map(str, source.data_vars)))
         ds = source
         attrs = {k: v for k, v in ds.attrs.items() if k in ("kcsim_version", "git_commit", "seed")}
@@ -113,9 +113,9 @@ def report(source, out: Union[str, os.PathLike, None] = None, baseline: Optional
 
 USAGE = """Usage: kcsim report FILE.h5 [--out FILE.html] [--baseline NAME] [--lang en|zh] [--force]
 
-One self-contained HTML page for a kcsim run, compare, sweep or calibration file: summary with the headline
+One self-contained HTML page for a kcsim run, compare, sweep, calibration or select file: summary with the headline
 contrasts, fan charts, paired differences, a map of the districts, sortable tables, the ledger,
-sensitivity (sweeps), targets, waves and posterior (calibrations) and provenance. It needs no network to view (docs/report.md).
+sensitivity (sweeps), targets, waves and posterior (calibrations), the ranked portfolios (select) and provenance. It needs no network to view (docs/report.md).
 
 Options:
   --out FILE.html   where to write (default: FILE.html beside FILE.h5)

@@ -96,10 +96,11 @@ def fan_chart(title: str, unit: str, dates: Sequence[str], series: Sequence[dict
 
 
 def interval_rows(title: str, unit: str, rows: Sequence[dict], lang: str = "en", chart_id: str = "",
-                  zero: bool = True, sign: bool = True) -> str:
-    """A dot and whisker per row ({label, mean, lo, hi, colour?}); a line at zero."""
+                  zero: bool = True, sign: bool = True, label_width: int = 118) -> str:
+    """A dot and whisker per row ({label, mean, lo, hi, colour?}); a line at zero. Long labels
+    (a portfolio of four districts) get a wider ``label_width``; the plot keeps its width."""
     rh = 26
-    w, l, r, t = 380, 118, 30, 26
+    w, l, r, t = 262 + label_width, label_width, 30, 26
     h = t + rh * len(rows) + 34
     vals = [v for row in rows for v in (row["lo"], row["hi"], row["mean"]) if math.isfinite(v)] + ([0.0] if zero else [])
     ticks = nice_ticks(min(vals or [0.0]), max(vals or [1.0]), 4)

@@ -41,6 +41,7 @@ UI = {
         "zones": "functional zones (marked ◆, inside their parent district)", "credit": "Map data",
         "item": "Item", "year": "Year", "sort": "click a column heading to sort",
         "contents": "Contents", "outcome": "Outcome", "parameter": "Parameter",
+        "ranking": "Ranking", "why": "Why", "search": "Search", "discovery": "When the best loses",
     },
     "zh": {
         "title": "kcsim 报告", "summary": "摘要", "fans": "随时间变化", "diffs": "配对差异",
@@ -52,6 +53,7 @@ UI = {
         "zones": "功能区（◆ 标在所属区县内）", "credit": "地图数据",
         "item": "项目", "year": "年份", "sort": "点击列标题排序",
         "contents": "目录", "outcome": "结果指标", "parameter": "参数",
+        "ranking": "排名", "why": "为何最优：", "search": "搜索过程", "discovery": "最优方案何时落后",
     },
 }
 

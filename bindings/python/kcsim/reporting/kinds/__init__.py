@@ -6,9 +6,9 @@ are asked in the order of ``KINDS``. A new kind of file is one more module liste
 
 from __future__ import annotations
 
-from . import calibration, compare, run, sweep
+from . import calibration, compare, run, selection, sweep
 
-KINDS = [calibration, compare, sweep, run]  # most specific first: a compare file also holds scenario groups
+KINDS = [selection, calibration, compare, sweep, run]  # most specific first: a compare file also holds scenario groups
 
 
 def by_name(name: str):
