@@ -321,6 +321,13 @@ std::vector<std::size_t> resample(std::span<const double> weights, std::size_t n
         while (cum < target && i + 1 < weights.size()) cum += weights[++i] / total;
         out.push_back(i);
     }
+    // Systematic resampling lists each sample's copies together; shuffled, any first k draws are
+    // a sample of the posterior (a comparison or a search on k < n replicates uses draws 0..k-1).
+    rng::stream shuffle(rng::key{seed, 0}, 1, 0, rng::purpose::calibration);
+    for (std::size_t r = out.size(); r > 1; --r) {
+        const auto j = std::min(r - 1, static_cast<std::size_t>(shuffle.uniform() * static_cast<double>(r)));
+        std::swap(out[r - 1], out[j]);
+    }
     return out;
 }
 

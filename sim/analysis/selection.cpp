@@ -587,7 +587,7 @@ std::string selection_csv(const selection_result& s) {
         "rank,portfolio,score,gain_mean,gain_lo95,gain_hi95,gain_q05,gain_q95,vs_reference_mean,vs_reference_lo95,"
         "vs_reference_hi95,vs_reference_q05,vs_reference_q95,vs_best_mean,vs_best_lo95,vs_best_hi95,p_best,cost,"
         "spend,needs_solved,tech_firms\n";
-    auto num = [](double x) { return std::isfinite(x) ? core::rounded_number(x) : std::string(); };
+    auto num = [](double x) { return std::isfinite(x) ? core::shortest_number(x) : std::string(); };
     for (std::size_t i = 0; i < s.label.size(); ++i) {
         out += std::to_string(i + 1) + "," + s.label[i] + "," + num(s.score[i]) + "," + num(s.gain_mean[i]) + "," +
                num(s.gain_lo[i]) + "," + num(s.gain_hi[i]) + "," + num(s.gain_q05[i]) + "," + num(s.gain_q95[i]);

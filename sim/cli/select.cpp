@@ -53,6 +53,8 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     }
     auto d = scenario::load_decision(p.positional[0]);
     d.replicates = p.replicates(d.replicates);
+    if (d.replicates < 2)
+        throw input_error("kcsim select: --replicates 1: expected at least 2 (a paired interval and P(best) need two)");
     d.seed = p.seed(d.seed);
     if (d.first_replicates > d.replicates) d.first_replicates = d.replicates;
     const auto metric_index = analysis::objective_metrics(d);
@@ -83,12 +85,12 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     if (fork_step == 0) fork_step = -1;  // nothing to share
     const int threads = p.threads();
     {
-        // The guard: a unit holds one replicate of a batch's portfolios, one at a time.
-        const double per_finalist = static_cast<double>(d.replicates);
-        auto estimate =
-            estimate_job("select " + d.name, {d.base}, d.replicates,
-                         "batches of portfolios on up to " + std::to_string(d.replicates) + " replicates", 1, threads);
-        estimate.disk_bytes = 1e5 + 8.0 * per_finalist * static_cast<double>(d.top + 16);
+        // The guard: a unit holds one replicate of one portfolio at a time; the time is that of
+        // the runs the search will take, about (analysis::estimated_runs).
+        const auto runs = analysis::estimated_runs(d);
+        auto estimate = estimate_job("select " + d.name, {d.base}, runs,
+                                     "about " + std::to_string(runs) + " runs (portfolios x replicates)", 1, threads);
+        estimate.disk_bytes = 1e5 + 8.0 * static_cast<double>(d.replicates * (d.top + 16));
         if (p.dry_run_or_guard(estimate)) return exit_code::ok;
     }
     const bool force = p.force(), quiet = p.quiet() || !dist::coordinator();

@@ -343,8 +343,16 @@ verify_report verify_file(const std::string& path, verify_depth depth) {
         r.scenarios = scenarios.size();
         // A calibration (kcsim calibrate) holds /calibration and /posterior instead.
         const bool calibration = has_link(f, "calibration") && has_link(f, "posterior");
-        expect(r, !scenarios.empty() || r.sweep || calibration,
-               "no /scenarios/<name> group, no /sweep group and no /calibration with /posterior");
+        // A selection (kcsim select) holds /selection: its ranked portfolios and their gains.
+        bool selection = false;
+        if (has_link(f, "selection")) {
+            h5::handle g(H5Gopen2(f, "selection", H5P_DEFAULT), H5Gclose, "selection");
+            for (const char* d : {"portfolio", "score", "p_best", "gain", "gain_mean"})
+                expect(r, has_link(g, d), "/selection has no dataset '" + std::string(d) + "'");
+            selection = true;
+        }
+        expect(r, !scenarios.empty() || r.sweep || calibration || selection,
+               "no /scenarios/<name> group, no /sweep group, no /calibration with /posterior and no /selection");
         std::vector<group_shape> shapes;
         for (const auto& s : scenarios) shapes.push_back(check_structure(f, s, r));
         if (!r.problems.empty()) return r;  // nothing is read from a file of the wrong shape

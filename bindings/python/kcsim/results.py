@@ -183,8 +183,10 @@ def open_results(path: str, group: Optional[str] = None, verify: bool = False):
     Without ``group``: a ``kcsim run`` file gives its only scenario, a ``kcsim compare`` file
     the Dataset ``kcsim.compare`` returns (every scenario's ``metrics``, ``ledger`` and
     ``replicate_ok`` along ``scenario``, and ``city(scenario, replicate_kept, metric)``,
-    ``summary``, ``targets``), a ``kcsim sweep`` file its ``sweep`` group. Name a group to open
-    it as stored (``scenarios/plan``, ``comparison``, ``sweep``); a name the file lacks raises
+    ``summary``, ``targets``), a ``kcsim sweep`` file its ``sweep`` group, a ``kcsim select``
+    file its ``selection`` group (the ranked portfolios; its subgroups ``selection/contributions``,
+    ``selection/evaluated``... open by name). Name a group to open it as stored
+    (``scenarios/plan``, ``comparison``, ``sweep``, ``selection``); a name the file lacks raises
     ``ValueError`` listing the groups it has.
 
     The file's structure is checked first, as ``kcsim verify`` checks it (shapes and sizes
@@ -202,7 +204,9 @@ def open_results(path: str, group: Optional[str] = None, verify: bool = False):
 
     with h5py.File(path, "r") as f:
         names = list(f["scenarios"]) if "scenarios" in f else []
-        groups = ["scenarios/" + n for n in names] + [g for g in ("comparison", "sweep") if g in f]
+        groups = ["scenarios/" + n for n in names] + [g for g in ("comparison", "sweep", "selection") if g in f]
+        if "selection" in f:
+            groups += ["selection/" + k for k in f["selection"] if isinstance(f["selection"][k], h5py.Group)]
         if group is not None:
             key = group.strip("/")
             if key not in groups:
@@ -212,6 +216,8 @@ def open_results(path: str, group: Optional[str] = None, verify: bool = False):
             return _open_comparison(path)
         elif "sweep" in f:
             group = "sweep"
+        elif "selection" in f:
+            group = "selection"
         elif len(names) == 1:
             group = "scenarios/" + names[0]
         else:
