@@ -25,23 +25,11 @@ void bind_select(py::module_& m) {
         [](const std::string& path, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed,
            int threads, py::object progress, bool fork) {
             auto d = scenario::load_decision(path);
-            if (replicates) {
-                if (*replicates < 2)
-                    throw input_error("select: replicates = " + std::to_string(*replicates) + ": expected at least 2");
-                d.replicates = *replicates;
-            }
-            if (seed) d.seed = *seed;
-            if (d.first_replicates > d.replicates) d.first_replicates = d.replicates;
+            scenario::override_search(d, replicates, seed);
             const auto metric_index = analysis::objective_metrics(d);
-            std::optional<io::posterior> post;
-            if (!d.parameters.empty()) {
-                post = io::read_posterior(d.parameters);
-                if (d.replicates > post->size())
-                    throw input_error("select: replicates = " + std::to_string(d.replicates) + " is more than the " +
-                                      std::to_string(post->size()) + " draws of " + d.parameters);
-            }
-            const std::vector<std::string> keys = post ? post->keys : std::vector<std::string>{};
-            const std::vector<double> draws = post ? post->draws : std::vector<double>{};
+            const auto post = io::read_posterior_for(d.parameters, d.replicates, "select");
+            const auto& keys = post.keys;
+            const auto& draws = post.draws;
             int fork_step = fork ? d.base->cal.step_of(analysis::first_decision_date(d)) : -1;
             if (fork_step == 0) fork_step = -1;
             engine::execution_context ctx(checked_threads(threads, "select"));

@@ -52,22 +52,13 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
         return p.help() ? exit_code::ok : exit_code::bad_input;
     }
     auto d = scenario::load_decision(p.positional[0]);
-    d.replicates = p.replicates(d.replicates);
-    if (d.replicates < 2)
-        throw input_error("kcsim select: --replicates 1: expected at least 2 (a paired interval and P(best) need two)");
-    d.seed = p.seed(d.seed);
-    if (d.first_replicates > d.replicates) d.first_replicates = d.replicates;
+    using scenario::override_search;
+    override_search(d, p.has("--replicates") ? std::optional<std::uint64_t>(p.replicates(d.replicates)) : std::nullopt,
+                    p.has("--seed") ? std::optional<std::uint64_t>(p.seed(d.seed)) : std::nullopt);
     const auto metric_index = analysis::objective_metrics(d);
-    std::optional<io::posterior> post;
-    if (!d.parameters.empty()) {
-        post = io::read_posterior(d.parameters);
-        if (d.replicates > post->size())
-            throw input_error(d.source + ": search.replicates = " + std::to_string(d.replicates) +
-                              " is more than the " + std::to_string(post->size()) + " draws of " + d.parameters +
-                              " (replicate r runs with draw r): give at most that many");
-    }
-    const std::vector<std::string> keys = post ? post->keys : std::vector<std::string>{};
-    const std::vector<double> draws = post ? post->draws : std::vector<double>{};
+    const auto post = io::read_posterior_for(d.parameters, d.replicates, d.source + ": [search].replicates");
+    const auto& keys = post.keys;
+    const auto& draws = post.draws;
     int fork_step = d.base->cal.step_of(analysis::first_decision_date(d));
     if (auto f = p.get("--fork-at")) {
         if (*f == "none") {
@@ -97,13 +88,13 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     const std::string out = p.output("select-" + d.name);
     const std::string csv = sibling(out, "summary.csv"), md = sibling(out, "summary.md");
     std::vector<named_file> inputs{{p.positional[0], "decision file"}};
-    if (post) inputs.push_back({d.parameters, "posterior ([parameters] of the decision file)"});
+    if (!d.parameters.empty()) inputs.push_back({d.parameters, "posterior ([parameters] of the decision file)"});
     check_outputs("kcsim select", {{out, "--out"}, {csv, "summary (from --out)"}, {md, "summary (from --out)"}}, force,
                   inputs);
 
     const std::string inputs_id = core::sha256_hex(d.text) + "\n" + d.base->hash + "\n" +
                                   (d.reference ? d.reference->hash : std::string("-")) + "\n" +
-                                  (post ? post->draws_sha256 : std::string("-")) + "\n" + std::to_string(d.seed) +
+                                  (d.parameters.empty() ? std::string("-") : post.draws_sha256) + "\n" + std::to_string(d.seed) +
                                   "\n" + std::to_string(d.replicates) + "\n" + std::to_string(fork_step) + "\n";
     std::vector<std::string> journals;
     const auto t0 = std::chrono::steady_clock::now();
@@ -158,7 +149,7 @@ int select_command(const std::vector<std::string>& args, const std::string& comm
     }
     std::sort(best.set.begin(), best.set.end());
     store.write_selection(d, result, *analysis::entry_scenario(d, best, {}, {}, 0), text, seconds);
-    if (post) store.annotate("selection", "parameters_file", d.parameters);
+    if (!d.parameters.empty()) store.annotate("selection", "parameters_file", d.parameters);
     io::output_file csv_file(csv, force), md_file(md, force);
     io::write_whole_file(csv_file.temp_path(), analysis::selection_csv(result));
     io::write_whole_file(md_file.temp_path(), "# kcsim select\n\n`" + command_line + "`\n\n```text\n" + text + "```\n");

@@ -55,4 +55,14 @@ posterior read_posterior(const std::string& path) {
     return p;
 }
 
+posterior read_posterior_for(const std::string& path, std::size_t replicates, const std::string& who) {
+    if (path.empty()) return {};
+    auto post = read_posterior(path);
+    if (replicates > post.size())
+        throw input_error(who + ": " + std::to_string(replicates) + " replicates are more than the " +
+                          std::to_string(post.size()) + " draws of " + path +
+                          " (replicate r runs with draw r): give at most that many");
+    return post;
+}
+
 }  // namespace kcsim::io

@@ -19,4 +19,8 @@ struct posterior {
 // Throws input_error (exit 2) naming the file when it is no kcsim calibrate output.
 posterior read_posterior(const std::string& path);
 
+// The posterior a job of `replicates` replicates runs over (replicate r: draw r), or an empty one
+// when `path` is empty; throws input_error, `who` first, when it has fewer draws than that.
+posterior read_posterior_for(const std::string& path, std::size_t replicates, const std::string& who);
+
 }  // namespace kcsim::io

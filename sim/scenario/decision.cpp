@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "scenario/build.hpp"
 #include "scenario/extends.hpp"
@@ -340,6 +341,17 @@ decision build_decision(const toml::table& t, const source_text& src) {
 }
 
 }  // namespace
+
+void override_search(decision& d, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed) {
+    if (replicates) {
+        if (*replicates < 2)
+            throw input_error("replicates = " + std::to_string(*replicates) +
+                              ": expected at least 2 (a paired interval and P(best) need two)");
+        d.replicates = *replicates;
+    }
+    if (seed) d.seed = *seed;
+    d.first_replicates = std::min(d.first_replicates, d.replicates);
+}
 
 std::size_t choose(std::size_t n, std::size_t k) {
     if (k > n) return 0;

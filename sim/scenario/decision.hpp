@@ -4,6 +4,7 @@
 // search's settings. Loaded and validated like a scenario: every error names the file, line, key,
 // the bad value and what was expected (docs/select.md).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ struct decision {
 
 decision load_decision(const std::string& path);
 decision load_decision_text(std::string_view text, const std::string& origin, const std::string& base_dir = ".");
+
+// --replicates and --seed (or Python's replicates= and seed=) over the file's [search] values;
+// throws input_error for fewer than 2 replicates (a paired interval and P(best) need two).
+void override_search(decision& d, std::optional<std::uint64_t> replicates, std::optional<std::uint64_t> seed);
 
 // The number of sets of `k` among `n` (saturating at SIZE_MAX).
 std::size_t choose(std::size_t n, std::size_t k);
