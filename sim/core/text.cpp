@@ -77,7 +77,9 @@ std::string rounded_number(double v) {
     if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
     const double a = std::abs(v);
     if (a == 0) return "0";
-    if (a >= 999.5) return with_separators(std::llround(v));
+    // Whole numbers from 100 round halves away from zero (std::llround), as the report's page
+    // does; "%.3g" would round 544.5 to even, 544, where the page shows 545.
+    if (a >= 99.95) return with_separators(std::llround(v));
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3g", v);
     return buf;
