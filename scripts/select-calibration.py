@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 sys.path.insert(0, str(ROOT / "build" / "python"))
 
-from test_select import RECOVERY, SMALL_CITY  # noqa: E402  (the test's case, word for word)
+from test_select import SMALL_CITY, recovery_text  # noqa: E402  (the test's case, word for word)
 
 import kcsim  # noqa: E402
 
@@ -33,7 +33,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "small.toml").write_text(SMALL_CITY)
-        (folder / "truth.toml").write_text(RECOVERY.format(seed=999, top=15, replicates=a.truth, first=a.truth))
+        (folder / "truth.toml").write_text(recovery_text(seed=999, top=15, replicates=a.truth, first=a.truth))
         truth = kcsim.select(str(folder / "truth.toml"), progress=False)
         best = str(truth["portfolio"].values[0])
         print(f"truth ({a.truth} replicates of all 15 pairs): {best}; runner-up "
@@ -42,7 +42,7 @@ def main() -> int:
         ps, hit, chosen = [], [], 0
         first = max(2, min(4, a.replicates // 2))
         for seed in range(1, a.seeds + 1):
-            (folder / "s.toml").write_text(RECOVERY.format(seed=seed, top=5, replicates=a.replicates, first=first))
+            (folder / "s.toml").write_text(recovery_text(seed=seed, top=5, replicates=a.replicates, first=first))
             ds = kcsim.select(str(folder / "s.toml"), progress=False)
             labels = [str(x) for x in ds["portfolio"].values]
             chosen += labels[0] == best

@@ -180,6 +180,20 @@ tech_firms = 2000
 other_firms = 6000
 """
 
+
+
+def decision_text(name="pick2", candidates=("yubei", "jiangbei", "tongliang", "kaizhou", "wulong", "chengkou"),
+                  metric="needs_solved", seed=1, top=5, replicates=8, head="", search="",
+                  dates="[2021-02-01, 2021-02-01]") -> str:
+    """A kcsim select decision over small.toml (SMALL_CITY next to it): 2 of the candidates join
+    on `dates` with one team by demand. `head`: lines before [pilots] (reference, parameters);
+    `search`: more [search] keys."""
+    quoted = ", ".join(f'"{c}"' for c in candidates)
+    return (f'name = "{name}"\nscenario = "small.toml"\n{head}[pilots]\ncandidates = [{quoted}]\ncount = 2\n'
+            f"dates = {dates}\n[teams]\ncount = 1\n[objective]\nmetrics = {{ {metric} = 1.0 }}\n"
+            f"[search]\nseed = {seed}\ntop = {top}\nreplicates = {replicates}\n{search}")
+
+
 # OpenMPI as root in CI, with more ranks than cores, on one machine (shared memory only).
 MPI_ENV = {
     **os.environ,

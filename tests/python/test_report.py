@@ -8,7 +8,7 @@ import re
 
 import kcsim
 import pytest
-from conftest import SMALL_CITY
+from conftest import SMALL_CITY, decision_text
 from kcsim.reporting import geo, numbers
 
 SHORT = "[calendar]\nend = 2021-03-28\n"
@@ -305,21 +305,9 @@ def test_report_of_a_comparison_over_a_posterior(run_kcsim, calibration):
 
 # A small decision over the small city (2 of 6 candidates: 15 pairs, every one raced; 8
 # replicates over the tiny calibration's posterior, with a reference plan): a few seconds.
-DECISION = """name = "pick"
-scenario = "small.toml"
-reference = "ref.toml"
-parameters = "cal.h5"
-[pilots]
-candidates = ["nanan", "beibei", "kaizhou", "tongliang", "changshou", "dadukou"]
-count = 2
-dates = [2021-02-01, 2021-03-01]
-[teams]
-count = 1
-[search]
-seed = 5
-replicates = 8
-top = 5
-"""
+DECISION = decision_text(name="pick", candidates=("nanan", "beibei", "kaizhou", "tongliang", "changshou", "dadukou"),
+                         seed=5, head='reference = "ref.toml"\nparameters = "cal.h5"\n',
+                         dates="[2021-02-01, 2021-03-01]")
 REFERENCE = """name = "ref"
 extends = "small.toml"
 [[events]]

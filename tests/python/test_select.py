@@ -8,27 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import MPI_ENV, SMALL_CITY, assert_same_datasets, kill_when_units_exist
+from conftest import MPI_ENV, SMALL_CITY, assert_same_datasets, decision_text, kill_when_units_exist
 
-# Six candidates of very different readiness and size in the small city; two join in February 2021.
-DECISION = """\
-name = "pick2"
-scenario = "small.toml"
-[pilots]
-candidates = ["yubei", "jiangbei", "tongliang", "kaizhou", "wulong", "chengkou"]
-count = 2
-dates = [2021-02-01, 2021-02-01]
-[teams]
-count = 1
-[objective]
-metrics = {{ needs_solved = 1.0 }}
-[search]
-seed = {seed}
-top = 5
-replicates = {replicates}
-{extra}
-"""
-
+# Six candidates of very different readiness and size in the small city; two join in February
+# 2021 with one team by demand (conftest.decision_text).
 SELECTION = ["selection/score", "selection/gain", "selection/p_best", "selection/gain_mean", "selection/vs_best_mean",
              "selection/contributions/contribution", "selection/evaluated/score"]
 
@@ -36,7 +19,7 @@ SELECTION = ["selection/score", "selection/gain", "selection/p_best", "selection
 def write_decision(folder: Path, seed=1, replicates=8, extra="", name="pick2.toml", city=SMALL_CITY) -> Path:
     (folder / "small.toml").write_text(city)
     path = folder / name
-    path.write_text(DECISION.format(seed=seed, replicates=replicates, extra=extra))
+    path.write_text(decision_text(seed=seed, replicates=replicates, search=extra + "\n" if extra else ""))
     return path
 
 
@@ -254,24 +237,10 @@ def test_select_does_not_overwrite_results_without_force(one_selection, run_kcsi
 
 # --- does the search find the true best? (issue 18: choose 2 of 6, 20 independent seeds) ------
 
-RECOVERY = """\
-name = "recover"
-scenario = "small.toml"
-[pilots]
-candidates = ["yubei", "jiangbei", "tongliang", "kaizhou", "wulong", "chengkou"]
-count = 2
-dates = [2021-02-01, 2021-02-01]
-[teams]
-count = 1
-[objective]
-metrics = {{ problems_solved = 1.0 }}
-[search]
-seed = {seed}
-top = {top}
-replicates = {replicates}
-first_replicates = {first}
-method = "exhaustive"
-"""
+def recovery_text(seed, top, replicates, first):
+    """The recovery case: problems solved, every pair raced (docs/select.md, Measured)."""
+    return decision_text(name="recover", metric="problems_solved", seed=seed, top=top, replicates=replicates,
+                         search=f'first_replicates = {first}\nmethod = "exhaustive"\n')
 
 
 def test_search_recovers_the_true_best_and_its_p_best_is_calibrated(tmp_path):
@@ -282,7 +251,7 @@ def test_search_recovers_the_true_best_and_its_p_best_is_calibrated(tmp_path):
 
     (tmp_path / "small.toml").write_text(SMALL_CITY)
     truth_file = tmp_path / "truth.toml"
-    truth_file.write_text(RECOVERY.format(seed=999, top=15, replicates=200, first=200))
+    truth_file.write_text(recovery_text(seed=999, top=15, replicates=200, first=200))
     truth = kcsim.select(str(truth_file), threads=2, progress=False)
     best = str(truth["portfolio"].values[0])
     # The truth is clear: the runner-up's paired 95% interval lies below the best.
@@ -290,7 +259,7 @@ def test_search_recovers_the_true_best_and_its_p_best_is_calibrated(tmp_path):
     hits, brier, brier_uniform, chosen_p = 0, 0.0, 0.0, []
     search = tmp_path / "search.toml"
     for seed in range(1, 21):
-        search.write_text(RECOVERY.format(seed=seed, top=5, replicates=32, first=4))
+        search.write_text(recovery_text(seed=seed, top=5, replicates=32, first=4))
         ds = kcsim.select(str(search), threads=2, progress=False)
         labels = [str(x) for x in ds["portfolio"].values]
         p = ds["p_best"].values

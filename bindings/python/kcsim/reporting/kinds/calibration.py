@@ -17,7 +17,7 @@ from .. import charts
 from ..numbers import interval, number, with_unit
 from ..page import Section
 from ..words import metric_label, ui
-from .common import Built, Context, card, provenance_section
+from .common import Built, Context, card, provenance_section, text_of
 
 KIND = "calibration"
 Z90 = 1.645  # a target is consistent inside the predictive 90% interval widened by 1.645 sigma
@@ -31,21 +31,12 @@ def matches_dataset(ds) -> bool:
     return False
 
 
-def _text(v):
-    if isinstance(v, bytes):
-        return v.decode()
-    if hasattr(v, "item"):
-        v = v.item()
-        return v.decode() if isinstance(v, bytes) else v
-    return v
-
-
 def load(h5) -> dict:
     """Everything the page shows, as plain arrays and attributes."""
     c, p = h5["calibration"], h5["posterior"]
 
     def strs(d):
-        return [_text(x) for x in d[:]]
+        return [text_of(x) for x in d[:]]
 
     waves = []
     for w in range(1, int(c.attrs["waves"]) + 1):
@@ -55,8 +46,8 @@ def load(h5) -> dict:
         waves.append({"wave": w, "points": int(g["design"].shape[0]), "fraction": float(g.attrs["non_implausible_fraction"]),
                       "fallback": int(g.attrs.get("fallback", 0)), "box_lo": g["box_lo"][:], "box_hi": g["box_hi"][:]})
     return {
-        "attrs": {k: _text(v) for k, v in c.attrs.items()},
-        "abc": {k: _text(v) for k, v in c["abc"].attrs.items()} if "abc" in c else {},
+        "attrs": {k: text_of(v) for k, v in c.attrs.items()},
+        "abc": {k: text_of(v) for k, v in c["abc"].attrs.items()} if "abc" in c else {},
         "abc_draws": int(c["abc/distance"].shape[0]) if "abc/distance" in c else 0,
         "target": strs(c["target"]), "use": strs(c["target_use"]), "metric": strs(c["target_metric"]),
         "value": c["target_value"][:], "sd": c["target_sd"][:], "discrepancy": c["target_discrepancy"][:],
@@ -65,7 +56,7 @@ def load(h5) -> dict:
         "prior_lo": p["prior_lo"][:], "prior_hi": p["prior_hi"][:], "p_q05": p["q05"][:], "p_q50": p["q50"][:],
         "p_q95": p["q95"][:], "width_ratio": p["width_ratio"][:], "verdict": strs(p["verdict"]),
         "accepted": int(p["weights"].shape[0]), "draws": int(p["draws"].shape[0]),
-        "posterior": {k: _text(v) for k, v in p.attrs.items()},
+        "posterior": {k: text_of(v) for k, v in p.attrs.items()},
     }
 
 

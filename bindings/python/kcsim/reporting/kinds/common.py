@@ -36,6 +36,16 @@ class Built:
     data: dict = field(default_factory=dict)
 
 
+def text_of(v):
+    """An HDF5 attribute or 0-d array as str (h5py gives bytes or numpy scalars)."""
+    if isinstance(v, bytes):
+        return v.decode()
+    if hasattr(v, "item"):
+        v = v.item()
+        return v.decode() if isinstance(v, bytes) else v
+    return v
+
+
 def headline(metrics) -> list[str]:
     return [m for m in HEADLINE if m in metrics]
 

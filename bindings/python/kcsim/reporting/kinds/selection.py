@@ -19,7 +19,7 @@ from .. import charts
 from ..numbers import number, with_unit
 from ..page import Section
 from ..words import ui
-from .common import Built, Context, card, provenance_section
+from .common import Built, Context, card, provenance_section, text_of
 
 KIND = "selection"
 
@@ -38,23 +38,14 @@ def matches_dataset(ds) -> bool:
     return "p_best" in ds and "gain" in ds and "portfolio" in ds.dims
 
 
-def _text(v):
-    if isinstance(v, bytes):
-        return v.decode()
-    if hasattr(v, "item"):
-        v = v.item()
-        return v.decode() if isinstance(v, bytes) else v
-    return v
-
-
 def load(h5) -> dict:
     """Everything the page shows, as plain arrays and attributes."""
     s = h5["selection"]
 
     def strs(d):
-        return [_text(x) for x in d[:]]
+        return [text_of(x) for x in d[:]]
 
-    a = {k: _text(v) for k, v in s.attrs.items()}
+    a = {k: text_of(v) for k, v in s.attrs.items()}
     d = {"attrs": a, "portfolio": strs(s["portfolio"]), "districts": [x.split(",") if x else [] for x in strs(s["districts"])],
          "columns": {c: s[c][:].astype(float) for c in COLUMNS if c in s}, "gain": s["gain"][:],
          "stages": [x for x in str(a.get("stages", "")).splitlines() if x.strip()]}
@@ -73,7 +64,7 @@ def load(h5) -> dict:
         g = s["discovery"]
         d["discovery"] = {"parameter": strs(g["parameter"]), "spearman": g["spearman"][:], "box_lo": g["box_lo"][:],
                           "box_hi": g["box_hi"][:], "restricted": g["box_restricted"][:] > 0,
-                          **{k: float(_text(v)) for k, v in g.attrs.items() if k.startswith("box_") or k == "losses"}}
+                          **{k: float(text_of(v)) for k, v in g.attrs.items() if k.startswith("box_") or k == "losses"}}
     return d
 
 
