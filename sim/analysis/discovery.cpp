@@ -217,7 +217,10 @@ prim_box lift_weak_restrictions(prim_box box, std::span<const double> x, std::si
     if (box.lo.size() != k || box.hi.size() != k || box.restricted.size() != k)
         throw input_error("lift_weak_restrictions: the box has " + std::to_string(box.lo.size()) +
                           " parameters: expected " + std::to_string(k));
-    const auto [min, max] = data_range(x, k, n);
+    // Named copies, not structured bindings: lambdas may not capture those before Clang 16.
+    const auto range = data_range(x, k, n);
+    const auto& min = range.first;
+    const auto& max = range.second;
     const std::size_t all_cases = static_cast<std::size_t>(std::count(y.begin(), y.end(), true));
     const auto recount = [&] {
         const auto [points, cases] = count_in_box(x, k, y, box.lo, box.hi);
