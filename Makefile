@@ -107,7 +107,7 @@ tsan: venv
 # (make test: FUZZ_TEST_SECONDS). Any crash, report, leak or hang fails. See scripts/fuzz.sh.
 fuzz: venv
 	cmake --preset fuzz > /dev/null
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_sweep fuzz_h5
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_sweep fuzz_decision fuzz_h5
 	bash scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build

@@ -13,7 +13,7 @@ build=${1:?usage: fuzz.sh BUILD SECONDS [TARGET...]}
 seconds=${2:?usage: fuzz.sh BUILD SECONDS [TARGET...]}
 shift 2
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(scenario sweep h5)
+[[ ${#targets[@]} -gt 0 ]] || targets=(scenario sweep decision h5)
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 
@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
     log=$build/fuzz/$t.log
     mkdir -p "$work" "$artifacts"
     opts=(-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/")
-    case $t in scenario | sweep) opts+=(-dict="$root/tests/fuzz/toml.dict") ;; esac
+    case $t in scenario | sweep | decision) opts+=(-dict="$root/tests/fuzz/toml.dict") ;; esac
     # HDF5 temporary files (fuzz_h5) go to a folder of their own; HDF5's own leaks on damaged
     # files are suppressed (tests/fuzz/lsan.supp says which and why).
     export TMPDIR=$build/fuzz/tmp
