@@ -79,34 +79,12 @@ void bind_select(py::module_& m) {
             out["label"] = res.label;
             out["districts"] = res.districts;
             py::dict cols;
-            auto put = [&](const char* name, const std::vector<double>& v) {
+            for (const auto& c : analysis::selection_columns()) {
+                if (c.reference && !res.has_reference) continue;
+                const auto& v = res.*c.values;
                 py::array_t<double> a(static_cast<py::ssize_t>(v.size()));
                 std::copy(v.begin(), v.end(), a.mutable_data());
-                cols[name] = a;
-            };
-            put("score", res.score);
-            put("gain_mean", res.gain_mean);
-            put("gain_lo95", res.gain_lo);
-            put("gain_hi95", res.gain_hi);
-            put("gain_q05", res.gain_q05);
-            put("gain_q95", res.gain_q95);
-            put("p_best", res.p_best);
-            put("cost", res.cost);
-            put("spend", res.spend);
-            put("needs_solved", res.needs_solved);
-            put("tech_firms", res.tech_firms);
-            put("vs_best_mean", res.best_mean);
-            put("vs_best_lo95", res.best_lo);
-            put("vs_best_hi95", res.best_hi);
-            put("vs_best_q05", res.best_q05);
-            put("vs_best_q95", res.best_q95);
-            if (res.has_reference) {
-                put("vs_reference_mean", res.ref_mean);
-                put("vs_reference_lo95", res.ref_lo);
-                put("vs_reference_hi95", res.ref_hi);
-                put("vs_reference_q05", res.ref_q05);
-                put("vs_reference_q95", res.ref_q95);
-                put("vs_reference_p_better", res.ref_p_better);
+                cols[c.name] = a;
             }
             out["columns"] = cols;
             py::array_t<double> gain({T, R});

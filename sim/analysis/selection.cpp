@@ -59,7 +59,7 @@ std::vector<std::size_t> objective_metrics(const scenario::decision& d) {
 std::vector<double> selection_row(const scenario::decision& d, const std::vector<std::size_t>& metric_index,
                                   std::span<const double> metrics) {
     const auto& sc = *d.base;
-    const auto steps = static_cast<std::size_t>(sc.cal.steps()), D = sc.districts.size(), M = model::n_metrics;
+    const auto steps = static_cast<std::size_t>(sc.cal.steps()), D = sc.districts.size();
     auto value = [&](const model::city_figures& f) {
         double v = 0;
         for (std::size_t i = 0; i < metric_index.size(); ++i) v += d.terms[i].weight * f.value[metric_index[i]];
@@ -78,12 +78,7 @@ std::vector<double> selection_row(const scenario::decision& d, const std::vector
         for (std::size_t i = 0; i < D; ++i)
             if (static_cast<std::size_t>(sc.districts[i].region) == g) ds.push_back(i);
         if (ds.empty()) continue;
-        std::vector<double> part(steps * ds.size() * M);
-        for (std::size_t t = 0; t < steps; ++t)
-            for (std::size_t j = 0; j < ds.size(); ++j)
-                std::copy_n(metrics.begin() + static_cast<std::ptrdiff_t>((t * D + ds[j]) * M), M,
-                            part.begin() + static_cast<std::ptrdiff_t>((t * ds.size() + j) * M));
-        const auto f = model::city_summary(part, steps, ds.size());
+        const auto f = model::area_summary(metrics, steps, D, ds);
         row[row_region + g] = value(f);
         row[row_region_firms + g] = f.value[static_cast<std::size_t>(model::metric::firms)];
     }
@@ -187,7 +182,6 @@ public:
     }
 
     const std::vector<double>& row(const batch_entry& e, std::size_t r) { return rows_.at(key(e)).at(r); }
-    std::size_t have(const batch_entry& e) { return rows_[key(e)].size(); }
 
     // The objective of one run: the city value plus the equity term (the least-served
     // sub-region's value scaled to the city's firms).
@@ -251,6 +245,24 @@ void combinations(const std::vector<std::uint16_t>& from, std::size_t k, std::ve
     }
 }
 
+// The portfolio sizes within the budget, how many sets they make, and whether every one is raced.
+struct decision_space {
+    std::vector<std::size_t> sizes;
+    std::size_t sets = 0;
+    bool exhaustive = false;
+};
+decision_space space_of(const scenario::decision& d) {
+    decision_space sp;
+    for (std::size_t k = d.count_min; k <= d.count_max; ++k) {
+        if (d.budget_limit > 0 && scenario::portfolio_cost(d, k) > d.budget_limit) continue;
+        sp.sizes.push_back(k);
+        const std::size_t c = scenario::choose(d.candidates.size(), k);
+        sp.sets = c > std::numeric_limits<std::size_t>::max() - sp.sets ? c : sp.sets + c;
+    }
+    sp.exhaustive = d.method == "exhaustive" || (d.method == "auto" && sp.sets <= d.exhaustive_limit);
+    return sp;
+}
+
 }  // namespace
 
 selection_result select(const scenario::decision& d, const run_batch& run, const std::vector<std::string>& draw_keys,
@@ -259,15 +271,10 @@ selection_result select(const scenario::decision& d, const run_batch& run, const
     search_state st(d, run);
     const std::size_t n = d.candidates.size(), R = d.replicates;
     res.replicates = R;
-    std::vector<std::size_t> sizes;
-    for (std::size_t k = d.count_min; k <= d.count_max; ++k) {
-        if (d.budget_limit > 0 && scenario::portfolio_cost(d, k) > d.budget_limit) continue;
-        sizes.push_back(k);
-        const std::size_t c = scenario::choose(n, k);
-        res.space = c > std::numeric_limits<std::size_t>::max() - res.space ? c : res.space + c;
-    }
+    const auto sp = space_of(d);
+    const bool exhaustive = sp.exhaustive;
+    res.space = sp.sets;
     res.exhaustive_runs = static_cast<double>(res.space + 1) * static_cast<double>(R);
-    const bool exhaustive = d.method == "exhaustive" || (d.method == "auto" && res.space <= d.exhaustive_limit);
     if (exhaustive && res.space > 100000)
         throw input_error(d.source + ": search.method = \"exhaustive\" would run " + std::to_string(res.space) +
                           " portfolios: expected at most 100000; use \"auto\" or \"screening\"");
@@ -282,7 +289,7 @@ selection_result select(const scenario::decision& d, const run_batch& run, const
     std::vector<std::uint16_t> all(n);
     for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<std::uint16_t>(i);
     if (exhaustive) {
-        for (auto k : sizes) combinations(all, k, sets);
+        for (auto k : sp.sizes) combinations(all, k, sets);
         log("space: " + std::to_string(res.space) + " portfolios; every one is evaluated");
     } else {
         // Screening: each candidate alone against the base, on the same replicates.
@@ -309,7 +316,7 @@ selection_result select(const scenario::decision& d, const run_batch& run, const
         const std::size_t pool_size = std::min(d.pool, n);
         std::vector<std::uint16_t> pool(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(pool_size));
         std::vector<std::uint16_t> rest(order.begin() + static_cast<std::ptrdiff_t>(pool_size), order.end());
-        for (auto k : sizes) {
+        for (auto k : sp.sizes) {
             combinations(pool, k, sets);
             // Swaps: the additive best set of k with each member exchanged for each district outside
             // the pool, so that a district screened low but good in company can still enter.
@@ -497,17 +504,15 @@ selection_result select(const scenario::decision& d, const run_batch& run, const
 
 std::size_t estimated_runs(const scenario::decision& d) {
     const std::size_t n = d.candidates.size(), R = d.replicates;
-    std::size_t space = 0, sets = 0, runs = 0, biggest = 0;
-    for (std::size_t k = d.count_min; k <= d.count_max; ++k) {
-        if (d.budget_limit > 0 && scenario::portfolio_cost(d, k) > d.budget_limit) continue;
-        space += scenario::choose(n, k);
+    const auto sp = space_of(d);
+    std::size_t sets = 0, runs = 0, biggest = 0;
+    for (const auto k : sp.sizes) {
         const std::size_t pool = std::min(d.pool, n);
         sets += scenario::choose(pool, k) + k * (n - pool);
         biggest = std::max(biggest, k);
     }
-    const bool exhaustive = d.method == "exhaustive" || (d.method == "auto" && space <= d.exhaustive_limit);
-    if (exhaustive) {
-        sets = space;
+    if (sp.exhaustive) {
+        sets = sp.sets;
     } else {
         runs += (n + 1) * d.screening_replicates;
     }
@@ -582,20 +587,54 @@ std::string selection_text(const scenario::decision& d, const selection_result& 
     return out;
 }
 
+const std::vector<selection_column>& selection_columns() {
+    using R = selection_result;
+    static const std::vector<selection_column> columns = {
+        {"score", &R::score, "the risk measure of the gain over the base: what the portfolios are ranked by", false,
+         true},
+        {"gain_mean", &R::gain_mean, "mean gain over the base (the objective, paired by replicate)", false, true},
+        {"gain_lo95", &R::gain_lo, "95% confidence interval of the mean gain, lower end (Monte Carlo)", false, true},
+        {"gain_hi95", &R::gain_hi, "95% confidence interval of the mean gain, upper end (Monte Carlo)", false, true},
+        {"gain_q05", &R::gain_q05, "5% quantile of the per-replicate gains (posterior draws and noise)", false, true},
+        {"gain_q95", &R::gain_q95, "95% quantile of the per-replicate gains (posterior draws and noise)", false, true},
+        {"vs_reference_mean", &R::ref_mean, "paired difference in the objective from the reference plan, mean", true,
+         true},
+        {"vs_reference_lo95", &R::ref_lo, "its 95% confidence interval, lower end", true, true},
+        {"vs_reference_hi95", &R::ref_hi, "its 95% confidence interval, upper end", true, true},
+        {"vs_reference_q05", &R::ref_q05, "5% quantile of the per-replicate differences from the reference", true,
+         true},
+        {"vs_reference_q95", &R::ref_q95, "95% quantile of the per-replicate differences from the reference", true,
+         true},
+        {"vs_reference_p_better", &R::ref_p_better, "share of replicates where the portfolio beats the reference", true,
+         false},
+        {"vs_best_mean", &R::best_mean, "paired difference in gain from the best, mean", false, true},
+        {"vs_best_lo95", &R::best_lo, "its 95% confidence interval, lower end", false, true},
+        {"vs_best_hi95", &R::best_hi, "its 95% confidence interval, upper end", false, true},
+        {"vs_best_q05", &R::best_q05, "5% quantile of the per-replicate differences from the best", false, false},
+        {"vs_best_q95", &R::best_q95, "95% quantile of the per-replicate differences from the best", false, false},
+        {"p_best", &R::p_best, "probability of being the best among these portfolios (paired bootstrap)", false, true},
+        {"cost", &R::cost, "static cost of the portfolio, million yuan (the decision file's [budget])", false, true},
+        {"spend", &R::spend, "programme money spent over the run (programme_spend + reward_funds), mean, million yuan",
+         false, true},
+        {"needs_solved", &R::needs_solved, "needs solved over the run, mean", false, true},
+        {"tech_firms", &R::tech_firms, "tech-based firms at the end, mean", false, true},
+    };
+    return columns;
+}
+
 std::string selection_csv(const selection_result& s) {
-    std::string out =
-        "rank,portfolio,score,gain_mean,gain_lo95,gain_hi95,gain_q05,gain_q95,vs_reference_mean,vs_reference_lo95,"
-        "vs_reference_hi95,vs_reference_q05,vs_reference_q95,vs_best_mean,vs_best_lo95,vs_best_hi95,p_best,cost,"
-        "spend,needs_solved,tech_firms\n";
+    std::string out = "rank,portfolio";
+    for (const auto& c : selection_columns())
+        if (c.csv) out += std::string(",") + c.name;
+    out += "\n";
     auto num = [](double x) { return std::isfinite(x) ? core::shortest_number(x) : std::string(); };
     for (std::size_t i = 0; i < s.label.size(); ++i) {
-        out += std::to_string(i + 1) + "," + s.label[i] + "," + num(s.score[i]) + "," + num(s.gain_mean[i]) + "," +
-               num(s.gain_lo[i]) + "," + num(s.gain_hi[i]) + "," + num(s.gain_q05[i]) + "," + num(s.gain_q95[i]);
-        for (const auto* col : {&s.ref_mean, &s.ref_lo, &s.ref_hi, &s.ref_q05, &s.ref_q95})
-            out += "," + (s.has_reference ? num((*col)[i]) : std::string());
-        out += "," + num(s.best_mean[i]) + "," + num(s.best_lo[i]) + "," + num(s.best_hi[i]) + "," + num(s.p_best[i]) +
-               "," + num(s.cost[i]) + "," + num(s.spend[i]) + "," + num(s.needs_solved[i]) + "," +
-               num(s.tech_firms[i]) + "\n";
+        out += std::to_string(i + 1) + "," + s.label[i];
+        for (const auto& c : selection_columns()) {
+            // Without a reference its columns stay, empty, so that every file has the same header.
+            if (c.csv) out += "," + (c.reference && !s.has_reference ? std::string() : num((s.*c.values)[i]));
+        }
+        out += "\n";
     }
     return out;
 }

@@ -105,6 +105,16 @@ struct selection_result {
     discovery disc;
 };
 
+// The finalists' figures, one value per portfolio, as the file, Python and the CSV name them.
+struct selection_column {
+    const char* name;                               // "gain_lo95"
+    std::vector<double> selection_result::*values;  // &selection_result::gain_lo
+    const char* long_name;                          // the HDF5 dataset's description
+    bool reference;                                 // a contrast with the reference: only when there is one
+    bool csv;                                       // in FILE.summary.csv (in this order)
+};
+const std::vector<selection_column>& selection_columns();
+
 // `draw_keys`/`draws`: the posterior the runs use ([draw][key]; empty without one), for the
 // scenario discovery. `say`: a line of progress (the stage, the current best and its gap).
 selection_result select(const scenario::decision& d, const run_batch& run, const std::vector<std::string>& draw_keys,

@@ -93,20 +93,13 @@ std::vector<area> summary_areas(const scenario::scenario& sc, const std::optiona
 // plan targets it met, then the figures of each area's districts (n_metrics each).
 std::vector<double> unit_summary(const scenario::scenario& sc, std::span<const double> metrics,
                                  const std::vector<area>& areas) {
-    const auto steps = static_cast<std::size_t>(sc.cal.steps()), D = sc.districts.size(), M = model::n_metrics;
+    const auto steps = static_cast<std::size_t>(sc.cal.steps()), D = sc.districts.size();
     const auto f = model::city_summary(metrics, steps, D);
     std::vector<double> out(f.value.begin(), f.value.end());
     const auto met = analysis::targets_met(sc, metrics);
     out.insert(out.end(), met.begin(), met.end());
     for (const auto& a : areas) {
-        std::vector<double> part(steps * a.districts.size() * M);
-        for (std::size_t t = 0; t < steps; ++t) {
-            for (std::size_t j = 0; j < a.districts.size(); ++j) {
-                std::copy_n(metrics.begin() + static_cast<std::ptrdiff_t>((t * D + a.districts[j]) * M), M,
-                            part.begin() + static_cast<std::ptrdiff_t>((t * a.districts.size() + j) * M));
-            }
-        }
-        const auto af = model::city_summary(part, steps, a.districts.size());
+        const auto af = model::area_summary(metrics, steps, D, a.districts);
         out.insert(out.end(), af.value.begin(), af.value.end());
     }
     return out;

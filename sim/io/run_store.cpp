@@ -755,32 +755,8 @@ void run_store::write_selection(const scenario::decision& d, const analysis::sel
     std::vector<std::int32_t> reps(R);
     for (std::size_t r = 0; r < R; ++r) reps[r] = static_cast<std::int32_t>(r);
     auto rh = h5::int_scale(g, "replicate", reps);
-    auto column = [&](const std::string& name, const std::vector<double>& v, const std::string& long_name) {
-        h5::write_doubles(g, name, {T}, v.data(), {ph}, long_name);
-    };
-    column("score", s.score, "the risk measure of the gain over the base: what the portfolios are ranked by");
-    column("gain_mean", s.gain_mean, "mean gain over the base (the objective, paired by replicate)");
-    column("gain_lo95", s.gain_lo, "95% confidence interval of the mean gain, lower end (Monte Carlo)");
-    column("gain_hi95", s.gain_hi, "95% confidence interval of the mean gain, upper end (Monte Carlo)");
-    column("gain_q05", s.gain_q05, "5% quantile of the per-replicate gains (posterior draws and noise)");
-    column("gain_q95", s.gain_q95, "95% quantile of the per-replicate gains (posterior draws and noise)");
-    column("p_best", s.p_best, "probability of being the best among these portfolios (paired bootstrap)");
-    column("cost", s.cost, "static cost of the portfolio, million yuan (the decision file's [budget])");
-    column("spend", s.spend, "programme money spent over the run (programme_spend + reward_funds), mean, million yuan");
-    column("needs_solved", s.needs_solved, "needs solved over the run, mean");
-    column("tech_firms", s.tech_firms, "tech-based firms at the end, mean");
-    column("vs_best_mean", s.best_mean, "paired difference in gain from the best, mean");
-    column("vs_best_lo95", s.best_lo, "its 95% confidence interval, lower end");
-    column("vs_best_hi95", s.best_hi, "its 95% confidence interval, upper end");
-    column("vs_best_q05", s.best_q05, "5% quantile of the per-replicate differences from the best");
-    column("vs_best_q95", s.best_q95, "95% quantile of the per-replicate differences from the best");
-    if (s.has_reference) {
-        column("vs_reference_mean", s.ref_mean, "paired difference in the objective from the reference plan, mean");
-        column("vs_reference_lo95", s.ref_lo, "its 95% confidence interval, lower end");
-        column("vs_reference_hi95", s.ref_hi, "its 95% confidence interval, upper end");
-        column("vs_reference_q05", s.ref_q05, "5% quantile of the per-replicate differences from the reference");
-        column("vs_reference_q95", s.ref_q95, "95% quantile of the per-replicate differences from the reference");
-        column("vs_reference_p_better", s.ref_p_better, "share of replicates where the portfolio beats the reference");
+    for (const auto& c : analysis::selection_columns()) {
+        if (!c.reference || s.has_reference) h5::write_doubles(g, c.name, {T}, (s.*c.values).data(), {ph}, c.long_name);
     }
     std::vector<std::string> joined;
     for (const auto& ids : s.districts) {

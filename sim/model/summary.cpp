@@ -44,6 +44,19 @@ city_figures city_summary(std::span<const double> metrics, std::size_t steps, st
     return out;
 }
 
+city_figures area_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts,
+                          std::span<const std::size_t> area) {
+    const std::size_t M = n_metrics;
+    std::vector<double> part(steps * area.size() * M);
+    for (std::size_t t = 0; t < steps; ++t) {
+        for (std::size_t j = 0; j < area.size(); ++j) {
+            std::copy_n(metrics.begin() + static_cast<std::ptrdiff_t>((t * districts + area[j]) * M), M,
+                        part.begin() + static_cast<std::ptrdiff_t>((t * area.size() + j) * M));
+        }
+    }
+    return city_summary(part, steps, area.size());
+}
+
 std::vector<double> city_by_year(std::span<const double> metrics, const scenario::calendar& cal,
                                  std::size_t districts) {
     const auto years = ledger_years(cal);

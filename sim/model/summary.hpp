@@ -18,6 +18,11 @@ struct city_figures {
 // metrics: [steps][districts][n_metrics]
 city_figures city_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts);
 
+// The same figures over some of the districts (indices into the metrics' districts): a
+// sub-region or a district the user named.
+city_figures area_summary(std::span<const double> metrics, std::size_t steps, std::size_t districts,
+                          std::span<const std::size_t> area);
+
 // City figures per calendar year of the period (ledger_years): flows summed over the steps that
 // end in the year, stocks and states at the year's last step. [years][n_metrics]; a sweep keeps
 // them so that calibration and validation can read dated values.

@@ -224,7 +224,6 @@ decision build_decision(const toml::table& t, const source_text& src) {
     d.candidates = cands;
     const toml::node* count = pt.get("count");
     if (!count) fail(locate(pt.source(), file), "pilots.count", "[pilots] needs 'count': a number or [min, max]");
-    d.line_of_count = locate(count->source(), file).line;
     {
         std::vector<const toml::node*> c;
         if (count->is_array()) {

@@ -59,8 +59,6 @@ struct decision {
     std::size_t exhaustive_limit = 200;    // enumerate every set when there are at most this many
     std::size_t pool = 10;                 // candidates kept after screening (their sets are searched)
     std::string method = "auto";           // auto | exhaustive | screening
-
-    int line_of_count = 0;  // where [pilots].count is, for messages made after loading
 };
 
 decision load_decision(const std::string& path);
