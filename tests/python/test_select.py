@@ -214,6 +214,14 @@ def test_an_empty_candidate_list_is_refused(run_kcsim, tmp_path):
         ("top = 5", "tops = 5", ["search.tops", "did you mean 'top'"]),
         ("top = 5", 'method = "greedy"', ["search.method", "exhaustive"]),
         ('scenario = "small.toml"', 'scenario = "missing.toml"', ["scenario", "missing.toml"]),
+        ("[teams]\ncount = 1", '[teams]\ncount = 1\nplacement = "nearby"', ["teams.placement", "by demand"]),
+        ("[teams]\ncount = 1", "[teams]\ncount = 1\nexperts = 0", ["teams.experts", "1 to 10000"]),
+        ("[objective]", '[objective]\nrisk = "worst"', ["objective.risk", "quantile"]),
+        ("[objective]", "[objective]\nquantile = 0.7", ["objective.quantile", "above 0 up to 0.5"]),
+        ("[objective]", "[objective]\nequity = -1", ["objective.equity", "from 0"]),
+        ("[objective]", "[budget]\npilot_cost = -2\n[objective]", ["budget.pilot_cost", "from 0"]),
+        ("top = 5", "top = 5\nfirst_replicates = 9", ["search.first_replicates", "more than search.replicates"]),
+        ("top = 5", "top = 5\npool = 1", ["search.pool", "2 to"]),
     ],
 )
 def test_bad_decision_values_are_refused(run_kcsim, tmp_path, old, new, needles):
@@ -225,6 +233,15 @@ def test_bad_decision_values_are_refused(run_kcsim, tmp_path, old, new, needles)
         assert run_kcsim("select", d, "--out", tmp_path / "ok.h5", "--quiet", "--replicates", 2).returncode == 0
         return
     refused(run_kcsim, tmp_path, d, "pick2.toml", *needles)
+
+
+def test_a_bad_fork_date_is_refused(run_kcsim, tmp_path):
+    d = write_decision(tmp_path)
+    for bad, needle in (("2021-03-01", "no later than the first decision date, 2021-02-01"),
+                        ("2021-02-30", "--fork-at"), ("2020-06-01", "after the base scenario's start")):
+        proc = run_kcsim("select", d, "--out", tmp_path / "never.h5", "--fork-at", bad)
+        assert proc.returncode == 2 and needle in proc.stderr, (bad, proc.stderr)
+        assert not list(tmp_path.glob("never*"))
 
 
 def test_select_does_not_overwrite_results_without_force(one_selection, run_kcsim):
